@@ -1,0 +1,48 @@
+"""Command-line interface: thin commands over ``tui.core``; no subcommand opens the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from ..core.schema import SchemaError
+from ..core.workspace import NoCardsFolder
+from . import cards
+
+Registrar = Callable[[argparse._SubParsersAction], None]
+REGISTRARS: list[Registrar] = [cards.register]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kaartenbak`` argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kaartenbak",
+        description="Kaartenbak: projectkaarten van een regioplan, bewaard in git. Zonder opdracht opent de app.",
+    )
+    parser.add_argument("--repo", help="map van de kaartenbak (standaard: huidige map met cards/, anders de meegeleverde kaarten)")
+    parser.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard nl)")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
+    for register in REGISTRARS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kaartenbak`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from ..app_main import run_app
+
+            return run_app(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except (NoCardsFolder, SchemaError) as exc:
+        print(f"kaartenbak: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

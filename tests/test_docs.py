@@ -1,0 +1,36 @@
+"""The README stays the user's manual: its commands are the ones CI runs, and it documents every command."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+from tui.cli import build_parser
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _command_after(marker: str) -> str:
+    lines = README.splitlines()
+    i = lines.index(f"<!-- {marker} -->")
+    assert lines[i + 1].startswith("```")
+    return lines[i + 2]
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    cmd = _command_after("test-command")
+    assert "pytest" in cmd and "python3 -m venv .venv" in cmd
+    assert "<!-- test-command -->" in ci and 'eval "$cmd"' in ci
+
+
+def test_run_command_sets_up_and_opens_the_app() -> None:
+    cmd = _command_after("run-command")
+    assert cmd.startswith("python3 -m venv .venv") and cmd.endswith("kaartenbak")
+
+
+def test_readme_documents_every_subcommand() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name in sub.choices:
+        assert re.search(rf"kaartenbak {re.escape(name)}\b", README), f"README does not document 'kaartenbak {name}'"

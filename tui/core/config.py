@@ -1,0 +1,83 @@
+"""The user's Kaartenbak configuration: one TOML file in the platform's config folder.
+
+``KAARTENBAK_CONFIG`` points at another file. Invalid settings are reported and replaced by
+defaults; the app never refuses to start because of its config.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("nl", "en")
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night", "solarized-light")
+
+
+@dataclass
+class Config:
+    """Settings in effect, plus what was wrong with the file (shown to the user)."""
+
+    path: Path
+    lang: str = "nl"
+    theme: str = "textual-dark"
+    repo: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    exists: bool = False
+
+
+def config_path() -> Path:
+    """The config file: ``$KAARTENBAK_CONFIG`` or ``<user config dir>/kaartenbak/config.toml``."""
+    env = os.environ.get("KAARTENBAK_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("kaartenbak")) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config; every problem becomes a message and the default is used instead."""
+    path = path or config_path()
+    cfg = Config(path=path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        cfg.exists = True
+    except FileNotFoundError:
+        raw = {}
+    except (OSError, UnicodeDecodeError) as exc:
+        cfg.problems.append(f"{path}: kan niet lezen ({exc}); standaardinstellingen gebruikt")
+        raw = {}
+    except tomllib.TOMLDecodeError as exc:
+        cfg.problems.append(f"{path}: geen geldige TOML ({exc}); standaardinstellingen gebruikt")
+        raw = {}
+    lang = raw.get("lang", cfg.lang)
+    if lang in LANGUAGES:
+        cfg.lang = lang
+    else:
+        cfg.problems.append(f"{path}: lang = {lang!r} onbekend; kies uit {', '.join(LANGUAGES)}")
+    theme = raw.get("theme", cfg.theme)
+    if isinstance(theme, str) and theme:
+        cfg.theme = theme
+    else:
+        cfg.problems.append(f"{path}: theme moet een naam zijn")
+    repo = raw.get("repo")
+    if repo is not None:
+        if isinstance(repo, str):
+            cfg.repo = repo
+        else:
+            cfg.problems.append(f"{path}: repo moet een pad zijn")
+    keymap = raw.get("keymap", {})
+    if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+        cfg.keymap = dict(keymap)
+    else:
+        cfg.problems.append(f"{path}: [keymap] moet binding-id = \"toets\" regels bevatten")
+    for key in raw:
+        if key not in ("lang", "theme", "repo", "keymap"):
+            cfg.problems.append(f"{path}: onbekende instelling '{key}' genegeerd")
+    env_lang = os.environ.get("KAARTENBAK_LANG")
+    if env_lang in LANGUAGES:
+        cfg.lang = env_lang
+    return cfg

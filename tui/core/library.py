@@ -1,0 +1,78 @@
+"""All cards of a workspace in memory: loaded (with the cache), validated and searchable.
+
+The app's screens share one Library; it is filled in a worker thread and updated card by
+card after saves, so nothing is re-read or re-parsed that did not change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from .cache import cache_file, load_cards
+from .card import Card, LoadError
+from .validate import Problem, validate_cards, validate_data
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
+
+
+class Library:
+    """Cards by id, their validation problems, unreadable files, and the search index."""
+
+    def __init__(self, workspace: Workspace, *, use_cache: bool = True) -> None:
+        self.workspace = workspace
+        self.use_cache = use_cache
+        self.cards: dict[str, Card] = {}
+        self.errors: list[LoadError] = []
+        self.problems: dict[str, list[Problem]] = {}
+        self._index: "SearchIndex | None" = None
+
+    def load(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Load every card (cache first), validate them all, and build the search index."""
+        paths = self.workspace.store.discover()
+        cache = cache_file(self.workspace.root) if self.use_cache else None
+        cards, errors = load_cards(paths, cache, progress)
+        self.cards = {}
+        for c in cards:
+            self.cards.setdefault(c.id or str(c.path), c)
+        self.errors = errors
+        by_path = validate_cards(cards, self.workspace.schema, self.workspace.vocab)
+        self.problems = {c.id or str(c.path): by_path.get(str(c.path), []) for c in cards}
+        self._index = None
+        self.index  # build now, in the loading thread
+
+    @property
+    def index(self) -> "SearchIndex":
+        """The search index (built on first use)."""
+        if self._index is None:
+            from .search import SearchIndex
+
+            self._index = SearchIndex(self.cards.values(), self.workspace.schema)
+        return self._index
+
+    def update(self, card: Card, old_id: str | None = None) -> None:
+        """Put a saved or new card in place (also under a changed id)."""
+        if old_id and old_id != card.id:
+            self.remove(old_id)
+        self.cards[card.id] = card
+        self.problems[card.id] = validate_data(card.data, self.workspace.schema, self.workspace.vocab)
+        if self._index is not None:
+            self._index.update(card)
+
+    def remove(self, card_id: str) -> None:
+        """Forget a deleted card."""
+        self.cards.pop(card_id, None)
+        self.problems.pop(card_id, None)
+        if self._index is not None:
+            self._index.remove(card_id)
+
+    def by_path(self, path: Path) -> Card | None:
+        return next((c for c in self.cards.values() if c.path == path), None)
+
+    def has_errors(self, card_id: str) -> bool:
+        return any(p.is_error for p in self.problems.get(card_id, []))
+
+    def has_warnings(self, card_id: str) -> bool:
+        return any(not p.is_error for p in self.problems.get(card_id, []))

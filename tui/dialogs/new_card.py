@@ -1,0 +1,134 @@
+"""New card: choose region, kind, theme (and programme); the id and file name are proposed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static
+
+from ..core.card import Card
+from ..core.forms import template
+from ..core.library import Library
+from ..core.slug import slugify
+from ..i18n import t
+
+
+def propose_id(library: Library, region: str, title: str) -> str:
+    """``REGION/slug-of-title``, made unique among the loaded cards."""
+    base = f"{region}/{slugify(title) or 'nieuw'}"
+    taken = {c.id.casefold() for c in library.cards.values()}
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+class NewCardDialog(ModalScreen[None]):
+    """Asks what kind of card to make, then opens it in the editor."""
+
+    BINDINGS = [Binding("escape", "dismiss", t("dialog.cancel"), id="new-cancel")]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self._id_edited = False
+
+    def compose(self) -> ComposeResult:
+        ws = self.library.workspace
+        regions = list(ws.vocab.regions) or ["WBW"]
+        with Vertical(classes="dialog"):
+            yield Static(Text(t("new.title"), style="bold"), markup=False)
+            yield Static(t("new.region"), markup=False)
+            yield Select([(f"{ws.vocab.regions[r].name} ({r})" if r in ws.vocab.regions else r, r) for r in regions], value=regions[0], allow_blank=False, id="new-region")
+            yield Static(t("new.kind"), markup=False)
+            yield Select([], id="new-kind", allow_blank=False)
+            yield Static(t("new.theme"), markup=False)
+            yield Select([], id="new-theme")
+            yield Static(t("new.card_title"), markup=False)
+            yield Input(id="new-title", placeholder=t("new.title_placeholder"))
+            yield Static(t("new.id"), markup=False)
+            yield Input(id="new-id")
+            yield Static("", id="new-file", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(t("new.create"), id="create", variant="primary")
+                yield Button(t("dialog.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self._region_changed()
+        self.query_one("#new-title", Input).focus()
+
+    @on(Select.Changed, "#new-region")
+    def _region_changed(self, event: Select.Changed | None = None) -> None:
+        ws = self.library.workspace
+        region = self.region
+        kinds = [k for k in ws.schema.kinds.values() if not k.regions or region in k.regions] or list(ws.schema.kinds.values())
+        kind_select = self.query_one("#new-kind", Select)
+        kind_select.set_options([(k.title, k.name) for k in kinds])
+        kind_select.value = kinds[0].name
+        themes = ws.vocab.values("themes", region)
+        theme_select = self.query_one("#new-theme", Select)
+        theme_select.set_options([(th, th) for th in themes])
+        if themes:
+            theme_select.value = themes[0]
+        self._propose()
+
+    @property
+    def region(self) -> str:
+        value = self.query_one("#new-region", Select).value
+        return str(value) if value is not Select.BLANK else ""
+
+    @on(Input.Changed, "#new-title")
+    def _title_changed(self, event: Input.Changed) -> None:
+        self._propose()
+
+    @on(Input.Changed, "#new-id")
+    def _id_changed(self, event: Input.Changed) -> None:
+        if self.focused is event.input:
+            self._id_edited = True
+        self._show_file()
+
+    def _propose(self) -> None:
+        if self._id_edited:
+            return
+        title = self.query_one("#new-title", Input).value
+        id_input = self.query_one("#new-id", Input)
+        with id_input.prevent(Input.Changed):
+            id_input.value = propose_id(self.library, self.region, title)
+        self._show_file()
+
+    def _show_file(self) -> None:
+        card_id = self.query_one("#new-id", Input).value
+        path = self.library.workspace.store.path_for_new(card_id, self.region)
+        rel = path.relative_to(self.library.workspace.root)
+        self.query_one("#new-file", Static).update(Text(t("new.file", path=str(rel)), style="dim"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+            return
+        title = self.query_one("#new-title", Input).value.strip()
+        card_id = self.query_one("#new-id", Input).value.strip()
+        if not title or not card_id:
+            self.notify(t("new.need_title"), severity="warning")
+            return
+        if card_id.casefold() in {c.id.casefold() for c in self.library.cards.values()}:
+            self.notify(t("new.id_taken", id=card_id), severity="error", markup=False)
+            return
+        ws = self.library.workspace
+        kind = ws.schema.kind(str(self.query_one("#new-kind", Select).value))
+        theme = self.query_one("#new-theme", Select).value
+        envelope = {"id": card_id, "kind": kind.name if kind else "", "region": self.region, "title": title}
+        if theme is not Select.BLANK and theme:
+            envelope["theme"] = str(theme)
+        data = template(kind, envelope) if kind else envelope
+        path = ws.store.path_for_new(card_id, self.region)
+        placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
+        from ..screens.editor import EditorScreen
+
+        self.dismiss(None)
+        self.app.push_screen(EditorScreen(self.library, placeholder, data=data, new=True))

@@ -1,0 +1,275 @@
+"""The main screen: theme tree, card list with search as you type, and the card view."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from ..core.library import Library
+from ..core.text import visible
+from ..i18n import t
+from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
+from ..widgets.card_list import CardList, Row
+from ..widgets.card_view import CardView
+from ..widgets.status_header import StatusHeader
+from ..widgets.theme_tree import NodeFilter, ThemeTree
+
+SORTS = ("title", "number", "changed")
+
+
+class BrowserScreen(Screen[None]):
+    """Browse, filter and search the cards; read the selected one."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("slash", "focus_search", t("keys.search"), id="search"),
+        Binding("escape", "clear_search", t("keys.clear"), show=False, id="clear-search"),
+        Binding("e", "edit", t("keys.edit"), id="edit-card"),
+        Binding("n", "new_card", t("keys.new"), id="new-card", show=False),
+        Binding("h", "history", t("keys.history"), id="history"),
+        Binding("c", "commit", t("keys.commit"), id="commit"),
+        Binding("s", "sync", t("keys.sync"), id="sync"),
+        Binding("t", "toggle_tree", t("keys.tree"), id="toggle-tree", show=False),
+        Binding("v", "toggle_empty", t("keys.empty"), id="toggle-empty", show=False),
+        Binding("r", "cycle_sort", t("keys.sort"), id="sort", show=False),
+        Binding("tab", "focus_next", t("keys.next_panel"), show=False, id="next-panel"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.node_filter = NodeFilter()
+        self.query_text = ""
+        self.sort = "title"
+        self.show_empty = False
+        self.hits: dict[str, object] = {}
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+        with Horizontal(id="main"):
+            yield ThemeTree(id="tree")
+            with Vertical(id="middle"):
+                yield Input(placeholder=t("search.placeholder"), id="search")
+                yield Static("", id="hint", markup=False)
+                yield ProgressBar(id="progress", show_eta=False)
+                yield CardList(id="list")
+            yield CardView(id="view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusHeader).show(self.library.workspace.root, None, None)
+        self.query_one("#hint", Static).update(Text(t("load.busy"), style="dim"))
+        self.query_one(CardList).focus()
+        self.load_library()
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_library(self) -> None:
+        self.library.load(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
+        self.post_message(LibraryLoaded())
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=message.total, progress=message.done)
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        self.loaded = True
+        self.query_one("#progress", ProgressBar).display = False
+        self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
+        self.refresh_list()
+        errors = self.library.errors
+        if errors:
+            self.notify("\n".join(visible(str(e)) for e in errors[:5]), title=t("load.errors", count=len(errors)), severity="error", timeout=12, markup=False)
+        if not self.library.cards and not errors:
+            self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
+        self.app.post_message(RepoChanged())
+
+    # -- list ------------------------------------------------------------------------------
+    def _sort_key(self, card_id: str):  # type: ignore[no-untyped-def]
+        card = self.library.cards[card_id]
+        if self.sort == "number":
+            import re
+
+            parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
+            return (card.region, [(0, p) if isinstance(p, int) else (1, p) for p in parts])
+        if self.sort == "changed":
+            return (-card.mtime_ns, card.title.casefold())
+        return (card.title.casefold(),)
+
+    @staticmethod
+    def _number(card) -> str:  # type: ignore[no-untyped-def]
+        """The document's number, or the last part of the id (NML/B22.1 → B22.1)."""
+        return card.number or card.id.rsplit("/", 1)[-1]
+
+    def badges(self, card_id: str) -> str:
+        """Status marks: ✗ invalid, ! warnings (only if no errors)."""
+        if self.library.has_errors(card_id):
+            return "✗"
+        return ""
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        """Rebuild the rows from filter, query and sort order."""
+        lst = self.query_one(CardList)
+        keep = keep or (lst.current.card_id if lst.current else None)
+        cards = self.library.cards
+        ids = [cid for cid, c in cards.items() if self.node_filter.matches(c)]
+        if self.query_text.strip():
+            ids_set = set(ids)
+            rows = []
+            for hit in self.hits.values():
+                if hit.card_id in ids_set:  # type: ignore[attr-defined]
+                    c = cards.get(hit.card_id)  # type: ignore[attr-defined]
+                    if c:
+                        snippet = f"{hit.label}: {hit.snippet}" if hit.field != "title" else ""  # type: ignore[attr-defined]
+                        rows.append(Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet))
+        else:
+            ids.sort(key=self._sort_key)
+            rows = [Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids]
+        lst.set_rows(rows, keep=keep)
+        self._update_hint(len(rows))
+        self.show_current()
+
+    def _update_hint(self, count: int) -> None:
+        hint = self.query_one("#hint", Static)
+        parts = [t("list.count", count=count)]
+        if self.node_filter != NodeFilter():
+            parts.append(t("list.filtered"))
+        parts.append(t(f"sort.{self.sort}") if not self.query_text.strip() else t("sort.score"))
+        unknown = getattr(self, "_unknown_filters", ())
+        if unknown:
+            parts.append(t("search.unknown_filter", names=", ".join(unknown)))
+        hint.update(Text(" · ".join(parts), style="dim"))
+
+    def show_current(self) -> None:
+        lst = self.query_one(CardList)
+        row = lst.current
+        view = self.query_one(CardView)
+        if row is None:
+            view.show(None, None, header=t("view.no_match") if self.loaded else "")
+            return
+        card = self.library.cards.get(row.card_id)
+        if card is None:
+            return
+        kind = self.library.workspace.schema.kind(card.kind)
+        view.show(card.data, kind, self.library.problems.get(card.id, []), show_empty=self.show_empty)
+
+    @on(CardList.Highlighted)
+    def _highlighted(self, event: CardList.Highlighted) -> None:
+        # wait for the cursor to settle so holding an arrow key stays smooth
+        if getattr(self, "_view_timer", None) is not None:
+            self._view_timer.stop()
+        self._view_timer = self.set_timer(0.06, self.show_current)
+
+    @on(CardList.Selected)
+    def _selected(self, event: CardList.Selected) -> None:
+        from .card_screen import CardScreen
+
+        card = self.library.cards.get(event.card_id)
+        if card:
+            self.app.push_screen(CardScreen(self.library, card.id))
+
+    @on(ThemeTree.FilterChosen)
+    def _filter(self, event: ThemeTree.FilterChosen) -> None:
+        self.node_filter = event.node_filter
+        self.refresh_list()
+
+    # -- search ----------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        if not self.loaded:
+            return
+        if not event.value.strip():
+            self.hits = {}
+            self._unknown_filters = ()
+            self.refresh_list()
+            return
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(CardList).focus()
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str) -> None:
+        from ..core.search import parse_query
+
+        query = parse_query(text)
+        hits = self.library.index.search(query, limit=500)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_hits, text, hits, query.unknown)
+
+    def _show_hits(self, text: str, hits: list, unknown: tuple) -> None:  # type: ignore[type-arg]
+        if text != self.query_text:
+            return  # a newer keystroke is on its way
+        self.hits = {h.card_id: h for h in hits}
+        self._unknown_filters = unknown
+        self.refresh_list()
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(CardList).focus()
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one(ThemeTree)
+        tree.toggle_class("-shown" if self.has_class("-narrow") else "-hidden")
+
+    def action_toggle_empty(self) -> None:
+        self.show_empty = not self.show_empty
+        self.show_current()
+        self.notify(t("view.empty_shown") if self.show_empty else t("view.empty_hidden"), timeout=2)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.refresh_list()
+
+    def goto(self, card_id: str) -> None:
+        """Show one card: clear search and filter so it is in the list, then select it."""
+        self.node_filter = NodeFilter()
+        search = self.query_one("#search", Input)
+        self.query_text = ""
+        self.hits = {}
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.refresh_list(keep=card_id)
+        self.query_one(CardList).focus()
+
+    def current_card_id(self) -> str | None:
+        row = self.query_one(CardList).current
+        return row.card_id if row else None
+
+    def action_edit(self) -> None:
+        self.app.run_action("edit_card")
+
+    def action_new_card(self) -> None:
+        self.app.run_action("new_card")
+
+    def action_history(self) -> None:
+        self.app.run_action("history")
+
+    def action_commit(self) -> None:
+        self.app.run_action("commit")
+
+    def action_sync(self) -> None:
+        self.app.run_action("sync")
+
+    def on_card_saved(self, message: CardSaved) -> None:
+        if self.loaded:
+            self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
+            if self.query_text.strip():
+                self.run_search(self.query_text)
+            self.refresh_list(keep=message.card_id)

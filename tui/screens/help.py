@@ -1,0 +1,46 @@
+"""Help: every key, grouped by screen, generated from the bindings so it is never out of date."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..i18n import t
+
+
+def _keys(binding: Binding) -> str:
+    return ", ".join(k.replace("slash", "/").replace("question_mark", "?") for k in binding.key.split(","))
+
+
+def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
+    """The help page: a heading per screen, a line per key with what it does."""
+    out = Text()
+    out.append(t("help.title") + "\n\n", style="bold")
+    out.append(t("help.intro") + "\n", style="italic")
+    for title, bindings in groups:
+        out.append(f"\n{title}\n", style="bold underline")
+        for b in bindings:
+            if not b.description:
+                continue
+            out.append(f"  {_keys(b):<18}", style="bold")
+            out.append(f"{b.description}\n")
+    out.append("\n" + t("help.close") + "\n", style="dim")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of every screen; closes on escape, q, ? or F1."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", t("keys.close"), id="help-close")]
+
+    def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(help_text(self.groups), markup=False)

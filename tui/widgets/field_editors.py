@@ -1,0 +1,247 @@
+"""Form widgets generated from the schema: one editor per field type.
+
+line → Input · text → growing TextArea · list → TextArea with one item per line (alt+↑/↓
+moves a line) · enum → Select · number → Input · bool → Switch · vocabulary fields → Input
+with suggestions (new values allowed) · table → a sub-form · list of tables → sub-forms with
+add/remove. Every editor reports changes upward with ``FieldEditor.Changed``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static, Switch, TextArea
+
+from ..core.forms import parse_number
+from ..core.schema import Field
+from ..core.text import visible
+from ..core.validate import Problem
+from ..i18n import t
+
+
+class ListArea(TextArea):
+    """A text area where each line is one list item; alt+up/alt+down move the current line."""
+
+    BINDINGS = [
+        Binding("alt+up", "move(-1)", t("keys.move_up"), id="list-move-up"),
+        Binding("alt+down", "move(1)", t("keys.move_down"), id="list-move-down"),
+    ]
+
+    def action_move(self, delta: int) -> None:
+        lines = self.text.split("\n")
+        row = self.cursor_location[0]
+        target = row + delta
+        if not (0 <= row < len(lines) and 0 <= target < len(lines)):
+            return
+        lines[row], lines[target] = lines[target], lines[row]
+        self.replace("\n".join(lines), (0, 0), self.document.end)
+        self.cursor_location = (target, 0)
+
+
+class FieldEditor(Vertical):
+    """Label, help, the control for one field, and the problems found in it."""
+
+    class Changed(Message):
+        """The value of a field changed."""
+
+        def __init__(self, editor: "FieldEditor") -> None:
+            super().__init__()
+            self.editor = editor
+
+    def __init__(self, f: Field, value: Any, *, suggestions: list[str] | None = None, choices: list[str] | None = None) -> None:
+        super().__init__(classes=f"field field-{f.widget}")
+        self.field = f
+        self.initial = value
+        self.suggestions = suggestions or []
+        self.choices = choices
+        self._label = Static("", classes="field-label", markup=False)
+        self._problems = Static("", classes="field-problems", markup=False)
+
+    # -- building ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield self._label
+        help_line = self.field.help.split(". ")[0]
+        yield Static(Text(visible(help_line), style="dim"), classes="field-help", markup=False)
+        yield from self.controls()
+        yield self._problems
+
+    def on_mount(self) -> None:
+        self.mark(changed=False)
+
+    def controls(self) -> ComposeResult:
+        f, v = self.field, self.initial
+        if f.widget == "text":
+            yield TextArea(str(v or ""), soft_wrap=True, show_line_numbers=False, tab_behavior="focus", classes="control text-control")
+        elif f.widget == "list":
+            items = v if isinstance(v, list) else []
+            yield ListArea("\n".join(str(i) for i in items), soft_wrap=True, show_line_numbers=True, tab_behavior="focus", classes="control list-control")
+        elif f.widget == "enum" or (self.choices is not None):
+            options = list(self.choices if self.choices is not None else f.choices)
+            if v and v not in options:
+                options.append(str(v))
+            yield Select([(visible(o), o) for o in options], value=v if v in options else Select.BLANK, allow_blank=not f.required, classes="control")
+        elif f.widget == "bool":
+            yield Switch(value=bool(v), classes="control")
+        elif f.widget == "number":
+            yield Input("" if v is None else str(v), classes="control", placeholder="0")
+        else:
+            suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0)
+
+    # -- value -----------------------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        control = self.query_one(".control")
+        if isinstance(control, ListArea):
+            return [line.strip() for line in control.text.split("\n") if line.strip()]
+        if isinstance(control, TextArea):
+            return control.text.replace("\r\n", "\n").replace("\r", "\n")
+        if isinstance(control, Select):
+            return "" if control.value is Select.BLANK else control.value
+        if isinstance(control, Switch):
+            return control.value
+        if isinstance(control, Input):
+            return parse_number(control.value) if self.field.widget == "number" else control.value.replace("\r\n", "\n").replace("\r", "\n")
+        return None
+
+    def set_value(self, value: Any) -> None:
+        """Put a value back in the control (revert, restore from history or a draft)."""
+        control = self.query_one(".control")
+        if isinstance(control, ListArea):
+            control.load_text("\n".join(str(i) for i in (value or [])))
+        elif isinstance(control, TextArea):
+            control.load_text(str(value or ""))
+        elif isinstance(control, Select):
+            control.value = value if value else Select.BLANK
+        elif isinstance(control, Switch):
+            control.value = bool(value)
+        elif isinstance(control, Input):
+            control.value = "" if value is None else str(value)
+        self.post_message(self.Changed(self))
+
+    # -- display ---------------------------------------------------------------------------
+    def mark(self, *, changed: bool) -> None:
+        text = Text(self.field.label, style="bold")
+        if self.field.required:
+            text.append(" *", style="bold red")
+        if changed:
+            text.append("  ● " + t("editor.changed"), style="italic")
+        self._label.update(text)
+        self.set_class(changed, "-changed")
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        text = Text()
+        for p in problems:
+            text.append(("✗ " if p.is_error else "! ") + visible(str(p)) + "\n", style="red" if p.is_error else "yellow")
+        self._problems.update(text)
+        self._problems.display = bool(problems)
+        self.set_class(any(p.is_error for p in problems), "-error")
+
+    # -- events ----------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+
+class TableEditor(Vertical):
+    """A sub-form for a table field (impact grid, randvoorwaarden, FTE, one milestone)."""
+
+    def __init__(self, f: Field, value: dict[str, Any] | None, *, removable: bool = False, title: str | None = None) -> None:
+        super().__init__(classes="table-editor")
+        self.field = f
+        self.initial = value or {}
+        self.removable = removable
+        self.title = title
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="table-head"):
+            yield Static(Text(self.title or self.field.label, style="bold underline"), markup=False, classes="table-title")
+            if self.removable:
+                yield Button(t("editor.remove_item"), classes="remove-item", variant="error")
+        for child in self.field.children:
+            if child.widget == "tables":
+                yield TablesEditor(child, self.initial.get(child.key))
+            elif child.widget == "table":
+                yield TableEditor(child, self.initial.get(child.key))
+            else:
+                yield FieldEditor(child, self.initial.get(child.key))
+
+    @property
+    def value(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for ed in self.children_editors():
+            out[ed.field.key] = ed.value
+        return out
+
+    def children_editors(self) -> list[Widget]:
+        return [w for w in self.children if isinstance(w, (FieldEditor, TableEditor, TablesEditor))]
+
+    def set_value(self, value: dict[str, Any] | None) -> None:
+        value = value or {}
+        for ed in self.children_editors():
+            ed.set_value(value.get(ed.field.key))  # type: ignore[attr-defined]
+
+
+class TablesEditor(Vertical):
+    """A list of sub-forms (milestones, assumptions) with add and remove."""
+
+    class Changed(Message):
+        """An item was added or removed."""
+
+    def __init__(self, f: Field, value: list[dict[str, Any]] | None) -> None:
+        super().__init__(classes="tables-editor")
+        self.field = f
+        self.initial = value or []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.field.label, style="bold"), markup=False, classes="field-label")
+        for i, item in enumerate(self.initial, 1):
+            yield TableEditor(self.field, item, removable=True, title=f"{self.field.label} {i}")
+        yield Button(t("editor.add_item", label=self.field.label.lower()), classes="add-item")
+
+    @property
+    def value(self) -> list[dict[str, Any]]:
+        items = [ed.value for ed in self.query_children(TableEditor)]
+        return [{k: v for k, v in item.items() if v not in ("", None, [], {})} for item in items if any(v not in ("", None, [], {}) for v in item.values())]
+
+    def set_value(self, value: list[dict[str, Any]] | None) -> None:
+        for ed in list(self.query_children(TableEditor)):
+            ed.remove()
+        button = self.query_one(".add-item", Button)
+        for i, item in enumerate(value or [], 1):
+            self.mount(TableEditor(self.field, item, removable=True, title=f"{self.field.label} {i}"), before=button)
+        self.post_message(self.Changed())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("add-item"):
+            event.stop()
+            n = len(self.query_children(TableEditor)) + 1
+            editor = TableEditor(self.field, {}, removable=True, title=f"{self.field.label} {n}")
+            self.mount(editor, before=event.button)
+            self.call_after_refresh(lambda: editor.query(".control").first().focus() if editor.query(".control") else None)
+            self.post_message(self.Changed())
+        elif event.button.has_class("remove-item"):
+            event.stop()
+            owner = event.button.parent.parent if event.button.parent else None
+            if isinstance(owner, TableEditor):
+                owner.remove()
+                self.post_message(self.Changed())

@@ -1,0 +1,88 @@
+"""The tree on the left: all cards, then region → theme → programme, each with a count."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+
+from ..core.card import Card
+from ..core.vocab import Vocabulary
+from ..i18n import t
+
+
+@dataclass(frozen=True)
+class NodeFilter:
+    """What a tree node selects: a region, a theme in it, a programme in that theme (or all)."""
+
+    region: str | None = None
+    theme: str | None = None
+    programme: str | None = None
+
+    def matches(self, card: Card) -> bool:
+        return (
+            (self.region is None or card.region == self.region)
+            and (self.theme is None or card.theme == self.theme)
+            and (self.programme is None or card.programme == self.programme)
+        )
+
+
+def _label(name: str, count: int) -> Text:
+    text = Text(name)
+    text.append(f" ({count})", style="dim")
+    return text
+
+
+class ThemeTree(Tree[NodeFilter]):
+    """Region/theme/programme tree; selecting a node filters the card list."""
+
+    class FilterChosen(Message):
+        """The user picked a node."""
+
+        def __init__(self, node_filter: NodeFilter, label: str) -> None:
+            super().__init__()
+            self.node_filter = node_filter
+            self.label = label
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text(t("tree.all", count=0)), data=NodeFilter(), id=id)
+        self.show_root = True
+        self.guide_depth = 2
+
+    def fill(self, cards: Iterable[Card], vocab: Vocabulary) -> None:
+        """Rebuild the tree from the cards (theme order from the vocabulary)."""
+        cards = list(cards)
+        by_region = Counter(c.region for c in cards)
+        by_theme = Counter((c.region, c.theme) for c in cards)
+        by_prog = Counter((c.region, c.theme, c.programme) for c in cards if c.programme)
+        self.clear()
+        self.root.set_label(Text(t("tree.all", count=len(cards))))
+        self.root.data = NodeFilter()
+        for region in sorted(by_region):
+            reg = vocab.regions.get(region)
+            name = f"{reg.name} ({region})" if reg else region
+            rnode = self.root.add(Text(f"{name} ({by_region[region]})"), data=NodeFilter(region), expand=True)
+            order = [th.name for th in reg.themes] if reg else []
+            themes = sorted({th for r, th in by_theme if r == region}, key=lambda th: (order.index(th) if th in order else len(order), th))
+            for theme in themes:
+                label = theme or t("tree.no_theme")
+                number = next((th.number for th in reg.themes if th.name == theme), None) if reg else None
+                shown = f"{number}. {label}" if number else label
+                progs = sorted(p for (r, th, p) in by_prog if r == region and th == theme)
+                if progs:
+                    tnode = rnode.add(_label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme), expand=False)
+                    for prog in progs:
+                        tnode.add_leaf(_label(prog, by_prog[(region, theme, prog)]), data=NodeFilter(region, theme, prog))
+                else:
+                    rnode.add_leaf(_label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme))
+        self.root.expand()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[NodeFilter]) -> None:
+        event.stop()
+        node = event.node
+        if node.data is not None:
+            self.post_message(self.FilterChosen(node.data, node.label.plain))

@@ -30,11 +30,11 @@ class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", t("keys.search"), id="search"),
         Binding("escape", "clear_search", t("keys.clear"), show=False, id="clear-search"),
-        Binding("e", "edit", t("keys.edit"), id="edit-card"),
-        Binding("n", "new_card", t("keys.new"), id="new-card", show=False),
-        Binding("h", "history", t("keys.history"), id="history"),
-        Binding("c", "commit", t("keys.commit"), id="commit"),
-        Binding("s", "sync", t("keys.sync"), id="sync"),
+        Binding("e", "app.edit_card", t("keys.edit"), id="edit-card"),
+        Binding("n", "app.new_card", t("keys.new"), id="new-card", show=False),
+        Binding("h", "app.history", t("keys.history"), id="history"),
+        Binding("c", "app.commit", t("keys.commit"), id="commit"),
+        Binding("s", "app.sync", t("keys.sync"), id="sync"),
         Binding("t", "toggle_tree", t("keys.tree"), id="toggle-tree", show=False),
         Binding("v", "toggle_empty", t("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", t("keys.sort"), id="sort", show=False),
@@ -114,10 +114,14 @@ class BrowserScreen(Screen[None]):
             return "✗"
         return ""
 
-    def refresh_list(self, keep: str | None = None) -> None:
-        """Rebuild the rows from filter, query and sort order."""
+    def refresh_list(self, keep: str | None = None, *, to_top: bool = False) -> None:
+        """Rebuild the rows from filter, query and sort order.
+
+        The selection stays on the same card unless ``to_top`` (new search results: the best hit).
+        """
         lst = self.query_one(CardList)
-        keep = keep or (lst.current.card_id if lst.current else None)
+        if keep is None and not to_top:
+            keep = lst.current.card_id if lst.current else None
         cards = self.library.cards
         ids = [cid for cid, c in cards.items() if self.node_filter.matches(c)]
         if self.query_text.strip():
@@ -212,7 +216,7 @@ class BrowserScreen(Screen[None]):
             return  # a newer keystroke is on its way
         self.hits = {h.card_id: h for h in hits}
         self._unknown_filters = unknown
-        self.refresh_list()
+        self.refresh_list(to_top=True)
 
     # -- actions ---------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -251,21 +255,6 @@ class BrowserScreen(Screen[None]):
     def current_card_id(self) -> str | None:
         row = self.query_one(CardList).current
         return row.card_id if row else None
-
-    def action_edit(self) -> None:
-        self.app.run_action("edit_card")
-
-    def action_new_card(self) -> None:
-        self.app.run_action("new_card")
-
-    def action_history(self) -> None:
-        self.app.run_action("history")
-
-    def action_commit(self) -> None:
-        self.app.run_action("commit")
-
-    def action_sync(self) -> None:
-        self.app.run_action("sync")
 
     def on_card_saved(self, message: CardSaved) -> None:
         if self.loaded:

@@ -1,0 +1,69 @@
+"""Card text is never markup and never reaches the terminal raw (RELIABILITY 20-22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from tests.conftest import make_repo
+from tests.ui.conftest import app_for, settle, wait_loaded
+from tui.core.card import Card
+from tui.core.parse import load_file
+from tui.core.workspace import Workspace
+from tui.widgets.card_list import CardList
+from tui.widgets.card_view import CardView
+
+HOSTILE = "[bold]x [/] [@click=app.quit]Q[/] [link=https://evil]y[/] [type=x, v={'a[0]'}] \x1b]0;T\x07 \x1b[2J \x9b \u202eTXT \u200b"
+
+
+def _hostile_repo(tmp_path: Path) -> Path:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.4"])
+    path = repo / "cards" / "wbw" / "wbw-t1-1.4.toml"
+    card = load_file(path)
+    assert isinstance(card, Card)
+    data = card.to_dict()
+    data["title"] = "Titel " + HOSTILE
+    data["notes"] = HOSTILE
+    data["betrokken_organisaties"] = [HOSTILE]
+    Workspace(repo).store.save(card, data)
+    return repo
+
+
+async def test_markup_and_escapes_display_literally_and_do_nothing(tmp_path: Path) -> None:
+    app = app_for(_hostile_repo(tmp_path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        row = app.browser.query_one(CardList).rows[0]
+        assert row.title.startswith("Titel [bold]x [/]")
+        await settle(app, pilot, 0.1)
+        view = app.browser.query_one(CardView).last_text
+        assert "[@click=app.quit]Q[/]" in view and "[link=https://evil]y[/]" in view
+        assert "\x1b" not in view and "<U+001B>" in view and "<U+202E>" in view and "<U+009B>" in view
+        # clicking everywhere on the view and list runs no action: the app is still running
+        for y in range(2, 20):
+            await pilot.click(CardView, offset=(5, y))
+            await pilot.click(CardList, offset=(5, 0))
+        assert app.is_running
+        strips = [str(s) for s in app.screen._compositor.render_update(full=True).strips] if False else []
+        assert strips == []
+        # the card is flagged for the bidi and zero-width characters
+        problems = [str(p) for p in app.library.problems[row.card_id]]
+        assert any("U+202E" in p for p in problems)
+
+
+async def test_notifications_with_hostile_text_stay_literal(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.4"])
+    (repo / "cards" / "wbw" / "[bold]kapot[@click=app.quit].toml").write_text("title = [\n", encoding="utf-8")
+    app = app_for(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.pause(0.2)
+        notes = list(app._notifications)
+        assert notes and "[bold]kapot[@click=app.quit].toml" in notes[0].message
+        assert app.is_running
+
+
+def test_list_rows_render_user_text_as_plain_segments() -> None:
+    text = Text("[bold]x[/]")
+    assert text.plain == "[bold]x[/]" and not text.spans

@@ -41,6 +41,15 @@ class KaartenbakApp(App[int]):
         self.COMMANDS = self.COMMANDS | {CardCommands}
 
     def on_mount(self) -> None:
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self._on_signal, int(sig))
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # Windows or not the main thread: the draft timer still protects typed text
         try:
             self.theme = self.config.theme
         except Exception:
@@ -79,9 +88,24 @@ class KaartenbakApp(App[int]):
         if card is None:
             self.notify(t("edit.no_card"), severity="warning")
             return
+        from .core.locks import EditLocks
         from .screens.editor import EditorScreen
 
-        self.push_screen(EditorScreen(self.library, card))
+        holder = EditLocks(self.workspace.root).holder(card.id)
+        if holder is None:
+            self.push_screen(EditorScreen(self.library, card))
+            return
+        from .dialogs.choice import ChoiceDialog
+        from .screens.card_screen import CardScreen
+
+        def answered(choice: str | None) -> None:
+            if choice == "edit":
+                self.push_screen(EditorScreen(self.library, card))
+            elif choice == "read":
+                self.push_screen(CardScreen(self.library, card.id))
+
+        choices = [("edit", t("lock.edit_anyway"), "warning"), ("read", t("lock.read_only"), "primary"), ("cancel", t("dialog.cancel"), "default")]
+        self.push_screen(ChoiceDialog(t("lock.title"), t("lock.detail", holder=holder.describe()), choices, "read"), answered)
 
     def action_new_card(self) -> None:
         from .dialogs.new_card import NewCardDialog
@@ -89,13 +113,28 @@ class KaartenbakApp(App[int]):
         self.push_screen(NewCardDialog(self.library))
 
     def action_history(self) -> None:
-        self.notify(t("feature.history_missing"), severity="warning")
+        card_id = self.current_card_id()
+        if card_id is None or card_id not in self.library.cards:
+            self.notify(t("history.no_card"), severity="warning")
+            return
+        from .screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.library, card_id))
 
     def action_blame(self) -> None:
-        self.notify(t("feature.history_missing"), severity="warning")
+        card_id = self.current_card_id()
+        if card_id is None or card_id not in self.library.cards:
+            self.notify(t("history.no_card"), severity="warning")
+            return
+        from .screens.blame import BlameScreen
+
+        self.push_screen(BlameScreen(self.library, card_id))
 
     def action_commit(self) -> None:
-        self.notify(t("feature.commit_missing"), severity="warning")
+        from .dialogs.commit import CommitDialog, start_commit
+
+        if not isinstance(self.screen, CommitDialog):
+            start_commit(self, self.library)
 
     def action_sync(self) -> None:
         self.notify(t("feature.sync_missing"), severity="warning")
@@ -104,7 +143,61 @@ class KaartenbakApp(App[int]):
         self.browser.post_message(CardSaved(message.card_id, message.old_id, message.deleted))
 
     def on_repo_changed(self, message: RepoChanged) -> None:
-        pass
+        self.browser.post_message(RepoChanged())
+
+    # -- drafts and locks --------------------------------------------------------------------
+    def offer_drafts(self) -> None:
+        """After a crash or kill: offer every unsaved draft back, one at a time."""
+        from .core.drafts import DraftStore
+
+        store = DraftStore(self.workspace.root)
+        pending = [d for d in store.all() if not self._being_edited(d.card_id)]
+        self._offer_next(store, pending)
+
+    def _being_edited(self, card_id: str) -> bool:
+        from .screens.editor import EditorScreen
+
+        return any(isinstance(s, EditorScreen) and s.card.id == card_id for s in self.screen_stack)
+
+    def _offer_next(self, store, pending: list) -> None:  # type: ignore[no-untyped-def, type-arg]
+        if not pending:
+            return
+        from .dialogs.recover import RecoverDraftDialog
+
+        draft = pending.pop(0)
+
+        def answered(choice: str | None) -> None:
+            if choice == "restore":
+                self._restore_draft(store, draft)
+            elif choice == "discard":
+                store.discard(draft.card_id)
+                self.notify(t("recover.discarded"), timeout=3)
+                self.post_message(RepoChanged())
+            self._offer_next(store, pending)
+
+        self.push_screen(RecoverDraftDialog(self.library, draft), answered)
+
+    def _restore_draft(self, store, draft) -> None:  # type: ignore[no-untyped-def]
+        from .core.card import Card
+        from .screens.editor import EditorScreen
+
+        card = self.library.cards.get(draft.card_id)
+        if card is None:
+            placeholder = Card.build_cached(store.absolute(draft), dict(draft.data), "", bom=False, crlf=False)
+            self.push_screen(EditorScreen(self.library, placeholder, data=dict(draft.data), new=True))
+        else:
+            self.push_screen(EditorScreen(self.library, card, data=dict(draft.data)))
+
+    def _flush_all_drafts(self) -> None:
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if callable(flush):
+                flush()
+
+    def _on_signal(self, signum: int) -> None:
+        """Terminal closed or process asked to stop: keep what was typed, then exit non-zero."""
+        self._flush_all_drafts()
+        self.exit(128 + signum)
 
     # -- errors ----------------------------------------------------------------------------
     def on_worker_state_changed(self, event: "Worker.StateChanged") -> None:
@@ -130,9 +223,7 @@ class KaartenbakApp(App[int]):
         try:
             from .dialogs.error import ErrorDialog
 
-            flush = getattr(self.screen, "flush_draft", None)
-            if callable(flush):
-                flush()
+            self._flush_all_drafts()
             self.push_screen(ErrorDialog(t("error.title"), t("error.body", error=f"{type(error).__name__}: {error}", log=str(log))))
         except Exception:
             super()._handle_exception(error)

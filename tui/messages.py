@@ -18,8 +18,11 @@ class LibraryLoaded(Message):
     """All cards are loaded, validated and indexed."""
 
 
-class CardSaved(Message):
-    """A card was saved, created or deleted; the list and view must follow."""
+class CardSaved(Message, bubble=False):
+    """A card was saved, created or deleted; the list and view must follow.
+
+    Posted to the app, which hands it to the browser; it does not bubble back up.
+    """
 
     def __init__(self, card_id: str | None, old_id: str | None = None, deleted: bool = False) -> None:
         super().__init__()
@@ -28,5 +31,5 @@ class CardSaved(Message):
         self.deleted = deleted
 
 
-class RepoChanged(Message):
+class RepoChanged(Message, bubble=False):
     """Git state changed (commit, sync, outside change); refresh badges and header."""

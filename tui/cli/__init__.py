@@ -8,10 +8,10 @@ from typing import Callable, Sequence
 
 from ..core.schema import SchemaError
 from ..core.workspace import NoCardsFolder
-from . import cards
+from . import cards, config, export, git, init, merge, search, sync
 
 Registrar = Callable[[argparse._SubParsersAction], None]
-REGISTRARS: list[Registrar] = [cards.register]
+REGISTRARS: list[Registrar] = [cards.register, git.register, export.register, merge.register, init.register, config.register, search.register, sync.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

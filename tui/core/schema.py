@@ -159,7 +159,6 @@ class Schema:
         required = list(dict.fromkeys([*self.envelope.get("required", []), *src.get("required", [])]))
         composed: dict[str, Any] = {
             "$schema": DRAFT,
-            "$id": f"{name}.schema.json",
             "title": src.get("title", name),
             "description": src.get("description", ""),
             "type": "object",

@@ -129,6 +129,8 @@ def _dutch(err: ValidationError, kind: Kind) -> list[Problem]:
 def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | None = None) -> list[Problem]:
     """All problems of one card's data, errors first, in schema order."""
     problems: list[Problem] = []
+    if isinstance(data.get("conflict"), list) and data["conflict"]:  # written by the merge driver (tui.core.merge)
+        problems.append(Problem(ERROR, ("conflict",), "", "heeft onopgeloste conflicten; kies per veld in het conflictscherm"))
     kind_name = data.get("kind")
     kind = schema.kind(kind_name) if isinstance(kind_name, str) else None
     if kind is None:

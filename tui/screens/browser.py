@@ -50,6 +50,9 @@ class BrowserScreen(Screen[None]):
         self.show_empty = False
         self.hits: dict[str, object] = {}
         self.loaded = False
+        self.snapshot = None
+        self.draft_ids: set[str] = set()
+        self._told: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -89,7 +92,8 @@ class BrowserScreen(Screen[None]):
             self.notify("\n".join(visible(str(e)) for e in errors[:5]), title=t("load.errors", count=len(errors)), severity="error", timeout=12, markup=False)
         if not self.library.cards and not errors:
             self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
-        self.app.post_message(RepoChanged())
+        self.refresh_git()
+        self.app.call_after_refresh(self.app.offer_drafts)
 
     # -- list ------------------------------------------------------------------------------
     def _sort_key(self, card_id: str):  # type: ignore[no-untyped-def]
@@ -109,10 +113,62 @@ class BrowserScreen(Screen[None]):
         return card.number or card.id.rsplit("/", 1)[-1]
 
     def badges(self, card_id: str) -> str:
-        """Status marks: ✗ invalid, ! warnings (only if no errors)."""
+        """Status marks: ✗ invalid or ! warnings, ✎ unsaved draft, ● changed since the last commit, ↑ not yet shared."""
+        marks = ""
         if self.library.has_errors(card_id):
-            return "✗"
-        return ""
+            marks += "✗"
+        elif self.library.has_warnings(card_id):
+            marks += "!"
+        if card_id in self.draft_ids:
+            marks += "✎"
+        snap = self.snapshot
+        card = self.library.cards.get(card_id)
+        if snap is not None and card is not None:
+            rel = self._rel(card)
+            if rel in snap.changed:
+                marks += "●"
+            elif rel in snap.unshared:
+                marks += "↑"
+        return marks
+
+    def _rel(self, card) -> str:  # type: ignore[no-untyped-def]
+        try:
+            return card.path.relative_to(self.library.workspace.root).as_posix()
+        except ValueError:
+            return str(card.path)
+
+    # -- git state -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def refresh_git(self) -> None:
+        from ..core.drafts import DraftStore
+        from ..core.snapshot import take_snapshot
+
+        snap = take_snapshot(self.library.workspace.root)
+        drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
+        self.app.call_from_thread(self._apply_snapshot, snap, drafts)
+
+    def _apply_snapshot(self, snap, drafts: set[str]) -> None:  # type: ignore[no-untyped-def]
+        self.snapshot = snap
+        self.draft_ids = drafts
+        sync = ""
+        if snap.is_repo and snap.upstream:
+            if snap.ahead:
+                sync = t("header.to_send", count=snap.ahead)
+            if snap.behind:
+                sync = (sync + " · " if sync else "") + t("header.to_receive", count=snap.behind)
+            sync = sync or t("header.up_to_date")
+        elif snap.is_repo:
+            sync = t("header.no_remote")
+        self.query_one(StatusHeader).show(self.library.workspace.root, snap.branch, snap.pending if snap.is_repo else None, sync)
+        if not snap.is_repo and "repo" not in self._told:
+            self._told.add("repo")
+            self.notify(f"{snap.message}\n{snap.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False)
+        for n in snap.notices:
+            if n.code not in self._told:
+                self._told.add(n.code)
+                self.notify(f"{n.message}\n{n.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False)
+        if self.loaded:
+            self.refresh_list()
 
     def refresh_list(self, keep: str | None = None, *, to_top: bool = False) -> None:
         """Rebuild the rows from filter, query and sort order.
@@ -256,8 +312,13 @@ class BrowserScreen(Screen[None]):
         row = self.query_one(CardList).current
         return row.card_id if row else None
 
+    def on_repo_changed(self, message: RepoChanged) -> None:
+        if self.loaded:
+            self.refresh_git()
+
     def on_card_saved(self, message: CardSaved) -> None:
         if self.loaded:
+            self.refresh_git()
             self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
             if self.query_text.strip():
                 self.run_search(self.query_text)

@@ -89,11 +89,23 @@ class EditorScreen(Screen[None]):
         return FieldEditor(f, value, suggestions=suggestions)
 
     def on_mount(self) -> None:
+        from ..core.locks import EditLocks
+
+        self._locks = EditLocks(self.library.workspace.root)
+        try:
+            self._locks.acquire(self.card.id)
+        except OSError:
+            pass  # read-only repository: saving will explain
         self._update_title()
         self.run_validation()
         first = self.query(".control").first() if self.query(".control") else None
         if first is not None:
             first.focus()
+
+    def on_unmount(self) -> None:
+        locks = getattr(self, "_locks", None)
+        if locks is not None:
+            locks.release(self.card.id)
 
     def _update_title(self) -> None:
         title = self.start.get("title") or self.card.title

@@ -141,7 +141,7 @@ class CardList(ScrollView, can_focus=True):
         dim = self.get_component_rich_style("card-list--dim")
         number = self.get_component_rich_style("card-list--number")
         segments = [
-            Segment(f"{row.badges:<2} ", base + badge),
+            Segment(f"{row.badges:<3} ", base + badge),
             Segment(f"{visible(row.number)[:7]:<7} ", base + number),
             Segment(visible(row.title).replace("\n", " "), base),
         ]

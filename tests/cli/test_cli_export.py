@@ -1,0 +1,104 @@
+"""``kaartenbak export`` run as a real process on the real cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CARDS, ROOT, SCHEMA
+from tui.cli import build_parser
+
+N_CARDS = len(list(CARDS.rglob("*.toml")))
+
+
+def kaartenbak(*args: str, repo: Path = ROOT, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", "--repo", str(repo), *args],
+        check=False,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_export_is_a_registered_subcommand() -> None:
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert "export" in sub.choices
+
+
+def test_markdown_of_one_theme_to_stdout(tmp_path: Path) -> None:
+    run = kaartenbak("export", "thema:Mentale gezondheid", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr.decode()
+    text = run.stdout.decode("utf-8")
+    assert "### Mentale gezondheid\n" in text
+    assert text.count("\n### ") == 1
+    assert "**Kaart-id:** WBW/T3/P1" in text
+
+
+def test_csv_file_with_progress(tmp_path: Path) -> None:
+    out = tmp_path / "kaarten.csv"
+    run = kaartenbak("export", "--format", "csv", "-o", str(out), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr.decode()
+    err = run.stderr.decode()
+    assert f"{N_CARDS}/{N_CARDS} kaarten" in err and f"{N_CARDS} kaarten geëxporteerd naar" in err
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0][0] == "Kaart-id" and len(rows) == N_CARDS + 1
+
+
+def test_csv_and_html_to_stdout_are_bytes(tmp_path: Path) -> None:
+    run = kaartenbak("export", "regio:WBW", "-f", "csv", "-q", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.startswith(b"\xef\xbb\xbf") and run.stderr == b""
+    run = kaartenbak("export", "regio:WBW", "-f", "html", "-q", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.startswith(b"<!DOCTYPE html>")
+
+
+def test_format_follows_the_file_name(tmp_path: Path) -> None:
+    out = tmp_path / "overleg.html"
+    run = kaartenbak("export", "soort:ketenaanpak", "-o", str(out), "--title", "Overleg <maandag>", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr.decode()
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<title>Overleg &lt;maandag&gt;</title>" in page
+    assert page.count("<article ") == 5
+
+
+def test_no_matching_cards_exits_1(tmp_path: Path) -> None:
+    run = kaartenbak("export", "thema:bestaat-niet", "-o", str(tmp_path / "x.md"), cwd=tmp_path)
+    assert run.returncode == 1
+    assert "geen kaarten gevonden" in run.stderr.decode()
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_unwritable_target_exits_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "bestand.txt"
+    blocker.write_text("geen map\n", encoding="utf-8")
+    for target in (blocker / "x.html", tmp_path):
+        run = kaartenbak("export", "soort:ketenaanpak", "-f", "html", "-o", str(target), cwd=tmp_path)
+        assert run.returncode == 2
+        assert "niet schrijven" in run.stderr.decode()
+    assert blocker.read_text(encoding="utf-8") == "geen map\n"
+
+
+def test_hostile_card_file_is_exported_safely(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(SCHEMA, repo / "schema")
+    (repo / "cards" / "wbw").mkdir(parents=True)
+    (repo / "cards" / "wbw" / "wbw-x.toml").write_text(
+        'id = "WBW/X"\nkind = "project"\nregion = "WBW"\ntheme = "Mentale gezondheid"\n'
+        'title = "<script>alert(1)</script>"\nprobleemstelling = "=1+1"\n',
+        encoding="utf-8",
+    )
+    html = kaartenbak("export", "-f", "html", repo=repo, cwd=tmp_path)
+    assert html.returncode == 0 and b"&lt;script&gt;alert(1)&lt;/script&gt;" in html.stdout
+    assert b"<script" not in html.stdout
+    table = kaartenbak("export", "-f", "csv", repo=repo, cwd=tmp_path)
+    rows = list(csv.reader(io.StringIO(table.stdout.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert "'=1+1" in rows[1]

@@ -1,0 +1,296 @@
+"""The search index on the real cards: typos, accents, word order, ranking, filters, updates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CARDS
+from tui.core.card import Card
+from tui.core.query import words
+from tui.core.schema import Schema
+from tui.core.search import Hit, Query, SearchIndex, parse_query
+from tui.core.text import fold
+from tui.core.vocab import Vocabulary
+from tui.core.workspace import Workspace
+
+ORG_KEYS = ("betrokken_organisaties", "organisaties", "betrokken", "betrokken_partijen", "ontvangen_van", "kartrekker")
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return Workspace(CARDS.parent)
+
+
+@pytest.fixture(scope="module")
+def cards(workspace: Workspace) -> list[Card]:
+    loaded = workspace.store.load_all().cards
+    assert len(loaded) > 200
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def index(cards: list[Card], workspace: Workspace) -> SearchIndex:
+    return SearchIndex(cards, workspace.schema)
+
+
+def all_text(card: Card) -> str:
+    def walk(v: object) -> list[str]:
+        if isinstance(v, str):
+            return [v]
+        if isinstance(v, dict):
+            return [s for x in v.values() for s in walk(x)]
+        if isinstance(v, list):
+            return [s for x in v for s in walk(x)]
+        return []
+
+    return " ".join(walk(dict(card.data)))
+
+
+def spanned(hit: Hit) -> list[str]:
+    return [hit.snippet[a:b] for a, b in hit.spans]
+
+
+def make_card(data: dict[str, object]) -> Card:
+    return Card.build(Path("x.toml"), dict(data), b"", bom=False, crlf=False)
+
+
+# -- typos, accents, word order, ranking ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["welzin op recpt", "welzin recpt", "Welzijn op Recept", "WELZIJN OP RECEPT"])
+def test_typos_and_case_find_welzijn_op_recept_first(index: SearchIndex, query: str) -> None:
+    hits = index.search(query, limit=10)
+    assert hits[0].card_id == "WBW/T1/1.1"
+    # the other cards titled "Welzijn op Recept" follow, before anything else
+    titled = [h for h in hits if "welzijn op recept" in fold(index._entries[h.card_id].card.title)]
+    assert [h.card_id for h in hits[: len(titled)]] == [h.card_id for h in titled]
+    assert len(titled) >= 4
+    assert hits[0].field == "title" and hits[0].label == "Titel"
+    assert [fold(s) for s in spanned(hits[0])] == (["welzijn", "recept"] if "op" not in query.lower().split() else ["welzijn", "op", "recept"])
+
+
+def test_accent_free_query_finds_the_accented_word(cards: list[Card], index: SearchIndex) -> None:
+    accented = [c for c in cards if "coördinatie" in all_text(c).casefold()]
+    assert accented, "the real cards contain 'coördinatie'"
+    found = index.filter_ids("coordinatie")
+    assert {c.id for c in accented} <= found
+    top = index.search("coordinatie", limit=3)[0]
+    assert "coördinatie" in [s.casefold() for s in spanned(top)]
+
+
+def test_accented_query_finds_the_plain_word(cards: list[Card], index: SearchIndex) -> None:
+    plain = [c for c in cards if re.search(r"(?<!\w)coordinatie(?!\w)", all_text(c), re.IGNORECASE)]
+    assert plain, "the real cards also spell it 'coordinatie'"
+    found = index.filter_ids("coördinatie")
+    assert {c.id for c in plain} <= found
+    hits = {h.card_id: h for h in index.search("coördinatie", limit=len(index))}
+    assert any("coordinatie" in [s.casefold() for s in spanned(hits[c.id])] for c in plain)
+
+
+def test_word_order_does_not_matter(index: SearchIndex) -> None:
+    a = index.search("recept welzijn huisarts", limit=10)
+    b = index.search("huisarts welzijn recept", limit=10)
+    assert [h.card_id for h in a] == [h.card_id for h in b]
+    assert [h.score for h in a] == [h.score for h in b]
+
+
+def test_title_hits_rank_above_body_hits(cards: list[Card], index: SearchIndex) -> None:
+    in_title = {c.id for c in cards if any(w.startswith("huisarts") for w in words(c.title))}
+    hits = index.search("huisarts", limit=len(index))
+    ids = [h.card_id for h in hits]
+    assert in_title and len(ids) > len(in_title)  # there are body-only hits too
+    assert set(ids[: len(in_title)]) == in_title
+    assert all(h.field == "title" for h in hits[: len(in_title)])
+    assert all(h.field != "title" for h in hits[len(in_title) :])
+
+
+def test_cards_matching_more_words_rank_higher(index: SearchIndex) -> None:
+    hits = index.search("mantelzorg dementie eenzaamheid", limit=len(index))
+    matched = [int(h.score) for h in hits]
+    assert matched == sorted(matched, reverse=True)
+    assert matched[0] == 3 and matched[-1] == 1
+
+
+def test_every_text_field_is_searched_including_lists_and_tables(index: SearchIndex) -> None:
+    # betrokken_organisaties is a list; mijlpalen an array of tables; impact_categorie a table
+    by_list = index.search("Eendracht", limit=len(index))
+    assert "WBW/T1/1.1" in {h.card_id for h in by_list}
+    hit = next(h for h in index.search("GALA middelen praktijken", limit=5) if h.card_id == "WBW/T1/1.1")
+    assert hit.field in ("tijdslijn", "mijlpalen", "randvoorwaarden")
+    table = next(h for h in index.search("Marc Pomp zorguitgaven", limit=5) if h.card_id == "WBW/T1/1.1")
+    assert table.field in ("impact_categorie", "bronnen")
+    assert table.label != table.field  # a Dutch label from the schema
+
+
+def test_snippets_are_short_single_lines_with_valid_spans(index: SearchIndex) -> None:
+    for query in ("welzijn", "coordinatie zorg", "huisartsen wijkverpleging", "e-health", "ouderen thuis"):
+        hits = index.search(query, limit=50)
+        assert hits
+        for h in hits:
+            assert len(h.snippet) <= 120
+            assert "\n" not in h.snippet and "  " not in h.snippet
+            assert h.spans, (query, h)
+            for a, b in h.spans:
+                assert 0 <= a < b <= len(h.snippet)
+                assert re.fullmatch(r"\w+", h.snippet[a:b])
+
+
+def test_limit_and_exact_card_id(index: SearchIndex) -> None:
+    assert len(index.search("zorg", limit=7)) == 7
+    assert index.search("WBW/T1/GP1", limit=3)[0].card_id == "WBW/T1/GP1"
+    assert index.search("nml/b22.1", limit=3)[0].card_id == "NML/B22.1"
+
+
+# -- query parsing and filters ----------------------------------------------------------------------
+
+
+def test_parse_query_quoted_values_and_unknown_filters() -> None:
+    q = parse_query('thema:"Mentale gezondheid" Preventie foo:bar regio:WBW')
+    assert q == Query(("preventie",), (("thema", "Mentale gezondheid"), ("regio", "WBW")), ("foo:bar",))
+    assert parse_query("https://welzijnoprecept.nl").unknown == ()
+    assert parse_query("thema:").filters == ()  # still typing: no filter yet
+    assert parse_query('"Welzijn op"').words == ("welzijn", "op")
+
+
+def test_unknown_filter_is_ignored_by_search(index: SearchIndex) -> None:
+    assert index.search("foo:bar welzijn recept", limit=5) == index.search("welzijn recept", limit=5)
+
+
+def test_thema_filter_and_quoted_value(cards: list[Card], index: SearchIndex) -> None:
+    mental = {c.id for c in cards if c.theme == "Mentale gezondheid"}
+    assert mental
+    assert index.filter_ids('thema:"Mentale gezondheid"') == mental
+    assert index.filter_ids("thema:mentale") == mental  # prefix, case-insensitive
+    hits = index.search('thema:"Mentale gezondheid"', limit=50)
+    titles = [fold(index._entries[h.card_id].card.title) for h in hits]
+    assert titles == sorted(titles) and len(hits) == len(mental)
+    narrowed = index.filter_ids('preventie thema:"mentale gezondheid"')
+    assert narrowed and narrowed < index.filter_ids("preventie") and narrowed <= mental
+
+
+def test_regio_filter(cards: list[Card], index: SearchIndex) -> None:
+    wbw = {c.id for c in cards if c.region == "WBW"}
+    assert index.filter_ids("regio:wbw") == wbw
+    assert index.filter_ids("welzijn regio:nml") == {i for i in index.filter_ids("welzijn") if i not in wbw}
+    assert index.filter_ids("regio:wbw regio:nml") == {c.id for c in cards}  # same filter twice: either
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("initiatief", "initiative"), ("initiative", "initiative"), ("project", "project"), ("ketenaanpak", "ketenaanpak"),
+     ("bron", "aanvullende_bron"), ('"good practice"', "good_practice"), ('"aanvullend initiatief"', "aanvullend_initiatief")],
+)
+def test_soort_filter_accepts_kind_keys_and_dutch_words(cards: list[Card], index: SearchIndex, value: str, kind: str) -> None:
+    expected = {c.id for c in cards if c.kind == kind}
+    assert expected
+    assert index.filter_ids(f"soort:{value}") == expected
+
+
+def test_org_filter_looks_in_every_organisation_field(cards: list[Card], index: SearchIndex) -> None:
+    def orgs(c: Card) -> str:
+        return fold(" | ".join(all_text(make_card({k: c.data[k]})) for k in ORG_KEYS if k in c.data))
+
+    for value in ("metggz", "Eendracht", "gemeenten"):
+        expected = {c.id for c in cards if fold(value) in orgs(c)}
+        assert expected, value
+        assert index.filter_ids(f"org:{value}") == expected
+    # "kartrekker" and "betrokken_partijen" (aanvullend initiatief) count as organisations too
+    lead = next(c for c in cards if c.data.get("kartrekker"))
+    assert lead.id in index.filter_ids(f'org:"{lead.data["kartrekker"]}"')
+
+
+def test_programma_filter(cards: list[Card], index: SearchIndex) -> None:
+    expected = {c.id for c in cards if "kansrijke" in fold(c.programme)}
+    assert expected
+    assert index.filter_ids("programma:Kansrijke") == expected
+    assert index.filter_ids("programma:kansrijke vroegsignalering") < expected
+
+
+# -- keeping the index current ---------------------------------------------------------------------
+
+
+def test_update_and_remove_keep_the_index_current(cards: list[Card], workspace: Workspace) -> None:
+    index = SearchIndex(cards[:20], workspace.schema)
+    card = cards[0]
+    assert len(index) == 20
+    assert index.search("zonnebloemveld") == []
+    data = card.to_dict()
+    data["title"] = "Zonnebloemveld in de wijk"
+    index.update(make_card(data))
+    assert len(index) == 20
+    assert index.search("zonnebloemveld")[0].card_id == card.id
+    assert index.search("zonnebloemvelt")[0].card_id == card.id  # typo, against the new word
+    data["title"] = "Korenbloem"
+    data["regio_test"] = "x"
+    index.update(make_card(data))
+    assert index.search("zonnebloemveld") == []
+    assert "zonnebloemveld" not in index._post
+    assert index.search("korenbloem")[0].card_id == card.id
+    index.remove(card.id)
+    assert len(index) == 19
+    assert index.search("korenbloem") == []
+    assert card.id not in index.filter_ids("")
+    index.remove(card.id)  # twice: nothing happens
+    new = make_card({"id": "NEW/1", "kind": "ketenaanpak", "region": "NML", "title": "Nieuwe kaart Ørestad"})
+    index.update(new)
+    assert index.search("orestad")[0].card_id == "NEW/1"
+    assert "NEW/1" in index.filter_ids("soort:ketenaanpak regio:nml")
+
+
+def test_index_built_at_once_equals_index_built_by_updates(cards: list[Card], workspace: Workspace) -> None:
+    at_once = SearchIndex(cards, workspace.schema)
+    one_by_one = SearchIndex([], workspace.schema)
+    for c in reversed(cards):
+        one_by_one.update(c)
+    for q in ("welzin op recpt", "zorg", "thema:gezond valpreventie", "coordinatie"):
+        assert at_once.search(q, limit=20) == one_by_one.search(q, limit=20)
+
+
+# -- completions -------------------------------------------------------------------------------------
+
+
+def test_completions(index: SearchIndex, workspace: Workspace) -> None:
+    vocab: Vocabulary = workspace.vocab
+    assert index.completions("thema:Ment", vocab) == ['thema:"Mentale gezondheid"']
+    assert index.completions('thema:"ment', vocab) == ['thema:"Mentale gezondheid"']
+    assert index.completions("th", vocab) == ["thema:"]
+    assert set(index.completions("", vocab)) == {"thema:", "regio:", "soort:", "org:", "programma:"}
+    assert index.completions("regio:w", vocab) == ["regio:WBW"]
+    assert index.completions("welzijn soort:bron", vocab) == ['welzijn soort:"aanvullende bron"']
+    assert index.completions("foo:x", vocab) == []
+    orgs = index.completions("org:metg", vocab)
+    assert orgs and all(o.startswith("org:") and "metggz" in fold(o) for o in orgs)
+    # every completion, once typed, is a filter that selects cards
+    for completion in index.completions("thema:", vocab):
+        assert index.filter_ids(completion), completion
+
+
+# -- hostile text -------------------------------------------------------------------------------------
+
+
+def test_markup_and_escape_text_come_back_raw(workspace: Workspace) -> None:
+    title = "[bold]Gevaar[/] [@click=app.quit]klik[/] \\[x]"
+    body = "tekst met \x1b[31mrood\x1b[0m en [/] en ]] [["
+    card = make_card({"id": "X/1", "kind": "ketenaanpak", "region": "NML", "title": title, "kernboodschap": body})
+    index = SearchIndex([card], workspace.schema)
+    hit = index.search("gevaar")[0]
+    assert hit.snippet == title
+    assert spanned(hit) == ["Gevaar"]
+    body_hit = index.search("rood")[0]
+    assert body_hit.field == "kernboodschap"
+    assert body_hit.snippet == body
+    assert spanned(body_hit) == ["rood"]
+    assert index.search("click")[0].card_id == "X/1"
+
+
+def test_odd_unicode_keeps_spans_aligned(workspace: Workspace) -> None:
+    text = "Straße ﬁnanciën: coördinatie en Coördinatie"  # ß and the ﬁ ligature fold to two characters
+    card = make_card({"id": "X/2", "kind": "ketenaanpak", "region": "NML", "title": "T", "kernboodschap": text})
+    index = SearchIndex([card], workspace.schema)
+    hit = index.search("coordinatie straat")[0]
+    assert spanned(hit) == ["coördinatie", "Coördinatie"]
+    assert spanned(index.search("financien")[0]) == ["ﬁnanciën"]
+    assert spanned(index.search("strasse")[0]) == ["Straße"]

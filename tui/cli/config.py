@@ -1,0 +1,102 @@
+"""``kaartenbak config``: where the settings file is, what is in effect, and what was wrong with it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..core.config import LANGUAGES, THEMES, Config, config_path, load_config
+from .output import err, out
+
+EXAMPLE = f"""\
+# Instellingen van Kaartenbak. Haal het #-teken weg voor een regel om hem te gebruiken;
+# wat uit staat, krijgt de standaardwaarde. `kaartenbak config` toont wat er geldt.
+
+# Taal van de app: {" of ".join(f'"{lang}"' for lang in LANGUAGES)} (standaard "nl").
+# De omgevingsvariabele KAARTENBAK_LANG en de optie --lang gaan hiervoor.
+# lang = "en"
+
+# Kleurthema, bijvoorbeeld {", ".join(f'"{theme}"' for theme in THEMES)}.
+# theme = "textual-light"
+
+# De kaartenbak die de app opent als je geen --repo opgeeft en de huidige map geen cards/ heeft.
+# repo = "~/kaarten/regioplan"
+
+# Andere toetsen: binding-id = "toets", meerdere toetsen met komma's. Ids zijn onder meer
+# quit, help, edit-card, new-card, editor-save, editor-leave, clear-search.
+# [keymap]
+# edit-card = "e,enter"
+# editor-save = "ctrl+s"
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "config",
+        help="toon de instellingen en waar ze staan",
+        description=(
+            "Toon waar het instellingenbestand staat (KAARTENBAK_CONFIG of de standaardmap), of het bestaat, "
+            "welke instellingen gelden (lang, theme, repo, keymap) en wat er mis is met het bestand. "
+            "Een fout in het bestand is nooit fataal: de app gebruikt dan de standaardwaarde."
+        ),
+    )
+    p.add_argument("--init", action="store_true", help="schrijf een voorbeeldbestand met uitleg (overschrijft nooit een bestaand bestand)")
+    p.set_defaults(handler=cmd_config)
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    if args.init:
+        return _init()
+    cfg = load_config()
+    _report(cfg, args)
+    return 0
+
+
+def _init() -> int:
+    path = config_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as fh:  # "x": never overwrite
+            fh.write(EXAMPLE)
+    except FileExistsError:
+        err(f"{path} bestaat al; niet overschreven. Bekijk het met: kaartenbak config")
+        return 1
+    except OSError as exc:
+        err(f"{path}: kan niet schrijven ({exc.strerror or exc})")
+        return 2
+    out(f"Voorbeeldinstellingen geschreven naar {path}")
+    out("Haal het #-teken weg voor een regel om die instelling te gebruiken.")
+    return 0
+
+
+def _report(cfg: Config, args: argparse.Namespace) -> None:
+    source = "KAARTENBAK_CONFIG" if os.environ.get("KAARTENBAK_CONFIG") else "standaardplaats"
+    state = "bestaat" if cfg.exists else "bestaat niet; standaardinstellingen (maak er een met: kaartenbak config --init)"
+    out(f"Instellingenbestand: {cfg.path} ({source})")
+    out(f"  {state}")
+    out("")
+    out("Instellingen die gelden:")
+    lang, lang_from = cfg.lang, ""
+    if getattr(args, "lang", None):
+        lang, lang_from = args.lang, " (uit --lang)"
+    elif os.environ.get("KAARTENBAK_LANG") in LANGUAGES:
+        lang_from = " (uit KAARTENBAK_LANG)"
+    out(f"  lang   = {lang}{lang_from}")
+    out(f"  theme  = {cfg.theme}")
+    if getattr(args, "repo", None):
+        out(f"  repo   = {args.repo} (uit --repo)")
+    elif cfg.repo:
+        out(f"  repo   = {cfg.repo}")
+    else:
+        out("  repo   = (niet ingesteld: de huidige map als die cards/ heeft, anders de meegeleverde kaarten)")
+    if cfg.keymap:
+        out("  keymap:")
+        for binding, keys in cfg.keymap.items():
+            out(f"    {binding} = {keys}")
+    else:
+        out("  keymap = (standaardtoetsen)")
+    if cfg.problems:
+        out("")
+        out(f"Problemen ({len(cfg.problems)}; hiervoor gelden de standaardwaarden):")
+        for problem in cfg.problems:
+            out(f"  - {problem}")

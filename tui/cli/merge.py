@@ -1,0 +1,145 @@
+"""``kaartenbak merge-driver %O %A %B %P``: git's merge driver for cards, merging field by field.
+
+Registered by ``kaartenbak init`` for ``cards/**/*.toml``. A clean merge writes the merged card
+to %A and exits 0; fields changed differently on both sides are recorded as ``[[conflict]]``
+tables in the (still valid) card and the exit code is 1, so git reports the conflict and the
+app's conflict screen can offer both values. A side that is not a readable card falls back to
+git's own line-based text merge, with a message saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core import tomlfmt, writer
+from ..core.atomic import WriteError, write_atomic
+from ..core.card import Card, LoadError
+from ..core.merge import FieldConflict, merge_cards, same, with_conflicts
+from ..core.parse import BOM, parse_bytes
+from ..core.paths import schema_dir
+from ..core.schema import Schema, SchemaError
+from .output import err
+
+
+@dataclass
+class FileMerge:
+    """The merged file bytes, or ``raw is None`` with the reason a field merge is impossible."""
+
+    raw: bytes | None
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    reason: str = ""
+
+
+_SIDE_NAMES = {"base": "basisversie", "ours": "onze versie", "theirs": "hun versie"}
+
+
+def _card(name: str, path: Path, raw: bytes) -> Card | str | None:
+    """The parsed card, ``None`` for an empty base (added on both sides), or why it is no card."""
+    if name == "base" and not raw.strip():
+        return None
+    loaded = parse_bytes(path, raw)
+    if isinstance(loaded, LoadError):
+        where = f"regel {loaded.line}: " if loaded.line else ""
+        return f"{_SIDE_NAMES[name]}: {where}{loaded.message}"
+    if not isinstance(loaded.data.get("kind"), str) or not isinstance(loaded.data.get("id"), str):
+        return f"{_SIDE_NAMES[name]} is geen kaart (id of kind ontbreekt)"
+    return loaded
+
+
+def _text_of(raw: bytes) -> str:
+    return raw[len(BOM) :].decode("utf-8") if raw.startswith(BOM) else raw.decode("utf-8")
+
+
+def merge_files(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes, path: Path, schema: Schema | None) -> FileMerge:
+    """Merge three versions of a card file by field; the result starts from ours' text so its
+    diff against ours touches only the fields that came from theirs (or conflict entries)."""
+    sides: dict[str, Card | None] = {}
+    for name, raw in (("base", base_raw), ("ours", ours_raw), ("theirs", theirs_raw)):
+        got = _card(name, path, raw)
+        if isinstance(got, str):
+            return FileMerge(None, reason=got)
+        sides[name] = got
+    base, ours, theirs = sides["base"], sides["ours"], sides["theirs"]
+    assert ours is not None and theirs is not None
+    kind = schema.kind(ours.kind) if schema else None
+    result = merge_cards(base.to_dict() if base else None, ours.to_dict(), theirs.to_dict(), kind)
+    new = with_conflicts(result.data, result.conflicts)
+    if same(new, dict(ours.data)):
+        return FileMerge(ours_raw, result.conflicts)
+    if same(new, dict(theirs.data)):
+        return FileMerge(theirs_raw, result.conflicts)
+    text = _text_of(ours_raw)
+    order = list(kind.keys) if kind else list(new)
+    try:
+        out = writer.updated_text(text, ours.to_dict(), new, order)
+    except Exception:  # tomlkit could not keep the layout: write the canonical text instead
+        first = text.splitlines()[0] if text else ""
+        out = tomlfmt.render(new, order, first if first.startswith("#:schema") else None)
+        writer.check(out, new)
+        if "\r\n" in text:
+            out = out.replace("\n", "\r\n")
+    return FileMerge((BOM if ours.bom else b"") + out.encode("utf-8"), result.conflicts)
+
+
+def _schema() -> Schema | None:
+    """The schema of the repository git runs us in (its top folder), else the bundled one."""
+    try:
+        return Schema(schema_dir(Path.cwd()))
+    except SchemaError:
+        return None
+
+
+def text_merge(ours: Path, base: Path, theirs: Path) -> int:
+    """git's ordinary line-based merge into ``ours`` (conflict markers where lines clash)."""
+    cmd = ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "--", str(ours), str(base), str(theirs)]
+    return subprocess.run(cmd, check=False).returncode
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "merge-driver",
+        help="git-mergedriver: voeg twee versies van een kaart per veld samen",
+        description=(
+            "Wordt door git aangeroepen (zie 'kaartenbak init'). Voegt twee versies van een kaart per veld samen; "
+            "velden die aan beide kanten anders zijn gewijzigd komen als [[conflict]] in de kaart. "
+            "Exit 0: schoon samengevoegd; 1: conflicten; bij een onleesbare kaart: git's gewone tekstmerge."
+        ),
+    )
+    p.add_argument("base", metavar="BASIS", help="gemeenschappelijke versie (%%O)")
+    p.add_argument("ours", metavar="ONZE", help="onze versie; hier komt het resultaat (%%A)")
+    p.add_argument("theirs", metavar="HUNNE", help="hun versie (%%B)")
+    p.add_argument("path", metavar="PAD", help="pad van de kaart in de repository (%%P)")
+    p.set_defaults(handler=cmd_merge_driver)
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    base, ours, theirs = Path(args.base), Path(args.ours), Path(args.theirs)
+    try:
+        raws = [p.read_bytes() for p in (base, ours, theirs)]
+    except OSError as exc:
+        err(f"kaartenbak: {args.path}: kan de versies niet lezen ({exc.strerror or exc})")
+        return 2
+    try:
+        merged = merge_files(*raws, Path(args.path), _schema())
+    except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
+        merged = FileMerge(None, reason=f"interne fout: {exc}")
+    if merged.raw is None:
+        err(f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); git's gewone tekstmerge gebruikt")
+        return text_merge(ours, base, theirs)
+    try:
+        write_atomic(ours, merged.raw)
+    except WriteError as exc:
+        err(f"kaartenbak: {exc}")
+        return 2
+    if merged.conflicts:
+        names = ", ".join(_label(c) for c in merged.conflicts)
+        err(f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; kies per veld in het conflictscherm")
+        return 1
+    return 0
+
+
+def _label(c: FieldConflict) -> str:
+    return c.label or c.field or "hele kaart"

@@ -1,0 +1,148 @@
+"""Committing chosen cards: what changed per card, a suggested message, and a commit that refuses
+every state where a commit could lose or hide work (merge in progress, detached HEAD, no identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .card import Card
+from .fielddiff import changed_fields, diff_cards, kind_for
+from .gitrepo import GitError, GitRepo, explain, lock_error
+from .history import BrokenRevision, card_at
+from .identity import require_identity
+from .parse import load_file
+from .status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
+from .text import visible
+from .validate import label_for
+from .workspace import Workspace
+
+SUMMARY_WIDTH = 72
+
+
+class CommitRefused(GitError):
+    """Committing now would be unsafe or pointless; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CardChange:
+    """One changed card file: how it changed, its title and the labels of the changed fields."""
+
+    path: str
+    state: str  # see status.FileStatus.state
+    title: str
+    fields: tuple[str, ...] = ()  # top-level field keys
+    labels: tuple[str, ...] = ()  # their Dutch labels
+    problem: str | None = None  # the card could not be read, so fields are unknown
+
+
+def _read_worktree(root: Path, rel: str) -> tuple[dict | None, str | None]:
+    path = root / rel
+    if not path.exists():
+        return None, None
+    loaded = load_file(path)
+    return (loaded.to_dict(), None) if isinstance(loaded, Card) else (None, loaded.message)
+
+
+def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
+    """Every changed card file with the fields that changed between HEAD and the working tree."""
+    head = repo.head()
+    changes = []
+    for fs in changed_files(repo):
+        old, problem = None, None
+        if head is not None and fs.state not in (NEW, UNTRACKED):
+            try:
+                old = card_at(repo, head, fs.orig_path or fs.path)
+            except BrokenRevision as exc:
+                problem = exc.message
+        new, new_problem = _read_worktree(repo.root, fs.path)
+        problem = problem or new_problem
+        data = new or old or {}
+        title = str(data.get("title") or Path(fs.path).stem)
+        if problem is not None:
+            changes.append(CardChange(fs.path, fs.state, title, problem=problem))
+            continue
+        kind = kind_for(workspace.schema, old, new)
+        keys = tuple(changed_fields(diff_cards(old, new, kind))) if fs.state not in (DELETED,) else ()
+        labels = tuple(label_for(kind, (k,)) for k in keys)
+        changes.append(CardChange(fs.path, fs.state, title, keys, labels))
+    return changes
+
+
+def _one_line(text: str) -> str:
+    return visible(" ".join(text.split()))
+
+
+def _describe(change: CardChange) -> str:
+    title = _one_line(change.title)
+    if change.state in (NEW, UNTRACKED):
+        return f"Nieuwe kaart: {title}"
+    if change.state == DELETED:
+        return f"Kaart verwijderd: {title}"
+    labels = [label.lower() for label in change.labels]
+    if change.state == RENAMED and not labels:
+        return f"{title}: hernoemd"
+    if not labels:
+        return f"{title}: bijgewerkt"
+    text = f"{title}: {', '.join(labels)}"
+    while len(text) > SUMMARY_WIDTH and len(labels) > 1:
+        labels.pop()
+        text = f"{title}: {', '.join(labels)} en meer"
+    return text
+
+
+def suggest_message(changes: Sequence[CardChange]) -> str:
+    """A commit message to prefill: one card → one line; several → a summary line and one line each."""
+    if not changes:
+        return ""
+    if len(changes) == 1:
+        return _describe(changes[0])
+    lines = [f"{len(changes)} kaarten bijgewerkt", ""]
+    lines.extend(f"- {_describe(c)}" for c in changes)
+    return "\n".join(lines)
+
+
+def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_detached: bool = False) -> str:
+    """Commit exactly ``paths`` (nothing else that is staged) with ``message``; returns the new sha."""
+    if "\0" in message or not message.strip():
+        raise CommitRefused("De beschrijving van de wijziging is leeg.", "Schrijf in een paar woorden wat je hebt veranderd.")
+    rels = list(dict.fromkeys(repo.relpath(p) for p in paths))
+    if not rels:
+        raise CommitRefused("Er is niets gekozen om te bewaren.", "Kies eerst de kaarten die je wilt bewaren.")
+    state = repo.state()
+    for notice in explain(state):
+        if notice.code == "detached" and allow_detached:
+            continue
+        if notice.code == "no-identity":
+            require_identity(repo)
+        if notice.code == "lock" and state.index_lock is not None and notice.blocks_commit:
+            raise lock_error(state.index_lock)  # stale: the caller can offer remove_stale_lock()
+        if notice.blocks_commit:
+            raise CommitRefused(notice.message, notice.advice)
+    rels = _changed(repo, rels)
+    if not rels:
+        raise CommitRefused("Er is niets te bewaren: de gekozen kaarten zijn niet gewijzigd.", "Wijzig eerst een kaart.")
+    repo.run("add", "--all", "--", *rels)
+    repo.run("-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync", "commit", "--quiet", "--no-edit",
+             "--cleanup=whitespace", "-m", message, "--only", "--", *rels)
+    sha = repo.head()
+    assert sha is not None
+    return sha
+
+
+def _changed(repo: GitRepo, rels: list[str]) -> list[str]:
+    """The chosen paths git sees as changed (for a staged rename both names count)."""
+    parts = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels).split("\0")
+    found: set[str] = set()
+    i = 0
+    while i < len(parts):
+        entry = parts[i]
+        i += 1
+        if len(entry) >= 4:
+            found.add(entry[3:])
+            if entry[0] in "RC":
+                found.add(parts[i])
+                i += 1
+    return [r for r in rels if r in found]

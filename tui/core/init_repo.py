@@ -1,0 +1,229 @@
+"""Setting up a cards repository: a new one from scratch, or git's field-level merge in an existing one.
+
+Git only merges cards per field when the repository says so: ``.gitattributes`` assigns the
+``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` and ``.git/config`` says which command
+that is. ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import schema_dir
+
+DRIVER = "kaartenbak"
+ATTRIBUTE_LINES = (f"cards/**/*.toml merge={DRIVER} diff={DRIVER}", "*.toml text eol=lf")
+_GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+REGION_TEMPLATE = """\
+# Vocabulaire van één regio: de thema's, programma's en organisaties die de app in formulieren en
+# zoeken aanbiedt. Een waarde daarbuiten geeft een waarschuwing, nooit een fout.
+# Hernoem dit bestand naar de code van je regio (bijvoorbeeld schema/regions/abc.toml) en vul het in.
+
+code = "VB"                 # korte code; staat in elke kaart als region = "VB"
+name = "Voorbeeldregio"     # volledige naam van de regio
+document = ""               # bestandsnaam van het regioplan (optioneel)
+
+# Eén [[themes]]-blok per thema, met het nummer uit het regioplan en andere spellingen.
+[[themes]]
+number = 1
+name = "Voorbeeldthema"
+aliases = []
+
+# Programma's per thema (optioneel):
+# [[programmes]]
+# theme = "Voorbeeldthema"
+# name = "Voorbeeldprogramma"
+
+# Open lijsten (optioneel):
+# organisations = ["Huisartsencoöperatie", "GGD"]
+# domains = ["Sociaal domein"]
+"""
+
+README_TEMPLATE = """\
+# Kaartenbak van de werkgroep
+
+Hier staan de projectkaarten van ons regioplan: één kaart per project, als TOML-bestand in
+`cards/<regio>/`. Git bewaart elke wijziging; `kaartenbak` is de app om ze te lezen en te bewerken.
+
+## De app openen
+
+Open een terminal in deze map en typ:
+
+```sh
+kaartenbak
+```
+
+## Een kaart toevoegen
+
+Kies in de app een nieuwe kaart (het opdrachtenpalet, `ctrl+p`, toont alle acties), kies de soort
+en vul id, regio, thema en titel in. De app maakt het bestand en controleert het schema.
+Eerst nog geen regio? Pas `schema/regions/example.toml` aan (thema's van je regio).
+
+## Samenwerken (synchroniseren)
+
+Bewaar je wijzigingen in de app en deel ze met synchroniseren; of met git:
+
+```sh
+git pull      # wijzigingen van anderen ophalen
+git push      # jouw wijzigingen delen
+```
+
+Bewerkten twee mensen verschillende velden van dezelfde kaart, dan voegt git ze vanzelf samen.
+Hetzelfde veld aan beide kanten anders? Dan staat er een `[[conflict]]` in de kaart en kies je
+in de app per veld welke versie blijft. Na het klonen van deze map: eenmaal `kaartenbak init`.
+"""
+
+
+class InitError(Exception):
+    """The folder cannot be made into (or set up as) a cards repository; the message says why."""
+
+
+@dataclass
+class InitReport:
+    """What ``init_repo`` did, in Dutch sentences, for the CLI and the app to show."""
+
+    root: Path
+    created: bool
+    done: list[str] = field(default_factory=list)
+    committed: bool = False
+    hint: str = ""
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, env=_env(), capture_output=True, text=True, check=check)
+    except FileNotFoundError:
+        raise InitError("git is niet gevonden; installeer git en probeer opnieuw") from None
+    except subprocess.CalledProcessError as exc:
+        raise InitError(f"git {args[0]} mislukt in {root}: {(exc.stderr or exc.stdout).strip()}") from None
+
+
+def _config_get(root: Path, key: str, *scope: str) -> str | None:
+    got = _git(root, "config", *scope, "--get", key, check=False)
+    return got.stdout.strip() if got.returncode == 0 else None
+
+
+def driver_settings(program: str = DRIVER, *, textconv: bool = True) -> dict[str, str]:
+    """The ``.git/config`` entries; ``program`` is how to run Kaartenbak (``kaartenbak`` or ``python -m tui``)."""
+    settings = {
+        f"merge.{DRIVER}.name": "Kaartenbak: kaarten per veld samenvoegen",
+        f"merge.{DRIVER}.driver": f"{program} merge-driver %O %A %B %P",
+    }
+    if textconv:
+        settings[f"diff.{DRIVER}.textconv"] = f"{program} textconv"
+    return settings
+
+
+def register_drivers(root: Path, program: str = DRIVER, *, textconv: bool = True) -> list[str]:
+    """Write the merge (and diff) driver into the repository's own config; unchanged entries are left alone."""
+    done = []
+    for key, value in driver_settings(program, textconv=textconv).items():
+        if _config_get(root, key, "--local") == value:
+            continue
+        _git(root, "config", "--local", key, value)
+        done.append(f"git config {key} = {value}")
+    return done
+
+
+def ensure_gitattributes(root: Path) -> list[str]:
+    """Add the Kaartenbak lines to ``.gitattributes`` where missing (the file keeps everything else)."""
+    path = root / ".gitattributes"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in ATTRIBUTE_LINES if line not in present]
+    if not missing:
+        return []
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if not text:
+        text = "# Kaarten: samenvoegen per veld (kaartenbak init) en overal LF-regeleinden.\n"
+    path.write_text(text + "".join(f"{line}\n" for line in missing), encoding="utf-8")
+    return [f".gitattributes: {line}" for line in missing]
+
+
+def _scaffold(root: Path, with_regions: bool) -> list[str]:
+    done = []
+    if not (root / ".git").exists():
+        _git(root, "init", "-q", "-b", "main")
+        done.append(f"git-repository gemaakt in {root} (tak main)")
+    if not (root / "schema").exists():
+        src = schema_dir()
+        shutil.copytree(src, root / "schema", ignore=None if with_regions else shutil.ignore_patterns("regions"))
+        if not with_regions:
+            (root / "schema" / "regions").mkdir()
+            (root / "schema" / "regions" / "example.toml").write_text(REGION_TEMPLATE, encoding="utf-8")
+        done.append("schema/ gekopieerd" + (" met de meegeleverde regio's" if with_regions else " met een leeg regiovoorbeeld (schema/regions/example.toml)"))
+    (root / "cards").mkdir(exist_ok=True)
+    keep = root / "cards" / ".gitkeep"
+    if not any((root / "cards").iterdir()):
+        keep.write_text("", encoding="utf-8")  # git keeps no empty folders; clones need cards/
+        done.append("cards/ gemaakt")
+    if not (root / "README.md").exists():
+        (root / "README.md").write_text(README_TEMPLATE, encoding="utf-8")
+        done.append("README.md voor de werkgroep geschreven")
+    return done
+
+
+def _commit_first(root: Path, report: InitReport) -> None:
+    if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0:
+        return
+    if not (_config_get(root, "user.name") and _config_get(root, "user.email")):
+        report.hint = (
+            "Nog geen eerste commit: git weet niet wie je bent. Stel dat eenmalig in en commit dan:\n"
+            '  git config --global user.name "Je Naam"\n'
+            '  git config --global user.email "je@voorbeeld.nl"\n'
+            f'  git -C "{root}" add -A && git -C "{root}" commit -m "Nieuwe kaartenbak"'
+        )
+        return
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.useConfigOnly=true", "commit", "-q", "-m", "Nieuwe kaartenbak")
+    report.committed = True
+    report.done.append("eerste commit gemaakt")
+
+
+def _is_new(root: Path) -> bool:
+    """Whether ``root`` gets the full scaffold; refuses a folder that is neither new nor a repository."""
+    if not root.exists():
+        return True
+    if not root.is_dir():
+        raise InitError(f"{root} is geen map")
+    entries = [p.name for p in root.iterdir()]
+    if (root / ".git").exists():
+        return entries == [".git"]
+    if entries:
+        raise InitError(
+            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, of open de map van een bestaande kaartenbak"
+        )
+    return True
+
+
+def init_repo(path: Path | None = None, *, program: str = DRIVER, with_regions: bool = False, textconv: bool = True, cwd: Path | None = None) -> InitReport:
+    """Set up ``path`` (default: the current folder): scaffold a new repository, or register the
+    drivers and ``.gitattributes`` lines in an existing one. Safe to run again."""
+    root = (path if path is not None else (cwd or Path.cwd())).expanduser().absolute()
+    new = _is_new(root)
+    report = InitReport(root=root, created=new)
+    if new:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InitError(f"kan {root} niet maken: {exc.strerror or exc}") from None
+        report.done.extend(_scaffold(root, with_regions))
+    report.done.extend(ensure_gitattributes(root))
+    report.done.extend(register_drivers(root, program, textconv=textconv))
+    if new:
+        _commit_first(root, report)
+    elif not (root / "cards").is_dir():
+        report.hint = f"let op: {root} heeft geen map cards/; de drivers werken alleen voor cards/**/*.toml"
+    return report

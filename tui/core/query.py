@@ -1,0 +1,321 @@
+"""Search queries: words plus ``thema:``/``regio:``/``soort:``/``org:``/``programma:`` filters.
+
+Also what index, query and snippets share: the folding and word splitting (a word found in a
+card is spelled exactly like the word typed: "Coördinatie" -> "coordinatie"), the filter
+values of cards (:class:`Facets`) and cutting a highlighted snippet out of a field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz
+
+from .card import Card
+from .schema import Schema
+from .text import fold, strip_accents
+
+WORD = re.compile(r"\w+")
+
+# Filter name as typed (folded) -> canonical Dutch name used in Query.filters.
+FILTER_NAMES: dict[str, str] = {
+    "thema": "thema", "theme": "thema",
+    "regio": "regio", "region": "regio",
+    "soort": "soort", "kind": "soort",
+    "org": "org", "organisatie": "org", "organisaties": "org",
+    "programma": "programma", "programme": "programma",
+}
+FILTERS: tuple[str, ...] = ("thema", "regio", "soort", "org", "programma")
+
+# Card keys whose strings count as "an organisation involved" for ``org:``.
+ORG_KEYS: tuple[str, ...] = (
+    "betrokken_organisaties", "organisaties", "betrokken", "betrokken_partijen", "ontvangen_van", "kartrekker",
+)
+
+# Dutch words users say for a card kind (folded) -> kind keys; schema kind titles are added at runtime.
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "project": ("project",),
+    "programma": ("project",),
+    "good practice": ("good_practice",),
+    "goodpractice": ("good_practice",),
+    "initiatief": ("initiative",),
+    "initiatieven": ("initiative",),
+    "ketenaanpak": ("ketenaanpak",),
+    "aanvullend initiatief": ("aanvullend_initiatief",),
+    "aanvullende bron": ("aanvullende_bron",),
+    "bron": ("aanvullende_bron",),
+    "aanvullend": ("aanvullend_initiatief", "aanvullende_bron"),
+}
+KIND_NAMES = ("project", "good practice", "initiatief", "ketenaanpak", "aanvullend initiatief", "aanvullende bron")
+
+_TOKEN = re.compile(r'([^\W\d_]\w*):(?!//)("[^"]*"?|\S*)|"([^"]*)"?|(\S+)')
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character at a time, filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = strip_accents(strip_accents(ch).casefold())
+        if folded and not any(c.isalnum() for c in folded):
+            folded = ch  # punctuation ("…" -> "...") splits no words: keep it, keep positions aligned
+        self[code] = folded
+        if len(folded) != 1:
+            IRREGULAR.add(ch)
+        return folded
+
+
+FOLD_TABLE = _FoldTable()
+IRREGULAR: set[str] = set()  # characters whose folded form is not one character ("ß" -> "ss")
+_irregular: tuple[int, re.Pattern[str] | None] = (0, None)
+
+
+def fold_chars(text: str) -> str:
+    """Lower-case, accent-free ``text`` (no whitespace collapsing: mostly same length as ``text``)."""
+    return text.translate(FOLD_TABLE)
+
+
+def _has_irregular(text: str) -> bool:
+    global _irregular
+    if not IRREGULAR:
+        return False
+    if _irregular[0] != len(IRREGULAR):
+        _irregular = (len(IRREGULAR), re.compile("[" + "".join(re.escape(c) for c in sorted(IRREGULAR)) + "]"))
+    pattern = _irregular[1]
+    return pattern is not None and pattern.search(text) is not None
+
+
+def fold_aligned(text: str, folded: str | None = None) -> tuple[str, list[int] | None]:
+    """Folded ``text`` (pass it when known) plus, when lengths differ, the original index of each folded character.
+
+    ``None`` means folded positions are original positions (the usual case), so snippet
+    highlighting can find words in the folded text and mark them in the original.
+    """
+    folded = text.translate(FOLD_TABLE) if folded is None else folded
+    if len(folded) == len(text) and not _has_irregular(text):
+        return folded, None
+    parts: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        f = FOLD_TABLE[ord(ch)]
+        parts.append(f)
+        where.extend([i] * len(f))
+    return "".join(parts), where
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order."""
+    return WORD.findall(fold_chars(text))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: folded search words, (filter, value) pairs and unrecognised filter tokens."""
+
+    words: tuple[str, ...]
+    filters: tuple[tuple[str, str], ...]
+    unknown: tuple[str, ...]
+
+
+def parse_query(text: str) -> Query:
+    """Split ``text`` into words and filters; ``foo:bar`` with an unknown name lands in ``unknown``."""
+    found: list[str] = []
+    filters: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    for m in _TOKEN.finditer(text):
+        name, value, quoted, plain = m.groups()
+        if name is not None:
+            canon = FILTER_NAMES.get(fold_chars(name))
+            value = value.strip('"').strip()
+            if canon is None:
+                unknown.append(m.group(0))
+            elif value:
+                filters.append((canon, value))
+            continue
+        found.extend(words(quoted if quoted is not None else plain))
+    return Query(tuple(dict.fromkeys(found)), tuple(filters), tuple(unknown))
+
+
+def quote_value(value: str) -> str:
+    """A filter value as it must be typed: quoted when it holds spaces or special characters."""
+    return value if WORD.fullmatch(value.replace("-", "").replace(".", "")) else f'"{value}"'
+
+
+def split_last(text: str) -> tuple[str, str]:
+    """``text`` split into what comes before the token being typed and that token."""
+    m = re.search(r'(?:[^\W\d_]\w*:"[^"]*"?|\S)*$', text)
+    start = m.start() if m else len(text)
+    return text[:start], text[start:]
+
+
+class Facets:
+    """Which cards have which filter values, grouped by distinct folded value so filtering is cheap."""
+
+    def __init__(self, schema: Schema) -> None:
+        self._by: dict[str, dict[str, set[str]]] = {name: {} for name in FILTERS}
+        self._shown: dict[str, dict[str, str]] = {name: {} for name in FILTERS}  # folded -> first spelling
+        self._kind_words: dict[str, set[str]] = {}
+        for key, kind in schema.kinds.items():
+            for word in (key, key.replace("_", " "), kind.title.split(" (")[0]):
+                self._kind_words.setdefault(fold(word), set()).add(key)
+        for word, keys in KIND_WORDS.items():
+            self._kind_words.setdefault(word, set()).update(k for k in keys if k in schema.kinds)
+
+    @staticmethod
+    def _values(card: Card) -> dict[str, list[str]]:
+        data = card.data
+        themes = [card.theme, *(t for t in data.get("themas", ()) if isinstance(t, str))]
+        orgs: list[str] = []
+        for key in ORG_KEYS:
+            value = data.get(key)
+            orgs.extend([value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)])
+        values = {"thema": themes, "regio": [card.region], "soort": [card.kind], "org": orgs, "programma": [card.programme]}
+        return {name: [v for v in vs if v.strip()] for name, vs in values.items()}
+
+    def add(self, card: Card) -> None:
+        for name, values in self._values(card).items():
+            for v in values:
+                key = v if name == "soort" else fold(v)
+                self._by[name].setdefault(key, set()).add(card.id)
+                self._shown[name].setdefault(key, " ".join(v.split()))
+
+    def remove(self, card: Card) -> None:
+        for name, values in self._values(card).items():
+            for v in values:
+                key = v if name == "soort" else fold(v)
+                ids = self._by[name].get(key)
+                if ids is not None:
+                    ids.discard(card.id)
+                    if not ids:
+                        del self._by[name][key]
+                        self._shown[name].pop(key, None)
+
+    def _kinds(self, typed: str) -> set[str]:
+        """Kind keys meant by ``typed``: an exact kind word, else words it starts, else words containing it."""
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            found = {k for word, keys in self._kind_words.items() if test(word, typed) for k in keys}
+            if found:
+                return found
+        return set()
+
+    def _matching(self, name: str, value: str) -> set[str]:
+        typed = fold(value)
+        groups = self._by[name]
+        if name == "soort":
+            keys = self._kinds(typed)
+        else:
+            keys = {k for k in groups if typed in k}
+            if not keys and len(typed) >= 4:  # forgive a typo in the value: "mentle gezondheid"
+                keys = {k for k in groups if fuzz.partial_ratio(typed, k, processor=None) >= 85}
+        out: set[str] = set()
+        for k in keys:
+            out |= groups.get(k, set())
+        return out
+
+    def select(self, filters: tuple[tuple[str, str], ...]) -> set[str] | None:
+        """Card ids passing every filter name (values of the same name are alternatives); None = no filters."""
+        chosen: set[str] | None = None
+        for name in dict.fromkeys(n for n, _ in filters):
+            ids: set[str] = set()
+            for n, v in filters:
+                if n == name:
+                    ids |= self._matching(name, v)
+            chosen = ids if chosen is None else chosen & ids
+        return chosen
+
+    def values(self, name: str, vocab: Any = None) -> list[str]:
+        """Values to offer for ``name:``: the vocabulary's first, then those used on cards."""
+        offered: list[str] = []
+        if name == "soort":
+            offered = [w for w in KIND_NAMES if self._kind_words.get(w)]
+        elif vocab is not None:
+            sources = {"thema": ["themes"], "regio": ["regions"], "programma": ["programmes"], "org": ["organisations", "submitters"]}
+            for source in sources[name]:
+                offered.extend(vocab.values(source))
+        seen = {fold(v) for v in offered}
+        offered.extend(v for k, v in sorted(self._shown[name].items()) if k not in seen and name != "soort")
+        return list(dict.fromkeys(offered))
+
+
+# -- field text and snippets ---------------------------------------------------------------------
+
+SNIPPET = 120
+
+
+def strings(value: Any) -> Iterable[str]:
+    """Every string inside a field value (lists and nested tables included), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from strings(v)
+
+
+def field_text(value: Any) -> str:
+    """All strings of one field as a single line (list items and table cells joined with " · ")."""
+    return " · ".join(" ".join(s.split()) for s in strings(value) if s.strip())
+
+
+@lru_cache(maxsize=1024)
+def _ending(term: str) -> re.Pattern[str]:
+    return re.compile(re.escape(term) + r"(?!\w)")  # a literal start lets the regex engine skip ahead
+
+
+def _whole_words(folded: str, term: str, start: int, stop: int) -> Iterable[int]:
+    """Where ``term`` occurs in ``folded[start:stop]`` as a whole word."""
+    for m in _ending(term).finditer(folded, start, stop):
+        pos = m.start()
+        if pos == 0 or not (folded[pos - 1].isalnum() or folded[pos - 1] == "_"):
+            yield pos
+
+
+def snippet(text: str, folded: str, where: list[int] | None, terms: Iterable[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The window of ``text`` around its first match of ``terms`` (found in its ``fold_aligned`` form), with spans."""
+    terms = tuple(terms)
+    firsts = [pos for t in terms for pos in _first(_whole_words(folded, t, 0, len(folded)))]
+    if not firsts:
+        return window(text, 0)[0], ()
+    orig = (lambda i: i) if where is None else where.__getitem__
+    first = min(firsts)
+    cut, start, stop, lead = window(text, orig(first))
+    spans = set()
+    for t in terms:
+        for pos in _whole_words(folded, t, first, stop if where is None else len(folded)):
+            s, e = orig(pos), orig(pos + len(t) - 1) + 1
+            if s >= start and e <= stop:
+                spans.add((s - start + lead, e - start + lead))
+    return cut, tuple(sorted(spans))
+
+
+def _first(found: Iterable[int]) -> list[int]:
+    for pos in found:
+        return [pos]
+    return []
+
+
+def window(text: str, first: int) -> tuple[str, int, int, int]:
+    """At most SNIPPET characters of ``text`` from a little before ``first``.
+
+    Returns the snippet, the part of ``text`` it shows (start, stop) and the length of its
+    leading ellipsis, so match offsets can be moved into the snippet.
+    """
+    if len(text) <= SNIPPET:
+        return text, 0, len(text), 0
+    start = max(0, first - 30)
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    lead = "…" if start > 0 else ""
+    end = start + SNIPPET - len(lead) - 1
+    if end >= len(text):
+        return lead + text[start:], start, len(text), len(lead)
+    space = text.rfind(" ", first + 1, end)
+    end = space if space > first else end
+    body = text[start:end].rstrip()
+    return lead + body + "…", start, start + len(body), len(lead)

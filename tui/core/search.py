@@ -1,0 +1,366 @@
+"""Full-text card search that keeps up with typing: an inverted index over folded words.
+
+Every string of a card (titles, text fields, lists, nested tables) is split into folded words.
+A query word is matched against the distinct-word vocabulary (exact, prefix, and rapidfuzz
+typo matching), never against the card texts, and cards are ranked from the postings: first by
+how many query words they match, then by where (a title hit beats a body hit) and how well.
+Snippets are cut only for the results actually returned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from dataclasses import dataclass
+from itertools import islice, repeat
+from typing import Any, Collection, Iterable
+
+from rapidfuzz import fuzz, process
+
+from .card import Card
+from .query import (
+    FILTER_NAMES, FILTERS, WORD, Facets, Query, field_text, fold_aligned, fold_chars, parse_query, quote_value,
+    snippet, split_last, window,
+)
+from .schema import Schema
+from .text import fold
+
+__all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
+
+MAX_WEIGHT = 4.0  # title weight 3 plus a bonus of up to 1 for short titles
+FIELD_WEIGHTS = {"alt_titles": 2.0, "id": 2.0, "number": 1.5, "theme": 1.5, "programme": 1.5, "source": 0.5}
+PREFIX_TERMS = 40  # a short prefix ("ge") expands to its most common words only
+FUZZY_TERMS = 15
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the card, its score and where and how it matched (for display)."""
+
+    card_id: str
+    score: float
+    field: str
+    label: str
+    snippet: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class _Entry:
+    """What the index keeps of one card: its fields and, per folded word, a bitmask of those fields."""
+
+    card: Card
+    fields: tuple[str, ...]
+    weights: tuple[float, ...]  # per field
+    texts: tuple[str, ...]  # per field: its text as one line (what snippets are cut from)
+    folded: tuple[str, ...]  # the same, folded (what snippets search: no refolding per keystroke)
+    terms: dict[str, int]
+
+    def weight(self, mask: int) -> float:
+        return max(w for i, w in enumerate(self.weights) if mask >> i & 1)
+
+
+def _entry(card: Card) -> tuple[_Entry, dict[str, float]]:
+    """Index one card: its fields, the fields each word occurs in, and each word's best field weight."""
+    title_bonus = round(1.0 / (len(WORD.findall(card.title)) or 1), 2)  # short titles: a hit says more
+    fields: list[str] = []
+    weights: list[float] = []
+    texts: list[str] = []
+    folded: list[str] = []
+    terms: dict[str, int] = {}
+    best: dict[str, float] = {}
+    for key, value in card.data.items():
+        text = field_text(value)
+        folded_text = fold_chars(text)
+        found = set(WORD.findall(folded_text))
+        if not found:
+            continue
+        bit = 1 << len(fields)
+        w = 3.0 + title_bonus if key == "title" else FIELD_WEIGHTS.get(key, 1.0)
+        fields.append(key)
+        weights.append(w)
+        texts.append(text)
+        folded.append(folded_text)
+        for t in found:
+            terms[t] = terms.get(t, 0) | bit
+            if best.get(t, 0.0) < w:
+                best[t] = w
+    return _Entry(card, tuple(fields), tuple(weights), tuple(texts), tuple(folded), terms), best
+
+
+class SearchIndex:
+    """An in-memory search index over cards, updated card by card as they are edited."""
+
+    def __init__(self, cards: Iterable[Card], schema: Schema) -> None:
+        self.schema = schema
+        self._entries: dict[str, _Entry] = {}
+        self._post: dict[str, dict[float, list[str]]] = {}  # word -> field weight -> card ids
+        self._vocab: list[str] = []  # the distinct words, sorted (prefix search)
+        self._rvocab: list[str] = []  # the same words reversed, sorted (compound search: "zorgcoördinatie")
+        self._buckets: dict[tuple[str, int], list[str]] = {}  # distinct words by first letter and length
+        self._df: dict[str, int] = {}  # word -> number of cards holding it
+        self._order: dict[str, tuple[str, str]] = {}  # card id -> (folded title, id): title order
+        self._ordered: list[tuple[str, str]] = []  # those keys, sorted
+        self._ids: dict[str, str] = {}  # folded card id -> card id: typing an id finds that card first
+        self._facets = Facets(schema)
+        self._matches: dict[tuple[str, bool], dict[str, float]] = {}
+        self._labels: dict[tuple[str, str], str] = {}
+        for card in cards:
+            self._add(card, bulk=True)
+        self._vocab = sorted(self._post)
+        self._rvocab = sorted(t[::-1] for t in self._post)
+        self._ordered = sorted(self._order.values())
+        for t in self._vocab:
+            self._buckets.setdefault((t[0], len(t)), []).append(t)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def update(self, card: Card) -> None:
+        """Add ``card``, or replace the card with the same id."""
+        self.remove(card.id)
+        self._add(card, bulk=False)
+
+    def _add(self, card: Card, bulk: bool) -> None:
+        if card.id in self._entries:
+            self.remove(card.id)
+        cid = card.id
+        entry, best = _entry(card)
+        self._entries[cid] = entry
+        for term, w in best.items():
+            postings = self._post.get(term)
+            if postings is None:
+                postings = self._post[term] = {}
+                self._df[term] = 0
+                if not bulk:
+                    bisect.insort(self._vocab, term)
+                    bisect.insort(self._rvocab, term[::-1])
+                    self._buckets.setdefault((term[0], len(term)), []).append(term)
+                    self._matches.clear()
+            postings.setdefault(w, []).append(cid)
+            self._df[term] += 1
+        self._order[cid] = (fold(card.title), cid)
+        self._ids[fold(cid)] = cid
+        if not bulk:
+            bisect.insort(self._ordered, self._order[cid])
+        self._facets.add(card)
+
+    def remove(self, card_id: str) -> None:
+        """Forget the card ``card_id`` (nothing happens when it is not indexed)."""
+        entry = self._entries.pop(card_id, None)
+        if entry is None:
+            return
+        for term, mask in entry.terms.items():
+            postings = self._post[term]
+            w = entry.weight(mask)
+            postings[w].remove(card_id)
+            self._df[term] -= 1
+            if not postings[w]:
+                del postings[w]
+                if not postings:
+                    del self._post[term]
+                    del self._df[term]
+                    del self._vocab[bisect.bisect_left(self._vocab, term)]
+                    del self._rvocab[bisect.bisect_left(self._rvocab, term[::-1])]
+                    self._buckets[(term[0], len(term))].remove(term)
+                    self._matches.clear()
+        del self._ordered[bisect.bisect_left(self._ordered, self._order.pop(card_id))]
+        self._ids.pop(fold(card_id), None)
+        self._facets.remove(entry.card)
+
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def _starting(self, ordered: list[str], start: str) -> list[str]:
+        """Words of ``ordered`` (a sorted list) that start with ``start`` and are longer: the most common first few."""
+        lo = bisect.bisect_left(ordered, start)
+        hi = bisect.bisect_left(ordered, start + "\U0010ffff", lo)
+        longer = [t for t in ordered[lo:hi] if t != start]
+        return heapq.nlargest(PREFIX_TERMS, longer, key=self._df.__getitem__) if len(longer) > PREFIX_TERMS else longer
+
+    def _terms_for(self, word: str, last: bool) -> dict[str, float]:
+        """Vocabulary words ``word`` may mean, with a similarity in (0, 1]: exact, prefix, compound, typo.
+
+        The word being typed (the last) matches as a prefix from two letters on, the others from
+        four; a word of four letters or more also matches compounds ending in it ("coördinatie"
+        in "zorgcoördinatie"). Typos are looked for among words starting with the query word's
+        first or second letter (a typo in the very first letter is rare): fast at 100,000 words.
+        """
+        cached = self._matches.get((word, last))
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        if len(word) >= 4:
+            for rt in self._starting(self._rvocab, word[::-1]):
+                found[rt[::-1]] = 0.6 + 0.25 * len(word) / len(rt)
+        if len(word) >= 4 or (last and len(word) >= 2):
+            for t in self._starting(self._vocab, word):
+                found[t] = 0.7 + 0.25 * len(word) / len(t)
+        if len(word) >= 4:
+            known = word in self._post  # a real word typed: other words are unlikely meant, rank them low
+            factor = 0.25 if known else 0.9
+            for t, score in self._typos(word):
+                found[t] = max(found.get(t, 0.0), factor * score / 100)
+        if word in self._post:
+            found[word] = 1.0
+        if len(self._matches) > 512:
+            self._matches.clear()
+        self._matches[(word, last)] = found
+        return found
+
+    def _typos(self, word: str) -> list[tuple[str, float]]:
+        """Words within a few edits of ``word`` (rapidfuzz Indel ratio), best first.
+
+        Only words starting with the query word's first or second letter (a typo in the very
+        first letter is rare) and of a length that can reach the cutoff are compared.
+        """
+        cutoff = 80.0 if len(word) < 8 else 75.0
+        c = cutoff / 100
+        lengths = range(max(1, int(len(word) * c / (2 - c))), int(len(word) * (2 - c) / c) + 1)
+        found: list[tuple[str, float]] = []
+        for initial in dict.fromkeys(word[:2]):
+            for n in lengths:
+                candidates = self._buckets.get((initial, n))
+                if candidates:
+                    found.extend((t, score) for t, score, _ in process.extract(
+                        word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=FUZZY_TERMS
+                    ))
+        return heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
+
+    def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:
+        """Per card, 1 + its best weighted similarity for one query word (scaled into [0, 1/n))."""
+        groups = sorted((1.0 + sim * w * scale, ids) for t, sim in terms.items() for w, ids in self._post[t].items())
+        best: dict[str, float] = {}
+        for value, ids in groups:  # ascending, so each card's highest value is written last
+            best.update(zip(ids, repeat(value)))
+        return best
+
+    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]]]:
+        """Score per matching card: words matched, plus a fraction for where and how well."""
+        n = len(q.words)
+        all_terms = [self._terms_for(w, i == n - 1) for i, w in enumerate(q.words)]
+        scale = 1.0 / (n * MAX_WEIGHT)
+        per_word = sorted((self._word_scores(terms, scale) for terms in all_terms), key=len)
+        total = per_word.pop()  # start from the most common word: only the rarer ones are looped over
+        get = total.get
+        for scores in per_word:
+            for cid, v in scores.items():
+                total[cid] = get(cid, 0.0) + v
+        allowed = self._facets.select(q.filters)
+        if allowed is not None:
+            if len(allowed) < len(total):
+                total = {c: total[c] for c in allowed if c in total}
+            else:
+                total = {c: v for c, v in total.items() if c in allowed}
+        return total, all_terms
+
+    # -- public queries --------------------------------------------------------------------------
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """The best ``limit`` cards for ``query``; with filters only, all matching cards by title."""
+        q = parse_query(query) if isinstance(query, str) else query
+        if not q.words:
+            allowed = self._facets.select(q.filters)
+            ids = self._entries if allowed is None else allowed
+            return [self._title_hit(cid) for cid in self._by_title(ids, limit)]
+        total, all_terms = self._scored(q)
+        exact = self._ids.get(fold(query)) if isinstance(query, str) else None
+        if exact is not None:
+            total[exact] = max(total.values(), default=0.0) + 1.0
+        top = heapq.nlargest(limit, total, key=total.__getitem__)
+        if top and len(total) > limit:  # ties at the cut go by title, not by chance
+            cut = total[top[-1]]
+            above = [c for c in top if total[c] > cut]
+            ties = [c for c, v in total.items() if v == cut]
+            top = above + self._by_title(ties, limit - len(above))
+        top.sort(key=lambda c: (-total[c], self._order[c]))
+        return [self._hit(cid, round(total[cid], 4), all_terms) for cid in top]
+
+    def _by_title(self, ids: Collection[str], limit: int) -> list[str]:
+        """The first ``limit`` of ``ids`` in title order."""
+        if len(ids) * 8 < len(self._ordered):
+            return heapq.nsmallest(limit, ids, key=self._order.__getitem__)
+        chosen = ids if isinstance(ids, (set, dict)) else set(ids)
+        return [cid for _, cid in islice((k for k in self._ordered if k[1] in chosen), limit)]
+
+    def filter_ids(self, query: str | Query) -> set[str]:
+        """Ids of every card ``search`` would return without a limit (for filtering a list view)."""
+        q = parse_query(query) if isinstance(query, str) else query
+        if not q.words:
+            allowed = self._facets.select(q.filters)
+            return set(self._entries) if allowed is None else set(allowed)
+        return set(self._scored(q)[0])
+
+    def completions(self, prefix: str, vocab: Any = None) -> list[str]:
+        """Completions of the token being typed: filter names, or values for ``name:``.
+
+        Each completion is the whole of ``prefix`` with its last token completed, so the caller
+        can replace the input with it. Values come from ``vocab`` (a Vocabulary) and the cards.
+        """
+        head, token = split_last(prefix)
+        m = re.fullmatch(r'([^\W\d_]\w*):"?([^"]*)"?', token)
+        if m is None:
+            typed = fold_chars(token)
+            return [f"{head}{name}:" for name in FILTERS if name.startswith(typed)]
+        name = FILTER_NAMES.get(fold_chars(m.group(1)))
+        if name is None:
+            return []
+        typed = fold(m.group(2))
+        ranked: list[tuple[int, str]] = []
+        for value in self._facets.values(name, vocab):
+            folded = fold(value)
+            if folded.startswith(typed):
+                ranked.append((0, value))
+            elif any(w.startswith(typed) for w in folded.split()):
+                ranked.append((1, value))
+            elif typed in folded:
+                ranked.append((2, value))
+        ranked.sort(key=lambda r: r[0])
+        return [f"{head}{name}:{quote_value(v)}" for _, v in ranked[:20]]
+
+    # -- results -----------------------------------------------------------------------------------
+
+    def _label(self, kind: str, key: str) -> str:
+        label = self._labels.get((kind, key))
+        if label is None:
+            k = self.schema.kind(kind)
+            f = k.field(key) if k else None
+            if f is None:
+                f = next((kk.field(key) for kk in self.schema.kinds.values() if kk.field(key)), None)
+            label = self._labels[(kind, key)] = f.label if f else key
+        return label
+
+    def _title_hit(self, cid: str) -> Hit:
+        card = self._entries[cid].card
+        return Hit(cid, 0.0, "title", self._label(card.kind, "title"), window(field_text(card.title), 0)[0], ())
+
+    def _hit(self, cid: str, score: float, all_terms: list[dict[str, float]]) -> Hit:
+        """Pick the field matching the most query words (then the best-weighted one) and cut its snippet."""
+        entry = self._entries[cid]
+        weights = entry.weights
+        field_score = [0.0] * len(weights)
+        field_terms: list[list[str]] = [[] for _ in weights]
+        for terms in all_terms:
+            best: dict[int, float] = {}
+            for t in entry.terms.keys() & terms.keys():
+                sim = terms[t]
+                mask = entry.terms[t]
+                while mask:
+                    low = mask & -mask
+                    mask ^= low
+                    i = low.bit_length() - 1
+                    field_terms[i].append(t)
+                    if best.get(i, 0.0) < sim * weights[i]:
+                        best[i] = sim * weights[i]
+            for i, v in best.items():
+                field_score[i] += 1.0 + v / MAX_WEIGHT
+        if not any(field_score):
+            return self._title_hit(cid)
+        i = max(range(len(weights)), key=field_score.__getitem__)
+        key = entry.fields[i]
+        text = entry.texts[i]
+        cut, spans = snippet(text, *fold_aligned(text, entry.folded[i]), field_terms[i])
+        return Hit(cid, score, key, self._label(entry.card.kind, key), cut, spans)

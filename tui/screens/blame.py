@@ -1,0 +1,101 @@
+"""Who wrote what: per field of a card, the last version that changed it (author, date, message)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+
+from ..core.blame import FieldBlame, field_blame
+from ..core.gitrepo import GitError, GitRepo
+from ..core.library import Library
+from ..core.text import visible
+from ..i18n import t
+
+
+def _one_line(text: str) -> str:
+    return visible(" ".join(text.split()))
+
+
+class BlameScreen(Screen[None]):
+    """A table: field (Dutch label, schema order), who last changed it, when, version and message."""
+
+    BINDINGS = [Binding("escape", "back", t("keys.back"), id="blame-back")]
+
+    def __init__(self, library: Library, card_id: str) -> None:
+        super().__init__()
+        self.library = library
+        self.card_id = card_id
+        card = library.cards.get(card_id)
+        self.card_path = str(card.path) if card else ""
+        self.card_title = card.title if card else card_id
+        self.rows: list[FieldBlame] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("blame.title", title=visible(self.card_title)), style="bold"), id="blame-title", markup=False)
+        yield Static(Text(t("blame.loading"), style="dim"), id="blame-note", markup=False)
+        yield LoadingIndicator(id="blame-busy")
+        yield DataTable(id="blame-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("field", "author", "date", "commit", "message"):
+            table.add_column(Text(t(f"blame.{key}"), style="bold"), key=key)
+        table.display = False
+        self.compute()
+
+    def current_card_id(self) -> str | None:
+        return self.card_id
+
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def compute(self) -> None:
+        """Trace every field to the last version that changed it (reads the whole history)."""
+        try:
+            with GitRepo.open(self.library.workspace.root) as repo:
+                rows = field_blame(repo, self.card_path, self.library.workspace.schema)
+                rel = repo.relpath(self.card_path)
+                uncommitted = bool(repo.run("status", "--porcelain=v1", "--", rel).strip())
+        except GitError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, rows, uncommitted)
+
+    def _show(self, rows: list[FieldBlame], uncommitted: bool) -> None:
+        self.rows = rows
+        self.query_one("#blame-busy").display = False
+        note = self.query_one("#blame-note", Static)
+        if not rows:
+            note.update(Text(t("blame.none"), style="italic"))
+            return
+        if uncommitted:
+            note.update(Text(t("blame.uncommitted"), style="yellow"))
+        else:
+            note.display = False
+        table = self.query_one(DataTable)
+        for b in rows:
+            r = b.revision
+            label = Text(visible(b.label), style="bold" if len(b.path) == 1 else "")
+            table.add_row(
+                label,
+                Text(_one_line(r.author)),
+                Text(f"{r.date:%Y-%m-%d %H:%M}"),
+                Text(r.short, style="dim"),
+                Text(_one_line(r.subject), style="italic"),
+                key="/".join(b.path),
+            )
+        table.display = True
+        table.focus()
+
+    def _failed(self, error: GitError) -> None:
+        from ..dialogs.error import ErrorDialog
+
+        self.query_one("#blame-busy").display = False
+        self.query_one("#blame-note", Static).update(Text(t("blame.failed"), style="red"))
+        self.app.push_screen(ErrorDialog(t("blame.failed"), "\n\n".join(p for p in (error.message, error.advice) if p)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

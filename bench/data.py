@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent  # the project checkout (cards/, schema/)
-GEN_VERSION = 1
+GEN_VERSION = 3
 REAL = 295
 AUTHOR = "Bench Gebruiker <bench@example.org>"
 LONG = 40  # strings at least this long (or multi-line) are text to shuffle
@@ -242,14 +242,15 @@ def build_repo(dest: Path, files: dict[str, bytes], history: list[tuple[str, byt
 def _edit(rng: random.Random, text: str) -> str:
     """One small edit of a card's text: a word in a long text line changes (one field changes)."""
     lines = text.split("\n")
-    candidates = [i for i, line in enumerate(lines) if len(line) >= LONG and not line.startswith("#") and " = " not in line[:30]]
+    candidates = [i for i, line in enumerate(lines) if len(line) >= LONG and not line.startswith("#") and " = " not in line[:30]
+                  and any(tok.isalpha() for tok in line.split(" "))]
     if not candidates:
         candidates = [i for i, line in enumerate(lines) if line.startswith("title = ")]
         i = candidates[0]
         return "\n".join(lines[:i] + [lines[i][:-1] + f' {rng.randint(0, 9999)}"'] + lines[i + 1:])
     i = rng.choice(candidates)
     toks = lines[i].split(" ")
-    j = rng.randrange(len(toks))
+    j = rng.choice([j for j, tok in enumerate(toks) if tok.isalpha()])  # a plain word: never a quote or key
     toks[j] = rng.choice(["zorg", "welzijn", "inwoners", "samenwerking", "preventie", "huisarts", "wijk", f"v{rng.randint(0, 999)}"])
     lines[i] = " ".join(toks)
     return "\n".join(lines)

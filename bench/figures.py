@@ -107,8 +107,8 @@ def fig_paint(ctx: Ctx) -> list[Row]:
         def cold_home() -> Path:
             return ctx.work / f"xdg-cache-cold-{n}-{next(counter)}"
 
-        reps = ctx.reps_for(n, 10, 7, 5)
-        list_reps = ctx.reps_for(n, 5, 3, 2)
+        reps = ctx.reps(5) if ctx.quick else ctx.reps_for(n, 10, 7, 5)
+        list_reps = ctx.reps(2) if ctx.quick else ctx.reps_for(n, 5, 3, 2)
         ctx.log(f"  paint N={n}: {reps} runs each (+{list_reps} to the listed cards)")
         fns: dict[str, Callable[[], Any]] = {
             "bare": lambda: out["bare"].append(_paint_once(ctx, ["bare", "-", "paint", "-"], warm)),
@@ -151,7 +151,7 @@ def fig_load(ctx: Ctx) -> list[Row]:
         paths = Workspace(root).store.discover()
         with xdg_cache(warm):
             cache = cache_file(root)
-        reps = ctx.reps_for(n, 15, 7, 5)
+        reps = ctx.reps(7) if ctx.quick else ctx.reps_for(n, 15, 7, 5)
         ctx.log(f"  load N={n}: {reps} runs each")
 
         def lib(use_cache: bool) -> None:
@@ -490,7 +490,7 @@ def _memory_once(ctx: Ctx, n: int, mode: str, trace: bool = False) -> dict[str, 
 def fig_memory(ctx: Ctx) -> list[Row]:
     """Resident memory added by loading the largest repository, against the same cards as plain tomllib dicts."""
     n = max(ctx.sizes)
-    reps = ctx.reps(3)
+    reps = ctx.reps(2 if ctx.quick else 3)
     ctx.log(f"  memory N={n}: {reps} runs each (+1 with tracemalloc)")
     out: dict[str, list[float]] = {"library": [], "cards": [], "dicts": []}
     for _ in range(reps):

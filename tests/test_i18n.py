@@ -44,7 +44,8 @@ def test_english_and_dutch_have_exactly_the_same_keys() -> None:
 
 def test_every_key_has_the_same_placeholders_in_both_languages() -> None:
     nl, en = fresh("nl"), fresh("en")
-    different = {k: (placeholders(nl[k]), placeholders(en[k])) for k in nl.keys() & en.keys() if placeholders(nl[k]) != placeholders(en[k])}
+    pairs = {k: (placeholders(nl[k]), placeholders(en[k])) for k in nl.keys() & en.keys()}
+    different = {k: pair for k, pair in pairs.items() if pair[0] != pair[1]}
     assert different == {}
 
 

@@ -110,7 +110,9 @@ class KaartenbakApp(App[int]):
     def action_new_card(self) -> None:
         from .dialogs.new_card import NewCardDialog
 
-        self.push_screen(NewCardDialog(self.library))
+        card_id = self.current_card_id()
+        card = self.library.cards.get(card_id) if card_id else None
+        self.push_screen(NewCardDialog(self.library, region=card.region if card else None, theme=card.theme if card else None, kind=card.kind if card else None))
 
     def action_history(self) -> None:
         card_id = self.current_card_id()
@@ -221,12 +223,31 @@ class KaartenbakApp(App[int]):
             super()._handle_exception(error)
             return
         try:
-            from .dialogs.error import ErrorDialog
-
             self._flush_all_drafts()
-            self.push_screen(ErrorDialog(t("error.title"), t("error.body", error=f"{type(error).__name__}: {error}", log=str(log))))
+            # run on the app's own message loop: the failed widget's loop has stopped
+            self.call_later(self._recover, error, log)
         except Exception:
             super()._handle_exception(error)
+
+    def _recover(self, error: Exception, log: Path) -> None:
+        """Keep typed text, replace the screen whose handler failed, explain, then offer the draft back.
+
+        Textual stops the message loop of a widget whose handler raised, so the screen it was on
+        cannot be trusted any more: it is replaced by a fresh one.
+        """
+        from .dialogs.error import ErrorDialog
+        from .screens.browser import BrowserScreen
+
+        broken = self.screen
+        if isinstance(broken, ErrorDialog):
+            return  # already explaining an error
+        if broken is self.browser:
+            self.browser = BrowserScreen(self.library)
+            self.switch_screen(self.browser)
+        elif len(self.screen_stack) > 1:
+            self.pop_screen()
+        message = t("error.body", error=f"{type(error).__name__}: {error}", log=str(log))
+        self.push_screen(ErrorDialog(t("error.title"), message), lambda _: self.offer_drafts())
 
     browser = None  # set on mount
 

@@ -48,9 +48,8 @@ def test_without_a_file_the_defaults_are_shown(cfg_path: Path, capsys: pytest.Ca
 
 def test_a_valid_file_is_shown_as_in_effect(cfg_path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     cfg_path.parent.mkdir()
-    cfg_path.write_text(
-        f'lang = "en"\ntheme = "nord"\nrepo = "{tmp_path.as_posix()}"\n\n[keymap]\neditor-save = "ctrl+s"\n', encoding="utf-8"
-    )
+    text = f'lang = "en"\ntheme = "nord"\nrepo = "{tmp_path.as_posix()}"\n\n[keymap]\neditor-save = "ctrl+s"\n'
+    cfg_path.write_text(text, encoding="utf-8")
     code, stdout, _ = run(capsys, "config")
     assert code == 0
     assert re.search(r"^  bestaat$", stdout, re.M)
@@ -96,7 +95,9 @@ def test_a_file_that_is_not_toml_is_explained(cfg_path: Path, capsys: pytest.Cap
     assert "standaardinstellingen gebruikt" in stdout
 
 
-def test_init_writes_a_commented_example_that_changes_nothing(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_writes_a_commented_example_that_changes_nothing(
+    cfg_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, stdout, _ = run(capsys, "config", "--init")
     assert code == 0
     assert str(cfg_path) in stdout

@@ -52,7 +52,11 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path,
     git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
     git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
     git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
-    return tmp_path / "remote.git", clone(tmp_path / "remote.git", tmp_path / "a"), clone(tmp_path / "remote.git", tmp_path / "b")
+    return (
+        tmp_path / "remote.git",
+        clone(tmp_path / "remote.git", tmp_path / "a"),
+        clone(tmp_path / "remote.git", tmp_path / "b"),
+    )
 
 
 def edit(repo: Path, path: str = CARD, **changes: object) -> str:
@@ -93,7 +97,11 @@ def test_status_words(tmp_path: Path, shared: tuple[Path, Path, Path]) -> None:
     with GitRepo.open(lone) as g:
         assert (sync_status(g).state, sync_status(g).remote) == ("no_upstream", "origin")
     with GitRepo.open(a) as g:
-        assert (sync_status(g).state, sync_status(g).upstream, sync_status(g).branch) == ("up_to_date", "origin/main", "main")
+        assert (sync_status(g).state, sync_status(g).upstream, sync_status(g).branch) == (
+            "up_to_date",
+            "origin/main",
+            "main",
+        )
     edit(a, number="1.1a")
     edit(b, title="Nieuw")
     git(b, "push", "-q", "origin", "main")
@@ -135,7 +143,7 @@ def test_different_fields_push_rejected_then_merged_per_field(shared: tuple[Path
         assert (got["number"], got["title"]) == ("1.1a", "Welzijn op Recept (herzien)") and "conflict" not in got
     assert head(a) == head(b) == git(remote, "rev-parse", "main").strip()
     assert len(git(b, "rev-list", "--parents", "-n1", "HEAD").split()) == 3  # a merge commit, nothing rewritten
-    assert subprocess.run(["git", "merge-base", "--is-ancestor", a_commit, "main"], cwd=remote).returncode == 0  # no force
+    git(remote, "merge-base", "--is-ancestor", a_commit, "main")  # a's commit is still there: no force-push
     assert ahead(a) == ahead(b) == 0
 
 
@@ -184,7 +192,9 @@ def test_uncommitted_edit_of_an_incoming_card_stops_before_merging(shared: tuple
     result = sync(b)
     assert result.error and "commit first" in result.message and CARD in result.message
     assert head(b) == before and not (b / ".git" / "MERGE_HEAD").exists()
-    assert (b / CARD).read_text(encoding="utf-8") == typed and draft.read_text(encoding="utf-8") == '{"typed": "half af"}'
+    assert (b / CARD).read_text(encoding="utf-8") == typed and draft.read_text(
+        encoding="utf-8"
+    ) == '{"typed": "half af"}'
     git(b, "commit", "-q", "-am", "bewaard")
     assert sync(b).ok and data(b)["title"] == "Titel van A" and data(b)["number"] == "1.1-ongeschreven"
 
@@ -256,7 +266,7 @@ def test_server_hook_rejection_is_shown_visibly_and_commits_kept(shared: tuple[P
 
 
 class _NeedsPassword(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.send_response(401)
         self.send_header("WWW-Authenticate", 'Basic realm="kaarten"')
         self.send_header("Content-Length", "0")
@@ -281,8 +291,9 @@ def test_https_sign_in_needed_never_prompts(shared: tuple[Path, Path, Path]) -> 
 
 
 @pytest.mark.parametrize("reply", ["Permission denied (publickey).", "Host key verification failed."])
-def test_ssh_sign_in_needed_runs_ssh_in_batch_mode(tmp_path: Path, shared: tuple[Path, Path, Path],
-                                                    monkeypatch: pytest.MonkeyPatch, reply: str) -> None:
+def test_ssh_sign_in_needed_runs_ssh_in_batch_mode(
+    tmp_path: Path, shared: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, reply: str
+) -> None:
     _, a, _ = shared
     fake = tmp_path / "fake-ssh"
     fake.write_text(f'#!/bin/sh\necho "$@" > "{tmp_path}/ssh-args"\necho "{reply}" >&2\nexit 255\n', encoding="utf-8")
@@ -295,23 +306,31 @@ def test_ssh_sign_in_needed_runs_ssh_in_batch_mode(tmp_path: Path, shared: tuple
     assert "BatchMode=yes" in args and "ConnectTimeout=8" in args
 
 
-HOSTILE = ["ext::sh -c touch% {marker}", "--upload-pack=touch {marker}", "-u{marker}", "fd::17",
-           "ssh://-oProxyCommand=touch%20{marker}/x", "evil://{marker}"]
+HOSTILE = [
+    "ext::sh -c touch% {marker}",
+    "--upload-pack=touch {marker}",
+    "-u{marker}",
+    "fd::17",
+    "ssh://-oProxyCommand=touch%20{marker}/x",
+    "evil://{marker}",
+]
 
 
 @pytest.mark.parametrize("template", HOSTILE)
-def test_hostile_remote_url_refused_before_git_runs(tmp_path: Path, shared: tuple[Path, Path, Path], template: str) -> None:
+def test_hostile_remote_url_refused_before_git_runs(
+    tmp_path: Path, shared: tuple[Path, Path, Path], template: str
+) -> None:
     _, a, _ = shared
     marker = tmp_path / "pwned"
     url = template.format(marker=marker)
-    with pytest.raises(RemoteRefused):
-        check_remote_url(url)
     with (a / ".git" / "config").open("a", encoding="utf-8") as f:  # as a hand-edited config would hold it
         f.write(f'[remote "origin"]\n\turl = "{url}"\n')
     before = head(a, "origin/main")
     result = sync(a)
     assert result.error and "Adres geweigerd" in result.message
     assert not marker.exists() and head(a, "origin/main") == before
+    with pytest.raises(RemoteRefused):
+        check_remote_url(url)
 
 
 def test_hostile_url_via_insteadof_and_hostile_remote_name(tmp_path: Path, shared: tuple[Path, Path, Path]) -> None:
@@ -319,8 +338,11 @@ def test_hostile_url_via_insteadof_and_hostile_remote_name(tmp_path: Path, share
     marker = tmp_path / "pwned"
     git(a, "config", f"url.ext::sh -c touch% {marker}% #.insteadOf", "https://kaarten.example/")
     git(a, "remote", "set-url", "origin", "https://kaarten.example/remote.git")
-    assert sync(a).error and not marker.exists()
-    control = subprocess.run(["git", "-c", "protocol.ext.allow=always", "ls-remote", "origin"], cwd=a, capture_output=True)
+    refused = sync(a)
+    assert refused.error and "Adres geweigerd" in refused.message and not marker.exists()
+    control = subprocess.run(
+        ["git", "-c", "protocol.ext.allow=always", "ls-remote", "origin"], cwd=a, capture_output=True, check=False
+    )
     assert control.returncode != 0 and marker.exists()  # the value really runs a command when git is let loose
     marker.unlink()
     git(a, "config", "branch.main.remote", f"--upload-pack=touch {marker}")
@@ -335,9 +357,22 @@ def git_daemon(tmp_path: Path) -> Iterator[int]:
     if not (exec_path / "git-daemon").exists():
         pytest.skip("git daemon is not installed")
     port = free_port()
-    proc = subprocess.Popen(["git", "daemon", f"--base-path={tmp_path}", "--export-all", "--enable=receive-pack",
-                             f"--port={port}", "--listen=127.0.0.1", "--reuseaddr", "--informative-errors"],
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            f"--base-path={tmp_path}",
+            "--export-all",
+            "--enable=receive-pack",
+            f"--port={port}",
+            "--listen=127.0.0.1",
+            "--reuseaddr",
+            "--informative-errors",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     try:
         while True:

@@ -40,7 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Een fout in het bestand is nooit fataal: de app gebruikt dan de standaardwaarde."
         ),
     )
-    p.add_argument("--init", action="store_true", help="schrijf een voorbeeldbestand met uitleg (overschrijft nooit een bestaand bestand)")
+    p.add_argument(
+        "--init",
+        action="store_true",
+        help="schrijf een voorbeeldbestand met uitleg (overschrijft nooit een bestaand bestand)",
+    )
     p.set_defaults(handler=cmd_config)
 
 
@@ -71,7 +75,8 @@ def _init() -> int:
 
 def _report(cfg: Config, args: argparse.Namespace) -> None:
     source = "KAARTENBAK_CONFIG" if os.environ.get("KAARTENBAK_CONFIG") else "standaardplaats"
-    state = "bestaat" if cfg.exists else "bestaat niet; standaardinstellingen (maak er een met: kaartenbak config --init)"
+    missing = "bestaat niet; standaardinstellingen (maak er een met: kaartenbak config --init)"
+    state = "bestaat" if cfg.exists else missing
     out(f"Instellingenbestand: {cfg.path} ({source})")
     out(f"  {state}")
     out("")

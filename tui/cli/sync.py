@@ -25,17 +25,27 @@ _STATE_TEXT = {
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "sync", help="wijzigingen van anderen ophalen en de jouwe versturen",
+        "sync",
+        help="wijzigingen van anderen ophalen en de jouwe versturen",
         description="Haal de wijzigingen van anderen op, voeg ze per veld samen met de jouwe (een merge-commit) en "
-                    "verstuur je eigen versies, nooit geforceerd. Exit 0: gelukt, of offline (je versies blijven bewaard); "
-                    "1: conflicten om op te lossen; 2: fout (aanmelden nodig, geweigerd door de server, eerst bewaren, ...).")
-    p.add_argument("--timeout", type=float, default=20.0, metavar="SEC", help="hoogstens SEC seconden per netwerkstap (standaard 20)")
+        "verstuur je eigen versies, nooit geforceerd. Exit 0: gelukt, of offline (je versies blijven bewaard); "
+        "1: conflicten om op te lossen; 2: fout (aanmelden nodig, geweigerd door de server, eerst bewaren, ...).",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SEC",
+        help="hoogstens SEC seconden per netwerkstap (standaard 20)",
+    )
     p.set_defaults(handler=cmd_sync)
 
     p = sub.add_parser(
-        "remote", help="adres van de gedeelde kaartenbak tonen of instellen",
+        "remote",
+        help="adres van de gedeelde kaartenbak tonen of instellen",
         description="Zonder ADRES: toon het adres van 'origin' en hoe ver je ervan af staat (bij de laatste synchronisatie). "
-                    "Met ADRES: stel 'origin' in (https://, ssh://, git://, gebruiker@server:pad of een map).")
+        "Met ADRES: stel 'origin' in (https://, ssh://, git://, gebruiker@server:pad of een map).",
+    )
     p.add_argument("url", nargs="?", metavar="ADRES", help="nieuw adres voor origin")
     p.set_defaults(handler=cmd_remote)
 

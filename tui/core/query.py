@@ -60,6 +60,7 @@ class _FoldTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         folded = strip_accents(strip_accents(ch).casefold())
+        folded = "".join(_UNDECOMPOSABLE.get(c, c) for c in folded)
         if folded and not any(c.isalnum() for c in folded):
             folded = ch  # punctuation ("…" -> "...") splits no words: keep it, keep positions aligned
         self[code] = folded
@@ -68,6 +69,8 @@ class _FoldTable(dict[int, str]):
         return folded
 
 
+# Letters Unicode does not decompose into a base letter plus an accent, folded as readers expect.
+_UNDECOMPOSABLE = {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 FOLD_TABLE = _FoldTable()
 IRREGULAR: set[str] = set()  # characters whose folded form is not one character ("ß" -> "ss")
 _irregular: tuple[int, re.Pattern[str] | None] = (0, None)
@@ -151,6 +154,9 @@ def split_last(text: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
+_VOCABS = {"thema": ("themes",), "regio": ("regions",), "programma": ("programmes",), "org": ("organisations", "submitters")}
+
+
 class Facets:
     """Which cards have which filter values, grouped by distinct folded value so filtering is cheap."""
 
@@ -172,7 +178,9 @@ class Facets:
         for key in ORG_KEYS:
             value = data.get(key)
             orgs.extend([value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)])
-        values = {"thema": themes, "regio": [card.region], "soort": [card.kind], "org": orgs, "programma": [card.programme]}
+        values = {
+            "thema": themes, "regio": [card.region], "soort": [card.kind], "org": orgs, "programma": [card.programme],
+        }
         return {name: [v for v in vs if v.strip()] for name, vs in values.items()}
 
     def add(self, card: Card) -> None:
@@ -232,8 +240,7 @@ class Facets:
         if name == "soort":
             offered = [w for w in KIND_NAMES if self._kind_words.get(w)]
         elif vocab is not None:
-            sources = {"thema": ["themes"], "regio": ["regions"], "programma": ["programmes"], "org": ["organisations", "submitters"]}
-            for source in sources[name]:
+            for source in _VOCABS[name]:
                 offered.extend(vocab.values(source))
         seen = {fold(v) for v in offered}
         offered.extend(v for k, v in sorted(self._shown[name].items()) if k not in seen and name != "soort")
@@ -275,7 +282,9 @@ def _whole_words(folded: str, term: str, start: int, stop: int) -> Iterable[int]
             yield pos
 
 
-def snippet(text: str, folded: str, where: list[int] | None, terms: Iterable[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+def snippet(
+    text: str, folded: str, where: list[int] | None, terms: Iterable[str]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of ``text`` around its first match of ``terms`` (found in its ``fold_aligned`` form), with spans."""
     terms = tuple(terms)
     firsts = [pos for t in terms for pos in _first(_whole_words(folded, t, 0, len(folded)))]

@@ -174,11 +174,14 @@ class SearchIndex:
 
     # -- matching ------------------------------------------------------------------------------
 
-    def _starting(self, ordered: list[str], start: str) -> list[str]:
-        """Words of ``ordered`` (a sorted list) that start with ``start`` and are longer: the most common first few."""
+    def _starting(self, ordered: list[str], start: str, reverse: bool = False) -> list[str]:
+        """Longer words of the sorted list ``ordered`` starting with ``start``: at most PREFIX_TERMS, most common first.
+
+        With ``reverse`` the list holds reversed words (to find endings); the answer is forwards.
+        """
         lo = bisect.bisect_left(ordered, start)
         hi = bisect.bisect_left(ordered, start + "\U0010ffff", lo)
-        longer = [t for t in ordered[lo:hi] if t != start]
+        longer = [t[::-1] if reverse else t for t in ordered[lo:hi] if t != start]
         return heapq.nlargest(PREFIX_TERMS, longer, key=self._df.__getitem__) if len(longer) > PREFIX_TERMS else longer
 
     def _terms_for(self, word: str, last: bool) -> dict[str, float]:
@@ -194,8 +197,8 @@ class SearchIndex:
             return cached
         found: dict[str, float] = {}
         if len(word) >= 4:
-            for rt in self._starting(self._rvocab, word[::-1]):
-                found[rt[::-1]] = 0.6 + 0.25 * len(word) / len(rt)
+            for t in self._starting(self._rvocab, word[::-1], reverse=True):
+                found[t] = 0.6 + 0.25 * len(word) / len(t)
         if len(word) >= 4 or (last and len(word) >= 2):
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)

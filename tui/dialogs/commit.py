@@ -20,14 +20,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..core.commit import CardChange, changed_cards, commit, suggest_message
-from ..core.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity
+from ..core.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
+from ..core.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, explain
 from ..core.library import Library
 from ..core.status import changed_files
 from ..core.text import visible
 from ..i18n import t
 from ..messages import RepoChanged
 
+_ASKED_AT_COMMIT = ("no-identity", "lock")  # asked for (identity) or offered (stale lock) when committing
 _STATE_STYLE = {"new": "green", "untracked": "green", "deleted": "red", "conflicted": "bold red"}
 
 
@@ -43,6 +44,9 @@ def start_commit(app: App, library: Library) -> None:
     def scan() -> None:
         try:
             with GitRepo.open(workspace.root) as repo:
+                for notice in explain(repo.state()):  # refuse before the user writes a message for nothing
+                    if notice.blocks_commit and notice.code not in _ASKED_AT_COMMIT:
+                        raise CommitRefused(notice.message, notice.advice)
                 changes = changed_cards(repo, workspace)
                 renamed = {f.path: f.orig_path for f in changed_files(repo) if f.orig_path}
         except GitError as exc:
@@ -187,9 +191,12 @@ class CommitDialog(ModalScreen[str | None]):
             self.query_one("#commit-message", TextArea).focus()
             return
         self._problem(None)
-        paths += [self.renamed[p] for p in paths if p in self.renamed]  # a rename commits both names
         self.busy = True
-        self._commit(paths, self.message)
+        self._commit(self._with_old_names(paths), self.message)
+
+    def _with_old_names(self, paths: list[str]) -> list[str]:
+        """A renamed card commits both its new and its old name (else the old file lingers)."""
+        return paths + [self.renamed[p] for p in paths if p in self.renamed]
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def _commit(self, paths: list[str], message: str) -> None:
@@ -249,10 +256,12 @@ class CommitDialog(ModalScreen[str | None]):
     def _ask_identity(self, name: str, email: str) -> None:
         from .identity import IdentityDialog
 
+        self.busy = False  # the identity dialog is on top; no spinner behind it
+
         def answered(identity: tuple[str, str] | None) -> None:
             if identity is None:
-                self.busy = False
                 return
-            self._commit(self.selected_paths + [self.renamed[p] for p in self.selected_paths if p in self.renamed], self.message)
+            self.busy = True
+            self._commit(self._with_old_names(self.selected_paths), self.message)
 
         self.app.push_screen(IdentityDialog(Path(self.library.workspace.root), name, email), answered)

@@ -33,22 +33,31 @@ class NewCardDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss", t("dialog.cancel"), id="new-cancel")]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, region: str | None = None, theme: str | None = None, kind: str | None = None) -> None:
         super().__init__()
+        self.start_kind = kind
         self.library = library
+        self.start_region = region
+        self.start_theme = theme
         self._id_edited = False
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         ws = self.library.workspace
         regions = list(ws.vocab.regions) or ["WBW"]
+        if self.start_region in regions:
+            regions.remove(self.start_region)
+            regions.insert(0, self.start_region)
         with Vertical(classes="dialog"):
             yield Static(Text(t("new.title"), style="bold"), markup=False)
             yield Static(t("new.region"), markup=False)
             yield Select([(f"{ws.vocab.regions[r].name} ({r})" if r in ws.vocab.regions else r, r) for r in regions], value=regions[0], allow_blank=False, id="new-region")
+            kinds = self._kinds(regions[0])
             yield Static(t("new.kind"), markup=False)
-            yield Select([], id="new-kind", allow_blank=False)
+            names = [k.name for k in kinds]
+            yield Select([(k.title, k.name) for k in kinds], value=self.start_kind if self.start_kind in names else names[0], id="new-kind", allow_blank=False)
             yield Static(t("new.theme"), markup=False)
-            yield Select([], id="new-theme")
+            yield Select([(th, th) for th in ws.vocab.values("themes", regions[0])], id="new-theme")
             yield Static(t("new.card_title"), markup=False)
             yield Input(id="new-title", placeholder=t("new.title_placeholder"))
             yield Static(t("new.id"), markup=False)
@@ -59,35 +68,47 @@ class NewCardDialog(ModalScreen[None]):
                 yield Button(t("dialog.cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self._ready = True
         self._region_changed()
         self.query_one("#new-title", Input).focus()
 
     @on(Select.Changed, "#new-region")
     def _region_changed(self, event: Select.Changed | None = None) -> None:
+        if not self._ready:
+            return
         ws = self.library.workspace
-        region = self.region
-        kinds = [k for k in ws.schema.kinds.values() if not k.regions or region in k.regions] or list(ws.schema.kinds.values())
+        region = self.chosen_region
+        kinds = self._kinds(region)
         kind_select = self.query_one("#new-kind", Select)
         kind_select.set_options([(k.title, k.name) for k in kinds])
-        kind_select.value = kinds[0].name
+        names = [k.name for k in kinds]
+        kind_select.value = self.start_kind if self.start_kind in names else names[0]
         themes = ws.vocab.values("themes", region)
         theme_select = self.query_one("#new-theme", Select)
         theme_select.set_options([(th, th) for th in themes])
         if themes:
-            theme_select.value = themes[0]
+            theme_select.value = self.start_theme if self.start_theme in themes else themes[0]
         self._propose()
 
+    def _kinds(self, region: str) -> list:  # type: ignore[type-arg]
+        """The kinds of card a region uses (all kinds when the schema does not say)."""
+        all_kinds = list(self.library.workspace.schema.kinds.values())
+        return [k for k in all_kinds if not k.regions or region in k.regions] or all_kinds
+
     @property
-    def region(self) -> str:
+    def chosen_region(self) -> str:
         value = self.query_one("#new-region", Select).value
-        return str(value) if value is not Select.BLANK else ""
+        return str(value) if value is not Select.NULL else ""
 
     @on(Input.Changed, "#new-title")
     def _title_changed(self, event: Input.Changed) -> None:
-        self._propose()
+        if self._ready:
+            self._propose()
 
     @on(Input.Changed, "#new-id")
     def _id_changed(self, event: Input.Changed) -> None:
+        if not self._ready:
+            return
         if self.focused is event.input:
             self._id_edited = True
         self._show_file()
@@ -98,12 +119,12 @@ class NewCardDialog(ModalScreen[None]):
         title = self.query_one("#new-title", Input).value
         id_input = self.query_one("#new-id", Input)
         with id_input.prevent(Input.Changed):
-            id_input.value = propose_id(self.library, self.region, title)
+            id_input.value = propose_id(self.library, self.chosen_region, title)
         self._show_file()
 
     def _show_file(self) -> None:
         card_id = self.query_one("#new-id", Input).value
-        path = self.library.workspace.store.path_for_new(card_id, self.region)
+        path = self.library.workspace.store.path_for_new(card_id, self.chosen_region)
         rel = path.relative_to(self.library.workspace.root)
         self.query_one("#new-file", Static).update(Text(t("new.file", path=str(rel)), style="dim"))
 
@@ -122,11 +143,11 @@ class NewCardDialog(ModalScreen[None]):
         ws = self.library.workspace
         kind = ws.schema.kind(str(self.query_one("#new-kind", Select).value))
         theme = self.query_one("#new-theme", Select).value
-        envelope = {"id": card_id, "kind": kind.name if kind else "", "region": self.region, "title": title}
-        if theme is not Select.BLANK and theme:
+        envelope = {"id": card_id, "kind": kind.name if kind else "", "region": self.chosen_region, "title": title}
+        if theme is not Select.NULL and theme:
             envelope["theme"] = str(theme)
         data = template(kind, envelope) if kind else envelope
-        path = ws.store.path_for_new(card_id, self.region)
+        path = ws.store.path_for_new(card_id, self.chosen_region)
         placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
         from ..screens.editor import EditorScreen
 

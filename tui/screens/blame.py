@@ -78,7 +78,8 @@ class BlameScreen(Screen[None]):
         table = self.query_one(DataTable)
         for b in rows:
             r = b.revision
-            label = Text(visible(b.label), style="bold" if len(b.path) == 1 else "")
+            shown = b.label if len(b.path) == 1 else "  › " + b.label.rsplit(" › ", 1)[-1]  # sub-field under its table
+            label = Text(visible(shown), style="bold" if len(b.path) == 1 else "")
             table.add_row(
                 label,
                 Text(_one_line(r.author)),

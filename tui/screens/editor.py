@@ -30,6 +30,7 @@ from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
+HIDDEN_FIELDS = {"kind", "conflict"}  # set by the card's kind / resolved in the conflict screen
 
 
 class EditorScreen(Screen[None]):
@@ -65,7 +66,7 @@ class EditorScreen(Screen[None]):
         with VerticalScroll(id="form"):
             group = None
             for f in self.kind.fields if self.kind else ():
-                if f.key == "kind":
+                if f.key in HIDDEN_FIELDS:
                     continue
                 if f.group and f.group != group:
                     group = f.group
@@ -85,6 +86,8 @@ class EditorScreen(Screen[None]):
         region = str(self.start.get("region", "")) or None
         if f.key == "theme":
             return FieldEditor(f, value, choices=vocab.values("themes", region))
+        if f.key in ("id", "region") and not self.new:
+            return FieldEditor(f, value, read_only=True)
         suggestions = vocab.values(f.vocab, region) if f.vocab in VOCAB_FIELDS else []
         return FieldEditor(f, value, suggestions=suggestions)
 
@@ -98,9 +101,12 @@ class EditorScreen(Screen[None]):
             pass  # read-only repository: saving will explain
         self._update_title()
         self.run_validation()
-        first = self.query(".control").first() if self.query(".control") else None
-        if first is not None:
-            first.focus()
+        # start in the first field with content to edit, not in the card's id
+        start = next((k for k in ("title",) if k in self.editors), None)
+        target = self.editors.get(start) if start else None
+        controls = target.query(".control") if target is not None else self.query(".control")
+        if controls:
+            controls.first().focus()
 
     def on_unmount(self) -> None:
         locks = getattr(self, "_locks", None)

@@ -139,8 +139,7 @@ def revision_prompt(r: Revision) -> Text:
     """A version in the list: date and author, then the message's first line."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{r.date:%Y-%m-%d %H:%M}", style="bold")
-    text.append(f"  {visible(r.author)}", style="")
-    text.append(f"  {r.short}\n", style="dim")
+    text.append(f"  {visible(r.author)}\n")  # the short sha is in the pane header
     text.append(visible(r.subject or "—"), style="italic")
     return text
 
@@ -203,6 +202,7 @@ class HistoryScreen(Screen[None]):
         Binding("f", "restore_field", t("history.restore_field"), id="history-restore-field"),
         Binding("b", "app.blame", t("history.blame"), id="history-blame"),
         Binding("m", "more", t("history.more"), id="history-more"),
+        Binding("c", "app.commit", t("keys.commit"), id="history-commit", show=False),
     ]
 
     def __init__(self, library: Library, card_id: str) -> None:
@@ -215,6 +215,7 @@ class HistoryScreen(Screen[None]):
         self.revisions: list[Revision] = []
         self.has_more = False
         self.loading_page = False
+        self.loaded = False
         self.versions: dict[str, VersionDiff] = {}
         self._pending: tuple[str, Callable[[VersionDiff], None]] | None = None
         self.pane_text = ""  # what the right-hand pane shows, as plain text
@@ -241,7 +242,7 @@ class HistoryScreen(Screen[None]):
 
     # -- versions list -----------------------------------------------------------------------
     @work(thread=True, group="git-history", exit_on_error=False)
-    def load_page(self, skip: int) -> None:
+    def load_page(self, skip: int, replace: bool = False) -> None:
         """One page of versions (newest first); the first page comes quickly with ``limit``."""
         try:
             with GitRepo.open(self.library.workspace.root) as repo:
@@ -249,17 +250,30 @@ class HistoryScreen(Screen[None]):
         except GitError as exc:
             self.app.call_from_thread(self._git_failed, exc)
             return
-        self.app.call_from_thread(self._add_revisions, revisions)
+        self.app.call_from_thread(self._add_revisions, revisions, replace)
 
-    def _add_revisions(self, revisions: list[Revision]) -> None:
+    def on_screen_resume(self) -> None:
+        """Back from the editor or the commit dialog: a new version may exist; keep the selection."""
+        if self.loaded and not self.loading_page:
+            self.loading_page = True
+            self.load_page(0, replace=True)
+
+    def _add_revisions(self, revisions: list[Revision], replace: bool = False) -> None:
         self.loading_page = False
+        lst = self.query_one("#history-list", OptionList)
+        keep = self.selected.sha if replace and self.selected else None
+        if replace:
+            if [r.sha for r in revisions] == [r.sha for r in self.revisions[: len(revisions)]]:
+                return  # nothing new
+            self.revisions = []
+            lst.clear_options()
+        self.loaded = True
         self.has_more = len(revisions) == PAGE
         known = {r.sha for r in self.revisions}
         new = [r for r in revisions if r.sha not in known]
         self.revisions.extend(new)
         self.refresh_bindings()
-        lst = self.query_one("#history-list", OptionList)
-        lst.add_options([Option(revision_prompt(r), id=r.sha) for r in new])
+        lst.add_options([item for r in new for item in (Option(revision_prompt(r), id=r.sha), None)])  # a line between versions
         count = len(self.revisions)
         label = t("history.count_more" if self.has_more else "history.count", count=count)
         self.query_one("#history-count", Static).update(Text(label, style="dim"))
@@ -267,7 +281,8 @@ class HistoryScreen(Screen[None]):
             self._blocks([(Text(t("history.none"), style="italic"), "diff-note")])
             return
         if lst.highlighted is None:
-            lst.highlighted = 0
+            shas = [r.sha for r in self.revisions]
+            lst.highlighted = shas.index(keep) if keep in shas else 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more":

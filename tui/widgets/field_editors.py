@@ -55,8 +55,9 @@ class FieldEditor(Vertical):
             super().__init__()
             self.editor = editor
 
-    def __init__(self, f: Field, value: Any, *, suggestions: list[str] | None = None, choices: list[str] | None = None) -> None:
+    def __init__(self, f: Field, value: Any, *, suggestions: list[str] | None = None, choices: list[str] | None = None, read_only: bool = False) -> None:
         super().__init__(classes=f"field field-{f.widget}")
+        self.read_only = read_only
         self.field = f
         self.initial = value
         self.suggestions = suggestions or []
@@ -68,6 +69,8 @@ class FieldEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield self._label
         help_line = self.field.help.split(". ")[0]
+        if self.read_only:
+            help_line = t("editor.read_only_field")
         yield Static(Text(visible(help_line), style="dim"), classes="field-help", markup=False)
         yield from self.controls()
         yield self._problems
@@ -86,14 +89,14 @@ class FieldEditor(Vertical):
             options = list(self.choices if self.choices is not None else f.choices)
             if v and v not in options:
                 options.append(str(v))
-            yield Select([(visible(o), o) for o in options], value=v if v in options else Select.BLANK, allow_blank=not f.required, classes="control")
+            yield Select([(visible(o), o) for o in options], value=v if v in options else Select.NULL, allow_blank=not f.required, classes="control")
         elif f.widget == "bool":
             yield Switch(value=bool(v), classes="control")
         elif f.widget == "number":
             yield Input("" if v is None else str(v), classes="control", placeholder="0")
         else:
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0)
+            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0, disabled=self.read_only)
 
     # -- value -----------------------------------------------------------------------------
     @property
@@ -104,7 +107,7 @@ class FieldEditor(Vertical):
         if isinstance(control, TextArea):
             return control.text.replace("\r\n", "\n").replace("\r", "\n")
         if isinstance(control, Select):
-            return "" if control.value is Select.BLANK else control.value
+            return "" if control.value is Select.NULL else control.value
         if isinstance(control, Switch):
             return control.value
         if isinstance(control, Input):
@@ -119,7 +122,7 @@ class FieldEditor(Vertical):
         elif isinstance(control, TextArea):
             control.load_text(str(value or ""))
         elif isinstance(control, Select):
-            control.value = value if value else Select.BLANK
+            control.value = value if value else Select.NULL
         elif isinstance(control, Switch):
             control.value = bool(value)
         elif isinstance(control, Input):

@@ -6,10 +6,12 @@ card after saves, so nothing is re-read or re-parsed that did not change.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .cache import cache_file, load_cards
+from .problem_cache import ProblemCache
 from .card import Card, LoadError
 from .validate import Problem, validate_cards, validate_data
 from .workspace import Workspace
@@ -28,9 +30,17 @@ class Library:
         self.errors: list[LoadError] = []
         self.problems: dict[str, list[Problem]] = {}
         self._index: "SearchIndex | None" = None
+        self._index_lock = threading.Lock()
+        self.validated = False
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Load every card (cache first), validate them all, and build the search index."""
+        """Load, validate and index everything (the three phases below, one after the other)."""
+        self.read(progress)
+        self.validate()
+        self.build_index()
+
+    def read(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Phase 1: read every card (from the parse cache where fresh); enough to list them."""
         paths = self.workspace.store.discover()
         cache = cache_file(self.workspace.root) if self.use_cache else None
         cards, errors = load_cards(paths, cache, progress)
@@ -38,19 +48,35 @@ class Library:
         for c in cards:
             self.cards.setdefault(c.id or str(c.path), c)
         self.errors = errors
-        by_path = validate_cards(cards, self.workspace.schema, self.workspace.vocab)
+        self.problems = {}
+        self.validated = False
+        with self._index_lock:
+            self._index = None
+
+    def validate(self) -> None:
+        """Phase 2: every card's problems (own problems cached by content and schema version)."""
+        ws = self.workspace
+        file = cache_file(ws.root).with_suffix(".problems") if self.use_cache else None
+        cache = ProblemCache(file, ws.schema, ws.vocab)
+        cards = list(self.cards.values())
+        by_path = validate_cards(cards, ws.schema, ws.vocab, per_card=cache.problems)
+        cache.save()
         self.problems = {c.id or str(c.path): by_path.get(str(c.path), []) for c in cards}
-        self._index = None
-        self.index  # build now, in the loading thread
+        self.validated = True
+
+    def build_index(self) -> None:
+        """Phase 3: the search index."""
+        self.index  # noqa: B018 - builds it
 
     @property
     def index(self) -> "SearchIndex":
-        """The search index (built on first use)."""
-        if self._index is None:
-            from .search import SearchIndex
+        """The search index; built once, and a search during the build waits for it."""
+        with self._index_lock:
+            if self._index is None:
+                from .search import SearchIndex
 
-            self._index = SearchIndex(self.cards.values(), self.workspace.schema)
-        return self._index
+                self._index = SearchIndex(list(self.cards.values()), self.workspace.schema)
+            return self._index
 
     def update(self, card: Card, old_id: str | None = None) -> None:
         """Put a saved or new card in place (also under a changed id)."""
@@ -58,15 +84,17 @@ class Library:
             self.remove(old_id)
         self.cards[card.id] = card
         self.problems[card.id] = validate_data(card.data, self.workspace.schema, self.workspace.vocab)
-        if self._index is not None:
-            self._index.update(card)
+        with self._index_lock:
+            if self._index is not None:
+                self._index.update(card)
 
     def remove(self, card_id: str) -> None:
         """Forget a deleted card."""
         self.cards.pop(card_id, None)
         self.problems.pop(card_id, None)
-        if self._index is not None:
-            self._index.remove(card_id)
+        with self._index_lock:
+            if self._index is not None:
+                self._index.remove(card_id)
 
     def by_path(self, path: Path) -> Card | None:
         return next((c for c in self.cards.values() if c.path == path), None)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from .card import Card
 from .schema import Field, Kind, Schema
@@ -72,7 +73,9 @@ def label_for(kind: Kind | None, path: Sequence[str | int]) -> str:
 
 
 @lru_cache(maxsize=32)
-def _validator(kind: Kind) -> Draft202012Validator:
+def _validator(kind: Kind) -> "Draft202012Validator":
+    from jsonschema import Draft202012Validator  # imported on first use: keeps start-up fast
+
     return Draft202012Validator(kind.json_schema)
 
 
@@ -86,7 +89,7 @@ def _empty(value: Any) -> bool:
     return False
 
 
-def _dutch(err: ValidationError, kind: Kind) -> list[Problem]:
+def _dutch(err: "ValidationError", kind: Kind) -> list[Problem]:
     path = tuple(err.absolute_path)
     v, val = err.validator, err.validator_value
     label = label_for(kind, path)
@@ -190,9 +193,18 @@ def _strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterable[tuple[tupl
             yield from _strings(v, (*path, i))
 
 
-def validate_cards(cards: Sequence[Card], schema: Schema, vocab: Vocabulary | None = None) -> dict[str, list[Problem]]:
-    """Problems per card path, including those only visible across cards (duplicate ids, dead links)."""
-    result = {str(c.path): validate_data(c.data, schema, vocab) for c in cards}
+def validate_cards(
+    cards: Sequence[Card],
+    schema: Schema,
+    vocab: Vocabulary | None = None,
+    per_card: Callable[[Card], list[Problem]] | None = None,
+) -> dict[str, list[Problem]]:
+    """Problems per card path, including those only visible across cards (duplicate ids, dead links).
+
+    ``per_card`` may supply one card's own problems (from a cache); by default they are computed.
+    """
+    own = per_card or (lambda c: validate_data(c.data, schema, vocab))
+    result = {str(c.path): list(own(c)) for c in cards}
     seen: dict[str, Card] = {}
     for c in cards:
         if c.id and c.id in seen:

@@ -21,6 +21,7 @@ from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 
 SORTS = ("title", "number", "changed")
+SEARCH_LIMIT = 200  # more than anyone scrolls through; snippets are made for each hit
 
 
 class BrowserScreen(Screen[None]):
@@ -75,8 +76,19 @@ class BrowserScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        self.library.load(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
+        """Read the cards (list them at once), then validate and index them in the background."""
+        self.library.read(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
         self.post_message(LibraryLoaded())
+        self.library.validate()
+        self.app.call_from_thread(self._validated)
+        self.library.build_index()
+
+    def _validated(self) -> None:
+        """Problems are known: badges and the card view can show them."""
+        self.refresh_list()
+        errors = sum(1 for cid in self.library.cards if self.library.has_errors(cid))
+        if errors:
+            self.notify(t("load.invalid", count=errors), severity="warning", timeout=8)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -262,7 +274,7 @@ class BrowserScreen(Screen[None]):
         from ..core.search import parse_query
 
         query = parse_query(text)
-        hits = self.library.index.search(query, limit=500)
+        hits = self.library.index.search(query, limit=SEARCH_LIMIT)
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_hits, text, hits, query.unknown)

@@ -34,3 +34,36 @@ def test_readme_documents_every_subcommand() -> None:
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     for name in sub.choices:
         assert re.search(rf"kaartenbak {re.escape(name)}\b", README), f"README does not document 'kaartenbak {name}'"
+
+
+def _own_bindings():  # type: ignore[no-untyped-def]
+    import importlib
+    import inspect
+    import pkgutil
+
+    import tui.screens
+    import tui.dialogs
+    import tui.widgets
+    from textual.binding import Binding
+
+    from tui.app import KaartenbakApp
+
+    found = [(KaartenbakApp.__name__, b) for b in KaartenbakApp.BINDINGS if isinstance(b, Binding)]
+    for pkg in (tui.screens, tui.dialogs, tui.widgets):
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__:
+                    found.extend((cls.__name__, b) for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
+    return found
+
+
+def test_readme_documents_every_key() -> None:
+    bindings = _own_bindings()
+    assert len(bindings) > 30
+    missing = [f"{owner}: {b.key} = {b.description}" for owner, b in bindings if b.description and b.description not in README]
+    assert missing == []
+
+
+def test_every_binding_has_an_id_for_remapping() -> None:
+    assert [f"{owner}: {b.key}" for owner, b in _own_bindings() if not b.id] == []

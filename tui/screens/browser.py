@@ -36,6 +36,8 @@ class BrowserScreen(Screen[None]):
         Binding("h", "app.history", t("keys.history"), id="history"),
         Binding("c", "app.commit", t("keys.commit"), id="commit"),
         Binding("s", "app.sync", t("keys.sync"), id="sync"),
+        Binding("x", "app.resolve_conflicts", t("conflict.key"), id="resolve-conflicts"),
+        Binding("o", "app.overview", t("overview.key"), id="overview"),
         Binding("t", "toggle_tree", t("keys.tree"), id="toggle-tree", show=False),
         Binding("v", "toggle_empty", t("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", t("keys.sort"), id="sort", show=False),
@@ -76,12 +78,12 @@ class BrowserScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        """Read the cards (list them at once), then validate and index them in the background."""
+        """Read the cards (list them at once), then index and validate them in the background."""
         self.library.read(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
         self.post_message(LibraryLoaded())
+        self.library.build_index()  # search first: someone may already be typing
         self.library.validate()
         self.app.call_from_thread(self._validated)
-        self.library.build_index()
 
     def _validated(self) -> None:
         """Problems are known: badges and the card view can show them."""
@@ -104,6 +106,8 @@ class BrowserScreen(Screen[None]):
             self.notify("\n".join(visible(str(e)) for e in errors[:5]), title=t("load.errors", count=len(errors)), severity="error", timeout=12, markup=False)
         if not self.library.cards and not errors:
             self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
+        if self.query_text.strip():
+            self.run_search(self.query_text)  # typed while the cards were loading
         self.refresh_git()
         self.app.call_after_refresh(self.app.offer_drafts)
 
@@ -125,8 +129,11 @@ class BrowserScreen(Screen[None]):
         return card.number or card.id.rsplit("/", 1)[-1]
 
     def badges(self, card_id: str) -> str:
-        """Status marks: ✗ invalid or ! warnings, ✎ unsaved draft, ● changed since the last commit, ↑ not yet shared."""
+        """Status marks: ⚠ conflict to resolve, ✗ invalid or ! warnings, ✎ unsaved draft, ● changed since the last commit, ↑ not yet shared."""
         marks = ""
+        card = self.library.cards.get(card_id)
+        if card is not None and "conflict" in card.data:
+            marks += "⚠"
         if self.library.has_errors(card_id):
             marks += "✗"
         elif self.library.has_warnings(card_id):

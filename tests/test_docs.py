@@ -18,10 +18,10 @@ def _command_after(marker: str) -> str:
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     cmd = _command_after("test-command")
-    assert "pytest" in cmd and "python3 -m venv .venv" in cmd
-    assert "<!-- test-command -->" in ci and 'eval "$cmd"' in ci
+    assert "pytest" in cmd and cmd.startswith("python3 -m venv .venv")
+    assert cmd in ci_lines
 
 
 def test_run_command_sets_up_and_opens_the_app() -> None:

@@ -88,7 +88,6 @@ def test_a_broken_copy_of_a_card_fails_taplo_check(tmp_path: Path) -> None:
     card.write_text(broken, encoding="utf-8")
     result = taplo(box, "check", str(card.relative_to(box)))
     assert result.returncode == 1
-    assert "schema validation failed" in result.stderr
     assert '"initiative" was expected' in result.stdout + result.stderr
 
 

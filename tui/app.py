@@ -62,6 +62,10 @@ class KaartenbakApp(App[int]):
         self.push_screen(self.browser)
         for problem in self.config.problems:
             self.notify(problem, title=t("config.title"), severity="warning", timeout=10, markup=False)
+        from .screens.welcome import should_welcome
+
+        if not self.is_headless and should_welcome(self.config):
+            self.show_welcome()
 
     # -- global actions --------------------------------------------------------------------
     def action_help(self) -> None:
@@ -76,6 +80,25 @@ class KaartenbakApp(App[int]):
 
         groups.append((t("help.list"), list(CardList.BINDINGS)))
         self.push_screen(HelpScreen(groups))
+
+    def action_overview(self) -> None:
+        """Per region and theme: cards, completeness, FTE, invalid cards, and the latest commits."""
+        from .screens.overview import OverviewScreen
+
+        if self.browser is None or not self.browser.loaded:
+            self.notify(t("overview.loading"), severity="warning", timeout=4)
+            return
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen(self.library))
+
+    def show_welcome(self) -> None:
+        """The first-run welcome; once it is closed it is not shown again (a marker file)."""
+        from .screens.welcome import WelcomeScreen, remember_welcomed
+
+        def closed(_: object) -> None:
+            self.run_worker(remember_welcomed, thread=True, group="welcome", exit_on_error=False)
+
+        self.push_screen(WelcomeScreen(self.config.keymap), closed)
 
     def current_card_id(self) -> str | None:
         """The card the user is looking at on the current screen."""
@@ -139,7 +162,15 @@ class KaartenbakApp(App[int]):
             start_commit(self, self.library)
 
     def action_sync(self) -> None:
-        self.notify(t("feature.sync_missing"), severity="warning")
+        from .dialogs.sync_progress import start_sync
+
+        start_sync(self, self.library)
+
+    def action_resolve_conflicts(self) -> None:
+        from .screens.conflict import ConflictScreen, open_conflicts
+
+        if not isinstance(self.screen, ConflictScreen):
+            open_conflicts(self, self.library, self.current_card_id())
 
     def on_card_saved(self, message: CardSaved) -> None:
         self.browser.post_message(CardSaved(message.card_id, message.old_id, message.deleted))

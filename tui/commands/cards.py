@@ -16,6 +16,8 @@ ACTIONS = [
     ("blame", "palette.blame"),
     ("commit", "palette.commit"),
     ("sync", "palette.sync"),
+    ("resolve_conflicts", "palette.conflicts"),
+    ("overview", "palette.overview"),
     ("help", "palette.help"),
 ]
 

@@ -8,6 +8,7 @@ values of cards (:class:`Facets`) and cutting a highlighted snippet out of a fie
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -78,7 +79,59 @@ _irregular: tuple[int, re.Pattern[str] | None] = (0, None)
 
 def fold_chars(text: str) -> str:
     """Lower-case, accent-free ``text`` (no whitespace collapsing: mostly same length as ``text``)."""
+    if text.isascii():
+        return text.lower()  # what the table does to ASCII, without a lookup per character
+    if len(text) > 64 and _simple(text):
+        return _strip_marks(unicodedata.normalize("NFKD", text.lower()))
     return text.translate(FOLD_TABLE)
+
+
+# Non-ASCII characters whose folding equals lower case + compatibility decomposition - combining marks.
+# A text holding only those folds with three C passes instead of a table lookup per character
+# (the same result: lower case and decomposition work character by character, and reordering
+# combining marks does not matter once they are removed).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SIMPLE: dict[str, bool] = {}
+_MARKS: set[str] = set()
+_marks: tuple[int, re.Pattern[str] | None] = (0, None)
+
+
+def _is_simple(ch: str) -> bool:
+    low = ch.lower()
+    if len(low) != 1 or ch in "Σς":  # "İ" -> two characters; final sigma depends on context
+        return False
+    decomposed = unicodedata.normalize("NFKD", low)
+    marks = [c for c in decomposed if unicodedata.combining(c)]
+    if "".join(c for c in decomposed if not unicodedata.combining(c)) != FOLD_TABLE[ord(ch)]:
+        return False
+    _MARKS.update(marks)
+    return True
+
+
+def _simple(text: str) -> bool:
+    simple = _SIMPLE
+    for ch in set(_NON_ASCII.findall(text)):
+        ok = simple.get(ch)
+        if ok is None:
+            ok = simple[ch] = _is_simple(ch)
+        if not ok:
+            return False
+    return True
+
+
+def _strip_marks(text: str) -> str:
+    global _marks
+    if not _MARKS:
+        return text
+    if _marks[0] != len(_MARKS):
+        _marks = (len(_MARKS), re.compile("[" + "".join(re.escape(c) for c in sorted(_MARKS)) + "]"))
+    pattern = _marks[1]
+    return text if pattern is None else pattern.sub("", text)
+
+
+def fold_quick(text: str) -> str:
+    """``text.fold`` (lower-case, accent-free, whitespace collapsed), without Unicode work for ASCII text."""
+    return " ".join(text.lower().split()) if text.isascii() else fold(text)
 
 
 def _has_irregular(text: str) -> bool:
@@ -97,8 +150,8 @@ def fold_aligned(text: str, folded: str | None = None) -> tuple[str, list[int] |
     ``None`` means folded positions are original positions (the usual case), so snippet
     highlighting can find words in the folded text and mark them in the original.
     """
-    folded = text.translate(FOLD_TABLE) if folded is None else folded
-    if len(folded) == len(text) and not _has_irregular(text):
+    folded = fold_chars(text) if folded is None else folded
+    if len(folded) == len(text) and (text.isascii() or not _has_irregular(text)):
         return folded, None
     parts: list[str] = []
     where: list[int] = []
@@ -184,16 +237,22 @@ class Facets:
         return {name: [v for v in vs if v.strip()] for name, vs in values.items()}
 
     def add(self, card: Card) -> None:
+        cid = card.id
         for name, values in self._values(card).items():
+            by = self._by[name]
             for v in values:
-                key = v if name == "soort" else fold(v)
-                self._by[name].setdefault(key, set()).add(card.id)
-                self._shown[name].setdefault(key, " ".join(v.split()))
+                key = v if name == "soort" else fold_quick(v)
+                ids = by.get(key)
+                if ids is None:
+                    by[key] = {cid}
+                    self._shown[name].setdefault(key, " ".join(v.split()))
+                else:
+                    ids.add(cid)
 
     def remove(self, card: Card) -> None:
         for name, values in self._values(card).items():
             for v in values:
-                key = v if name == "soort" else fold(v)
+                key = v if name == "soort" else fold_quick(v)
                 ids = self._by[name].get(key)
                 if ids is not None:
                     ids.discard(card.id)
@@ -266,46 +325,39 @@ def strings(value: Any) -> Iterable[str]:
 
 def field_text(value: Any) -> str:
     """All strings of one field as a single line (list items and table cells joined with " · ")."""
+    if isinstance(value, str):
+        return " ".join(value.split())
     return " · ".join(" ".join(s.split()) for s in strings(value) if s.strip())
 
 
-@lru_cache(maxsize=1024)
-def _ending(term: str) -> re.Pattern[str]:
-    return re.compile(re.escape(term) + r"(?!\w)")  # a literal start lets the regex engine skip ahead
-
-
-def _whole_words(folded: str, term: str, start: int, stop: int) -> Iterable[int]:
-    """Where ``term`` occurs in ``folded[start:stop]`` as a whole word."""
-    for m in _ending(term).finditer(folded, start, stop):
-        pos = m.start()
-        if pos == 0 or not (folded[pos - 1].isalnum() or folded[pos - 1] == "_"):
-            yield pos
+@lru_cache(maxsize=512)
+def _whole_words(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of ``terms`` as a whole word (whole words never overlap, so one scan finds all)."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def snippet(
     text: str, folded: str, where: list[int] | None, terms: Iterable[str]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of ``text`` around its first match of ``terms`` (found in its ``fold_aligned`` form), with spans."""
-    terms = tuple(terms)
-    firsts = [pos for t in terms for pos in _first(_whole_words(folded, t, 0, len(folded)))]
-    if not firsts:
+    terms = tuple(sorted(set(terms)))
+    m = _whole_words(terms).search(folded) if terms else None
+    if m is None:
         return window(text, 0)[0], ()
-    orig = (lambda i: i) if where is None else where.__getitem__
-    first = min(firsts)
-    cut, start, stop, lead = window(text, orig(first))
-    spans = set()
-    for t in terms:
-        for pos in _whole_words(folded, t, first, stop if where is None else len(folded)):
-            s, e = orig(pos), orig(pos + len(t) - 1) + 1
-            if s >= start and e <= stop:
-                spans.add((s - start + lead, e - start + lead))
-    return cut, tuple(sorted(spans))
-
-
-def _first(found: Iterable[int]) -> list[int]:
-    for pos in found:
-        return [pos]
-    return []
+    first = m.start()
+    if where is None:
+        cut, start, stop, lead = window(text, first)
+        spans = [(m.start() - start + lead, m.end() - start + lead)
+                 for m in _whole_words(terms).finditer(folded, first, stop) if m.end() <= stop]
+        return cut, tuple(spans)
+    cut, start, stop, lead = window(text, where[first])
+    found = set()
+    for m in _whole_words(terms).finditer(folded, first):
+        s, e = where[m.start()], where[m.end() - 1] + 1
+        if s >= start and e <= stop:
+            found.add((s - start + lead, e - start + lead))
+    return cut, tuple(sorted(found))
 
 
 def window(text: str, first: int) -> tuple[str, int, int, int]:

@@ -4,7 +4,12 @@ Every string of a card (titles, text fields, lists, nested tables) is split into
 A query word is matched against the distinct-word vocabulary (exact, prefix, and rapidfuzz
 typo matching), never against the card texts, and cards are ranked from the postings: first by
 how many query words they match, then by where (a title hit beats a body hit) and how well.
-Snippets are cut only for the results actually returned.
+Snippets are cut only for the results actually returned, from the cards themselves.
+
+Kept compact for 10,000 cards: each distinct word is one (interned) string shared by the
+postings and the cards' word lists, a card keeps its sorted words plus an array of field
+bitmasks, and no field texts are stored (the index holds the Card objects the library holds
+anyway). Building splits each field on whitespace and folds each distinct token once.
 """
 
 from __future__ import annotations
@@ -12,16 +17,19 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+import sys
+from array import array
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from typing import Any, Collection, Iterable
 
 from rapidfuzz import fuzz, process
 
 from .card import Card
 from .query import (
-    FILTER_NAMES, FILTERS, WORD, Facets, Query, field_text, fold_aligned, fold_chars, parse_query, quote_value,
-    snippet, split_last, window,
+    FILTER_NAMES, FILTERS, WORD, Facets, Query, field_text, fold_aligned, fold_chars, fold_quick, parse_query,
+    quote_value,
+    snippet, split_last, strings, window,
 )
 from .schema import Schema
 from .text import fold
@@ -46,47 +54,96 @@ class Hit:
     spans: tuple[tuple[int, int], ...]
 
 
-@dataclass
-class _Entry:
-    """What the index keeps of one card: its fields and, per folded word, a bitmask of those fields."""
+_TEXTS = 2048  # field texts kept for snippets (the cards of the last few keystrokes)
 
-    card: Card
-    fields: tuple[str, ...]
-    weights: tuple[float, ...]  # per field
-    texts: tuple[str, ...]  # per field: its text as one line (what snippets are cut from)
-    folded: tuple[str, ...]  # the same, folded (what snippets search: no refolding per keystroke)
-    terms: dict[str, int]
+
+class _Entry:
+    """What the index keeps of one card: the card, its searchable fields and, per word, the fields holding it.
+
+    ``words`` is the card's distinct folded words, sorted and shared with the vocabulary (no
+    copies per card); ``masks`` the matching bitmasks of fields (parallel, an array). Field texts
+    are not kept: a snippet is cut from ``card`` when a hit shows it.
+    """
+
+    __slots__ = ("card", "fields", "weights", "words", "masks")
+
+    def __init__(self, card: Card, fields: tuple[str, ...], weights: tuple[float, ...], words: tuple[str, ...],
+                 masks: Any) -> None:
+        self.card = card
+        self.fields = fields
+        self.weights = weights  # per field
+        self.words = words
+        self.masks = masks
+
+    def mask(self, term: str) -> int:
+        """The fields (bitmask) holding ``term``; 0 when the card does not hold it."""
+        i = bisect.bisect_left(self.words, term)
+        return self.masks[i] if i < len(self.words) and self.words[i] == term else 0
 
     def weight(self, mask: int) -> float:
         return max(w for i, w in enumerate(self.weights) if mask >> i & 1)
 
 
-def _entry(card: Card) -> tuple[_Entry, dict[str, float]]:
-    """Index one card: its fields, the fields each word occurs in, and each word's best field weight."""
+def _mask_array(n_fields: int, values: Iterable[int]) -> Any:
+    """Bitmasks of ``n_fields`` fields, as compact as they fit (a tuple beyond 64 fields)."""
+    code = "B" if n_fields <= 8 else "H" if n_fields <= 16 else "I" if n_fields <= 32 else "Q" if n_fields <= 64 else ""
+    return array(code, values) if code else tuple(values)
+
+
+def _plain(value: Any) -> str:
+    """All strings of a field, one per line: the same words as ``field_text`` without its joining."""
+    return value if isinstance(value, str) else "\n".join(strings(value))
+
+
+class _Tokens(dict[str, tuple[str, ...]]):
+    """Whitespace-separated token as written -> its folded words (interned), filled on first sight.
+
+    Folding never joins or splits across whitespace, so the words of a text are the words of
+    its distinct tokens: a card is indexed with ``str.split`` and lookups, not per-character work.
+    """
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        found = self[token] = tuple(map(sys.intern, WORD.findall(fold_chars(token))))
+        return found
+
+
+def _weight(key: str, title_bonus: float) -> float:
+    return 3.0 + title_bonus if key == "title" else FIELD_WEIGHTS.get(key, 1.0)
+
+
+def _tokenize(card: Card, tokens: _Tokens) -> tuple[list[str], list[float], dict[str, int], dict[float, set[str]]]:
+    """One card's fields with words, their weights, each word's field bitmask, and words by best field weight."""
     title_bonus = round(1.0 / (len(WORD.findall(card.title)) or 1), 2)  # short titles: a hit says more
     fields: list[str] = []
     weights: list[float] = []
-    texts: list[str] = []
-    folded: list[str] = []
-    terms: dict[str, int] = {}
-    best: dict[str, float] = {}
+    found: list[set[str]] = []
+    lookup = tokens.__getitem__
     for key, value in card.data.items():
-        text = field_text(value)
-        folded_text = fold_chars(text)
-        found = set(WORD.findall(folded_text))
-        if not found:
-            continue
-        bit = 1 << len(fields)
-        w = 3.0 + title_bonus if key == "title" else FIELD_WEIGHTS.get(key, 1.0)
-        fields.append(key)
-        weights.append(w)
-        texts.append(text)
-        folded.append(folded_text)
-        for t in found:
-            terms[t] = terms.get(t, 0) | bit
-            if best.get(t, 0.0) < w:
-                best[t] = w
-    return _Entry(card, tuple(fields), tuple(weights), tuple(texts), tuple(folded), terms), best
+        words = set(chain.from_iterable(map(lookup, set(_plain(value).split()))))
+        if words:
+            fields.append(key)
+            weights.append(_weight(key, title_bonus))
+            found.append(words)
+    terms: dict[str, int] = {}
+    seen: set[str] = set()
+    groups: dict[float, set[str]] = {}
+    # heaviest field first: the field where a word is first seen gives its best weight
+    for i in sorted(range(len(fields)), key=weights.__getitem__, reverse=True):
+        bit = 1 << i
+        words = found[i]
+        if seen:
+            for t in words & seen:
+                terms[t] |= bit
+            words -= seen
+        if words:
+            seen |= words
+            terms.update(dict.fromkeys(words, bit))
+            group = groups.get(weights[i])
+            if group is None:
+                groups[weights[i]] = words
+            else:
+                group |= words
+    return fields, weights, terms, groups
 
 
 class SearchIndex:
@@ -106,8 +163,15 @@ class SearchIndex:
         self._facets = Facets(schema)
         self._matches: dict[tuple[str, bool], dict[str, float]] = {}
         self._labels: dict[tuple[str, str], str] = {}
+        self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # equal field/weight tuples, shared between cards
+        self._texts: dict[tuple[str, str], tuple[str, str, list[int] | None]] = {}  # (id, field) -> snippet source
+        self._avg_words = 1  # distinct words per card
+        tokens = _Tokens()  # only while building: most tokens recur between cards
         for card in cards:
-            self._add(card, bulk=True)
+            self._add(card, bulk=True, tokens=tokens)
+        del tokens
+        self._df = {t: sum(map(len, p.values())) for t, p in self._post.items()}
+        self._avg_words = max(1, sum(self._df.values()) // max(1, len(self._entries)))
         self._vocab = sorted(self._post)
         self._rvocab = sorted(t[::-1] for t in self._post)
         self._ordered = sorted(self._order.values())
@@ -124,28 +188,45 @@ class SearchIndex:
         self.remove(card.id)
         self._add(card, bulk=False)
 
-    def _add(self, card: Card, bulk: bool) -> None:
+    def _shared(self, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        return self._shapes.setdefault(value, value)
+
+    def _add(self, card: Card, bulk: bool, tokens: _Tokens | None = None) -> None:
         if card.id in self._entries:
             self.remove(card.id)
         cid = card.id
-        entry, best = _entry(card)
-        self._entries[cid] = entry
-        for term, w in best.items():
-            postings = self._post.get(term)
-            if postings is None:
-                postings = self._post[term] = {}
-                self._df[term] = 0
+        fields, weights, terms, groups = _tokenize(card, _Tokens() if tokens is None else tokens)
+        post = self._post
+        get = post.get
+        for w, group in groups.items():
+            for term in group:
+                postings = get(term)
+                if postings is None:
+                    term = sys.intern(term)
+                    post[term] = {w: [cid]}
+                    if not bulk:
+                        self._df[term] = 1
+                        bisect.insort(self._vocab, term)
+                        bisect.insort(self._rvocab, term[::-1])
+                        self._buckets.setdefault((term[0], len(term)), []).append(term)
+                        self._matches.clear()
+                    continue
+                ids = postings.get(w)
+                if ids is None:
+                    postings[w] = [cid]
+                else:
+                    ids.append(cid)
                 if not bulk:
-                    bisect.insort(self._vocab, term)
-                    bisect.insort(self._rvocab, term[::-1])
-                    self._buckets.setdefault((term[0], len(term)), []).append(term)
-                    self._matches.clear()
-            postings.setdefault(w, []).append(cid)
-            self._df[term] += 1
-        self._order[cid] = (fold(card.title), cid)
-        self._ids[fold(cid)] = cid
+                    self._df[term] += 1
+        words = tuple(sorted(terms))  # interned: the vocabulary's own strings, a pointer each
+        masks = _mask_array(len(fields), map(terms.__getitem__, words))
+        self._entries[cid] = _Entry(card, self._shared(tuple(map(sys.intern, fields))), self._shared(tuple(weights)),
+                                    words, masks)
+        self._order[cid] = (fold_quick(card.title), cid)
+        self._ids[fold_quick(cid)] = cid
         if not bulk:
             bisect.insort(self._ordered, self._order[cid])
+            self._texts.clear()
         self._facets.add(card)
 
     def remove(self, card_id: str) -> None:
@@ -153,7 +234,8 @@ class SearchIndex:
         entry = self._entries.pop(card_id, None)
         if entry is None:
             return
-        for term, mask in entry.terms.items():
+        self._texts.clear()
+        for term, mask in zip(entry.words, entry.masks):
             postings = self._post[term]
             w = entry.weight(mask)
             postings[w].remove(card_id)
@@ -168,9 +250,8 @@ class SearchIndex:
                     self._buckets[(term[0], len(term))].remove(term)
                     self._matches.clear()
         del self._ordered[bisect.bisect_left(self._ordered, self._order.pop(card_id))]
-        self._ids.pop(fold(card_id), None)
+        self._ids.pop(fold_quick(card_id), None)
         self._facets.remove(entry.card)
-
 
     # -- matching ------------------------------------------------------------------------------
 
@@ -280,7 +361,37 @@ class SearchIndex:
             ties = [c for c, v in total.items() if v == cut]
             top = above + self._by_title(ties, limit - len(above))
         top.sort(key=lambda c: (-total[c], self._order[c]))
-        return [self._hit(cid, round(total[cid], 4), all_terms) for cid in top]
+        matched = self._matched(top, all_terms)
+        return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
+
+    def _matched(self, top: list[str], all_terms: list[dict[str, float]]) -> dict[str, list[tuple[int, str]]]:
+        """Per card of ``top``: the (query word number, vocabulary word) pairs it holds.
+
+        From the postings of the query's words, or from the cards' own word lists when those are
+        fewer to go through (common words, few results).
+        """
+        found: dict[str, list[tuple[int, str]]] = {}
+        df = self._df
+        if sum(df[t] for terms in all_terms for t in terms) > len(top) * len(all_terms) * self._avg_words:
+            entries = self._entries
+            for cid in top:
+                words = entries[cid].words
+                pairs = [(k, t) for k, terms in enumerate(all_terms) for t in terms.keys() & words]
+                if pairs:
+                    found[cid] = pairs
+            return found
+        want = set(top)
+        post = self._post
+        for k, terms in enumerate(all_terms):
+            for t in terms:
+                for ids in post[t].values():
+                    for cid in want.intersection(ids):
+                        pairs = found.get(cid)
+                        if pairs is None:
+                            found[cid] = [(k, t)]
+                        else:
+                            pairs.append((k, t))
+        return found
 
     def _by_title(self, ids: Collection[str], limit: int) -> list[str]:
         """The first ``limit`` of ``ids`` in title order."""
@@ -340,30 +451,43 @@ class SearchIndex:
         card = self._entries[cid].card
         return Hit(cid, 0.0, "title", self._label(card.kind, "title"), window(field_text(card.title), 0)[0], ())
 
-    def _hit(self, cid: str, score: float, all_terms: list[dict[str, float]]) -> Hit:
+    def _hit(self, cid: str, score: float, all_terms: list[dict[str, float]], pairs: Iterable[tuple[int, str]]) -> Hit:
         """Pick the field matching the most query words (then the best-weighted one) and cut its snippet."""
         entry = self._entries[cid]
         weights = entry.weights
-        field_score = [0.0] * len(weights)
-        field_terms: list[list[str]] = [[] for _ in weights]
-        for terms in all_terms:
-            best: dict[int, float] = {}
-            for t in entry.terms.keys() & terms.keys():
-                sim = terms[t]
-                mask = entry.terms[t]
-                while mask:
-                    low = mask & -mask
-                    mask ^= low
-                    i = low.bit_length() - 1
-                    field_terms[i].append(t)
-                    if best.get(i, 0.0) < sim * weights[i]:
-                        best[i] = sim * weights[i]
-            for i, v in best.items():
-                field_score[i] += 1.0 + v / MAX_WEIGHT
-        if not any(field_score):
+        best: dict[tuple[int, int], float] = {}  # (query word, field) -> best weighted similarity
+        in_field: list[tuple[int, str]] = []  # (field, word)
+        mask_of = entry.mask
+        for k, t in pairs:
+            sim = all_terms[k][t]
+            mask = mask_of(t)
+            while mask:
+                low = mask & -mask
+                mask ^= low
+                i = low.bit_length() - 1
+                in_field.append((i, t))
+                v = sim * weights[i]
+                if best.get((k, i), -1.0) < v:
+                    best[(k, i)] = v
+        if not best:
             return self._title_hit(cid)
-        i = max(range(len(weights)), key=field_score.__getitem__)
+        field_score: dict[int, float] = {}
+        for (_, i), v in best.items():
+            field_score[i] = field_score.get(i, 0.0) + 1.0 + v / MAX_WEIGHT
+        top = max(field_score.values())
+        i = min(j for j, v in field_score.items() if v == top)  # ties: the first field
         key = entry.fields[i]
-        text = entry.texts[i]
-        cut, spans = snippet(text, *fold_aligned(text, entry.folded[i]), field_terms[i])
+        text, folded, where = self._text(cid, entry.card, key)
+        cut, spans = snippet(text, folded, where, [t for j, t in in_field if j == i])
         return Hit(cid, score, key, self._label(entry.card.kind, key), cut, spans)
+
+    def _text(self, cid: str, card: Card, key: str) -> tuple[str, str, list[int] | None]:
+        """A field's text as one line, folded and aligned: cut from the card, kept for the next keystrokes."""
+        source = self._texts.get((cid, key))
+        if source is None:
+            text = field_text(card.data[key])
+            source = (text, *fold_aligned(text))
+            if len(self._texts) >= _TEXTS:
+                self._texts.clear()
+            self._texts[(cid, key)] = source
+        return source

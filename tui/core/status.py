@@ -106,7 +106,7 @@ _OPERATION_TEXT = {  # operation -> (what is going on, how to finish or abort it
     for op, name in (("rebase", "rebase"), ("cherry-pick", "cherry-pick"), ("revert", "revert"))
 }
 _OPERATION_TEXT["merge"] = ("Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
-                            "Los de conflicten op en rond af met 'git commit', of breek af met 'git merge --abort'.")
+                            "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.")
 
 
 def explain_state(state: RepoState) -> list[Notice]:
@@ -117,7 +117,7 @@ def explain_state(state: RepoState) -> list[Notice]:
                             f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map."))
     if state.in_progress:
         msg, advice = _OPERATION_TEXT[state.in_progress]
-        notes.append(Notice(state.in_progress, msg + " Kaartenbak bewaart nu niets, om die bewerking niet te breken.", advice))
+        notes.append(Notice(state.in_progress, msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.", advice))
     if state.conflicted:
         notes.append(Notice("conflicts", f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
                             "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af."))

@@ -231,7 +231,8 @@ class BrowserScreen(Screen[None]):
         row = lst.current
         view = self.query_one(CardView)
         if row is None:
-            view.show(None, None, header=t("view.no_match") if self.loaded else "")
+            header = t("view.empty_repo") if self.loaded and not self.library.cards else t("view.no_match") if self.loaded else ""
+            view.show(None, None, header=header)
             return
         card = self.library.cards.get(row.card_id)
         if card is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .data import ROOT, Dataset, _edit
-from .stats import Row, Target, interleaved, row, timed
+from .stats import Row, Target, interleaved, row
 
 BIG = 10_000  # the targets are stated for 10,000 cards (and for 337 for the cold first paint)
 

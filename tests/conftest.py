@@ -6,8 +6,10 @@ prompts. Repositories are real git repositories in ``tmp_path``.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,30 @@ def make_repo(path: Path, *, cards: list[str] | None = None, identity: bool = Tr
 def repo(tmp_path: Path) -> Path:
     """A committed cards repository with a handful of real cards."""
     return make_repo(tmp_path / "repo", cards=["wbw-t1-1.1", "wbw-t1-1.4", "wbw-t1-gp1", "nml-b01.1", "nml-b22.1", "nml-c1", "nml-f1.1", "nml-e1.1"])
+
+
+# -- a shared remote with field-level merging, for sync and merge tests ------------------------
+DRIVER_PROGRAM = f"{shlex.quote(sys.executable)} -m tui"  # git starts the merge driver in a clone
+
+
+def seed_remote(tmp_path: Path, cards: tuple[str, ...] = ("wbw-t1-1.1", "nml-b01.1")) -> Path:
+    """A bare repository at ``tmp_path/remote.git`` holding real cards and the merge-driver attributes."""
+    from tui.core.init_repo import init_repo
+
+    seed = make_repo(tmp_path / "seed", cards=list(cards))
+    init_repo(seed, program=DRIVER_PROGRAM, textconv=False)
+    git(seed, "add", ".gitattributes")
+    git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
+    git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
+    return tmp_path / "remote.git"
+
+
+def clone_with_driver(remote: Path, dest: Path):  # type: ignore[no-untyped-def]
+    """A clone with its own identity and the card merge driver registered; returns init's report."""
+    from tui.core.init_repo import init_repo
+
+    git(dest.parent, "clone", "-q", str(remote), dest.name)
+    git(dest, "config", "user.name", f"Gebruiker {dest.name}")
+    git(dest, "config", "user.email", f"{dest.name}@example.org")
+    return init_repo(dest, program=DRIVER_PROGRAM, textconv=False)

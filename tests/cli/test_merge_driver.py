@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import shlex
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git, make_repo
+from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
 from tui.cli import main
 from tui.core.card import Card
 from tui.core.init_repo import ATTRIBUTE_LINES, init_repo
@@ -19,7 +17,7 @@ from tui.core.parse import BOM, load_file
 from tui.core.validate import validate_data
 from tui.core.workspace import Workspace
 
-PROGRAM = f"{shlex.quote(sys.executable)} -m tui"
+PROGRAM = DRIVER_PROGRAM
 CARD = Path("cards") / "wbw" / "wbw-t1-1.1.toml"
 
 
@@ -27,21 +25,12 @@ CARD = Path("cards") / "wbw" / "wbw-t1-1.1.toml"
 def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """Two clones (a, b) of a bare remote seeded with real cards, both set up by ``init``."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # git starts the driver as `python -m tui` in the clone
-    seed = make_repo(tmp_path / "seed", cards=["wbw-t1-1.1", "nml-b01.1"])
-    init_repo(seed, program=PROGRAM, textconv=False)
-    git(seed, "add", ".gitattributes")
-    git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
-    git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
+    remote = seed_remote(tmp_path)
     out = []
     for name in ("a", "b"):
-        git(tmp_path, "clone", "-q", "remote.git", name)
-        clone = tmp_path / name
-        git(clone, "config", "user.name", f"Gebruiker {name}")
-        git(clone, "config", "user.email", f"{name}@example.org")
-        report = init_repo(clone, program=PROGRAM, textconv=False)
+        report = clone_with_driver(remote, tmp_path / name)
         assert not report.created and all("git config" in line for line in report.done)
-        out.append(clone)
+        out.append(tmp_path / name)
     return out[0], out[1]
 
 

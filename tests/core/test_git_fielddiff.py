@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from pathlib import Path
 
 from conftest import CARDS, SCHEMA
 from hypothesis import given

@@ -133,7 +133,7 @@ def test_operation_in_progress_and_conflicts(repo: Path, op: str) -> None:
         notices = {n.code: n for n in explain(st)}
     assert st.in_progress == op
     assert st.conflicted == (CARD,)
-    assert op in notices and f"--abort" in notices[op].advice
+    assert op in notices and "--abort" in notices[op].advice
     assert "conflicts" in notices and CARD in notices["conflicts"].message
 
 

@@ -10,7 +10,6 @@ import pytest
 from tests.conftest import CARDS
 from tui.core.card import Card
 from tui.core.query import words
-from tui.core.schema import Schema
 from tui.core.search import Hit, Query, SearchIndex, parse_query
 from tui.core.text import fold
 from tui.core.vocab import Vocabulary

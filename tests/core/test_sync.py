@@ -8,10 +8,8 @@ script in GIT_SSH_COMMAND. Every wait is bounded by the sync timeout.
 from __future__ import annotations
 
 import http.server
-import shlex
 import socket
 import subprocess
-import sys
 import threading
 import time
 import tomllib
@@ -20,25 +18,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git, make_repo
+from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
 from tui.core.card import Card
 from tui.core.gitrepo import GitRepo
-from tui.core.init_repo import init_repo
 from tui.core.parse import load_file
 from tui.core.sync import OFFLINE, RemoteRefused, check_remote_url, sync, sync_status
 from tui.core.workspace import Workspace
 
-PROGRAM = f"{shlex.quote(sys.executable)} -m tui"  # git runs "<python> -m tui merge-driver %O %A %B %P"
+PROGRAM = DRIVER_PROGRAM  # git runs "<python> -m tui merge-driver %O %A %B %P"
 CARD = "cards/wbw/wbw-t1-1.1.toml"
 OTHER = "cards/nml/nml-b01.1.toml"
 
 
 def clone(remote: Path, dest: Path) -> Path:
     """A clone with its own identity and the card merge driver registered."""
-    git(dest.parent, "clone", "-q", str(remote), dest.name)
-    git(dest, "config", "user.name", f"Gebruiker {dest.name}")
-    git(dest, "config", "user.email", f"{dest.name}@example.org")
-    init_repo(dest, program=PROGRAM, textconv=False)
+    clone_with_driver(remote, dest)
     return dest
 
 
@@ -46,17 +40,8 @@ def clone(remote: Path, dest: Path) -> Path:
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
     """(bare remote, clone a, clone b), seeded with two real cards and field-level merging."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the merge driver runs as `python -m tui` in a clone
-    seed = make_repo(tmp_path / "seed", cards=["wbw-t1-1.1", "nml-b01.1"])
-    init_repo(seed, program=PROGRAM, textconv=False)
-    git(seed, "add", ".gitattributes")
-    git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
-    git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
-    return (
-        tmp_path / "remote.git",
-        clone(tmp_path / "remote.git", tmp_path / "a"),
-        clone(tmp_path / "remote.git", tmp_path / "b"),
-    )
+    remote = seed_remote(tmp_path)
+    return remote, clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
 
 
 def edit(repo: Path, path: str = CARD, **changes: object) -> str:

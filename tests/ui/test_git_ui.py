@@ -245,7 +245,7 @@ async def test_restoring_one_field_from_an_older_version(tmp_path: Path) -> None
     first = tomllib.loads(git(repo, "show", f"HEAD~2:{WOR}"))
     app = app_for(repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(app, pilot)
+        await open_history(app, pilot)
         await pilot.press("down", "down")
         await settle(app, pilot)
         await pilot.press("f")

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, make_repo
-from tests.core.test_sync import PROGRAM, clone, edit
+from tests.conftest import ROOT, git, make_repo, seed_remote
+from tests.core.test_sync import clone, edit
 from tests.ui.conftest import app_for, settle, wait_loaded
 from tui.app import KaartenbakApp
-from tui.core.init_repo import init_repo
 from tui.core.sync import sync
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.sync_progress import SyncProgress
@@ -28,16 +27,8 @@ CARD_ID = "WBW/T1/1.4"
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
     """(bare remote, clone a, clone b) with two real cards and field-level merging."""
-    from tests.conftest import ROOT
-
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # git runs the merge driver as `python -m tui`
-    seed = make_repo(tmp_path / "seed", cards=["wbw-t1-1.1", "wbw-t1-1.4"])
-    init_repo(seed, program=PROGRAM, textconv=False)
-    git(seed, "add", ".gitattributes")
-    git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
-    git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
-    remote = tmp_path / "remote.git"
+    remote = seed_remote(tmp_path, ("wbw-t1-1.1", "wbw-t1-1.4"))
     return remote, clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
 
 

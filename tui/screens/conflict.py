@@ -35,7 +35,7 @@ from ..core.text import visible
 from ..core.validate import Problem, validate_data
 from ..dialogs.sync_progress import finish_merge_first, offer_merge_commit, preflight, question, unresolved
 from ..i18n import t
-from ..messages import CardSaved, RepoChanged
+from ..messages import CardSaved
 from .history import show_value
 
 SIDES = ("base", "ours", "theirs")

@@ -265,7 +265,8 @@ def with_conflicts(data: dict[str, Any], conflicts: Sequence[FieldConflict]) -> 
     out = copy.deepcopy(data)
     if not conflicts:
         return out
-    old = out.get(CONFLICT_KEY) if isinstance(out.get(CONFLICT_KEY), list) else []
+    existing = out.get(CONFLICT_KEY)
+    old: list[Any] = existing if isinstance(existing, list) else []
     fields = {c.field for c in conflicts}
     out[CONFLICT_KEY] = [e for e in old if not (isinstance(e, dict) and e.get("field") in fields)]
     out[CONFLICT_KEY].extend(_entry(c) for c in conflicts)

@@ -95,9 +95,9 @@ def theme_overview(cards: Iterable[Card], schema: Schema, vocab: Vocabulary, inv
 
 def region_completeness(rows: Iterable[ThemeRow]) -> float | None:
     """The mean completeness over all measured cards of ``rows`` (weighted by card, not by theme)."""
-    rows = [r for r in rows if r.completeness is not None and r.measured]
-    total = sum(r.measured for r in rows)
-    return sum(r.completeness * r.measured for r in rows) / total if total else None  # type: ignore[operator]
+    measured = [(r.completeness, r.measured) for r in rows if r.completeness is not None and r.measured]
+    total = sum(n for _, n in measured)
+    return sum(share * n for share, n in measured) / total if total else None
 
 
 @dataclass(frozen=True)

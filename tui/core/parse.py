@@ -54,10 +54,9 @@ def parse_bytes(path: Path, raw: bytes, mtime_ns: int = 0) -> Card | LoadError:
     body = raw[len(BOM):] if bom else raw
     if not body.strip():
         return LoadError(path, "het bestand is leeg")
-    if _CONFLICT.search(body):
-        m = _CONFLICT.search(body)
-        assert m is not None
-        line, col = _line_col(body, m.start())
+    marker = _CONFLICT.search(body)
+    if marker is not None:
+        line, col = _line_col(body, marker.start())
         return LoadError(path, "onopgeloste conflictmarkeringen van git (<<<<<<<) in deze kaart", line, col, conflict=True)
     try:
         text = body.decode("utf-8")
@@ -69,9 +68,9 @@ def parse_bytes(path: Path, raw: bytes, mtime_ns: int = 0) -> Card | LoadError:
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = _POS.search(str(exc))
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        return LoadError(path, _reason(str(exc)), line, col)
+        pos = _POS.search(str(exc))
+        where = (int(pos.group(1)), int(pos.group(2))) if pos else (None, None)
+        return LoadError(path, _reason(str(exc)), *where)
     except RecursionError:
         return LoadError(path, "te diep geneste tabellen of lijsten")
     crlf = b"\r\n" in body

@@ -60,7 +60,10 @@ class CardStore:
         result = LoadResult()
         for path in self.discover() if paths is None else paths:
             loaded = load_file(path)
-            (result.errors if isinstance(loaded, LoadError) else result.cards).append(loaded)
+            if isinstance(loaded, LoadError):
+                result.errors.append(loaded)
+            else:
+                result.cards.append(loaded)
         return result
 
     def iter_load(self, paths: list[Path]) -> Iterator[Card | LoadError]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, git
+from tests.conftest import ROOT, git
 
 from tui.cli import main
 

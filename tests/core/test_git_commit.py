@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, make_repo
+from tests.conftest import git, make_repo
 
 from tui.core.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
 from tui.core.gitrepo import GitRepo, NoIdentity

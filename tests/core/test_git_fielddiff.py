@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import tomllib
 
-from conftest import CARDS, SCHEMA
+from tests.conftest import CARDS, SCHEMA
 from hypothesis import given
 from hypothesis import strategies as st
 

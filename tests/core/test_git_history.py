@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import git, make_repo
+from tests.conftest import git, make_repo
 
 from tui.core.blame import field_blame
 from tui.core.gitrepo import GitRepo

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, make_repo
+from tests.conftest import git, make_repo
 
 from tui.core.commit import CommitRefused, commit
 from tui.core.gitrepo import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import git
+from tests.conftest import git
 
 from tui.core.gitrepo import GitRepo
 from tui.core.status import card_status, changed_files

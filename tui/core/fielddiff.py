@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from .render_text import plain_value
 from .schema import Kind, Schema
 from .text import visible
 from .validate import label_for
@@ -161,15 +162,7 @@ _CONTEXT = 60
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
-    return visible(str(value))
+    return visible(plain_value(value, inline=True))
 
 
 def _paint(text: str, code: str, color: bool) -> str:

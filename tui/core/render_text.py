@@ -66,6 +66,24 @@ def _field_sections(f: Field | None, key: str, value: Any, depth: int) -> list[S
     return [Section(key, label, tuple(_scalar(value)), depth)]
 
 
+def plain_value(value: Any, *, inline: bool = False) -> str:
+    """Any field value as plain text: ``ja``/``nee``, numbers without trailing zeros, tables as
+    ``key: value`` and lists as bullets (one per line), or all on one line when ``inline``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        parts = [f"{k}: {plain_value(v, inline=inline)}" for k, v in value.items()]
+        return "; ".join(parts) if inline else "\n".join(parts)
+    if isinstance(value, list):
+        items = [plain_value(v, inline=inline) for v in value]
+        return ", ".join(items) if inline else "\n".join(f"• {i}" for i in items)
+    return str(value)
+
+
 def card_sections(data: Mapping[str, Any], kind: Kind | None, *, show_empty: bool = False) -> list[Section]:
     """Every field of a card in schema order, with Dutch labels; empty fields only on request."""
     fields = list(kind.fields) if kind else []

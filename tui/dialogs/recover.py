@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 from ..core.drafts import Draft
 from ..core.fielddiff import diff_cards
 from ..core.library import Library
-from ..core.render_text import card_sections
+from ..core.render_text import card_sections, plain_value
 from ..core.text import visible
 from ..i18n import t
 
@@ -26,13 +26,6 @@ def _column(title: str, values: list[tuple[str, str]]) -> Text:
         out.append(visible(value or t("view.empty")) + "\n")
     return out
 
-
-def _show(value: object) -> str:
-    if isinstance(value, list):
-        return "\n".join(f"• {v}" if not isinstance(v, dict) else str(v) for v in value)
-    if isinstance(value, dict):
-        return "\n".join(f"{k}: {v}" for k, v in value.items())
-    return "" if value is None else str(value)
 
 
 class RecoverDraftDialog(ModalScreen[str]):
@@ -52,8 +45,8 @@ class RecoverDraftDialog(ModalScreen[str]):
         diffs = diff_cards(on_disk, self.draft.data, kind)
         keys = list(dict.fromkeys(str(d.path[0]) for d in diffs))
         labels = {s.key: s.label for s in card_sections(self.draft.data, kind, show_empty=True)}
-        disk_vals = [(labels.get(k, k), _show(on_disk.get(k)) if on_disk else "") for k in keys]
-        draft_vals = [(labels.get(k, k), _show(self.draft.data.get(k))) for k in keys]
+        disk_vals = [(labels.get(k, k), plain_value(on_disk.get(k)) if on_disk else "") for k in keys]
+        draft_vals = [(labels.get(k, k), plain_value(self.draft.data.get(k))) for k in keys]
         when = time.strftime("%d-%m-%Y %H:%M", time.localtime(self.draft.saved_at))
         title = visible(str(self.draft.data.get("title", self.draft.card_id)))
         with Vertical(classes="dialog wide"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -25,6 +25,7 @@ from ..core.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_car
 from ..core.gitrepo import GitError, GitRepo
 from ..core.history import BrokenRevision, Revision, card_at, card_history
 from ..core.library import Library
+from ..core.render_text import plain_value
 from ..core.text import visible
 from ..core.validate import label_for
 from ..i18n import t
@@ -51,17 +52,7 @@ class VersionDiff:
 
 def show_value(value: Any) -> str:
     """A field value as readable text: lists one item per line, tables as ``key: value`` lines."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, Mapping):
-        return "\n".join(f"{k}: {show_value(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "\n".join(f"• {show_value(v)}" for v in value)
-    return visible(str(value))
+    return visible(plain_value(value))
 
 
 def _indent(text: str, prefix: str) -> str:

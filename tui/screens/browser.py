@@ -21,7 +21,7 @@ from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 
 SORTS = ("title", "number", "changed")
-SEARCH_LIMIT = 200  # more than anyone scrolls through; snippets are made for each hit
+SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit
 
 
 class BrowserScreen(Screen[None]):
@@ -217,7 +217,8 @@ class BrowserScreen(Screen[None]):
 
     def _update_hint(self, count: int) -> None:
         hint = self.query_one("#hint", Static)
-        parts = [t("list.count", count=count)]
+        capped = bool(self.query_text.strip()) and count >= SEARCH_LIMIT
+        parts = [t("list.count_more", count=count) if capped else t("list.count", count=count)]
         if self.node_filter != NodeFilter():
             parts.append(t("list.filtered"))
         parts.append(t(f"sort.{self.sort}") if not self.query_text.strip() else t("sort.score"))

@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     for register in REGISTRARS:
         register(sub)
+    for command in sub.choices.values():  # `kaartenbak log CARD --repo PATH` works too
+        if not any("--repo" in a.option_strings for a in command._actions):
+            command.add_argument("--repo", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

@@ -44,16 +44,30 @@ class CardStore:
         self.schema = schema
 
     def discover(self) -> list[Path]:
-        """All card files, sorted; hidden files and interrupted temp writes are skipped."""
+        """All card files, sorted; hidden files and interrupted temp writes are skipped.
+
+        Walks with ``os.scandir`` and sorts plain strings: at 10,000 cards, building and
+        comparing ``Path`` objects was most of the start-up time.
+        """
         if not self.cards_dir.is_dir():
             return []
-        found = []
-        for dirpath, dirnames, filenames in os.walk(self.cards_dir):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
-                if name.endswith(".toml") and not name.startswith(".") and not name.endswith(TEMP_SUFFIX):
-                    found.append(Path(dirpath) / name)
-        return sorted(found)
+        found: list[str] = []
+        stack = [str(self.cards_dir)]
+        while stack:
+            try:
+                with os.scandir(stack.pop()) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if name.startswith("."):
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif name.endswith(".toml") and not name.endswith(TEMP_SUFFIX):
+                            found.append(entry.path)
+            except OSError:
+                continue  # an unreadable folder hides its cards, it does not stop the others
+        found.sort()
+        return [Path(p) for p in found]
 
     def load_all(self, paths: Iterable[Path] | None = None) -> LoadResult:
         """Load every card; a broken file is reported and does not stop the others."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker
@@ -136,6 +137,63 @@ class KaartenbakApp(App[int]):
         card_id = self.current_card_id()
         card = self.library.cards.get(card_id) if card_id else None
         self.push_screen(NewCardDialog(self.library, region=card.region if card else None, theme=card.theme if card else None, kind=card.kind if card else None))
+
+    def action_duplicate_card(self) -> None:
+        """Copy the selected card under a new id, as a new card in the editor."""
+        card_id = self.current_card_id()
+        card = self.library.cards.get(card_id) if card_id else None
+        if card is None:
+            self.notify(t("edit.no_card"), severity="warning")
+            return
+        from .core.card import Card
+        from .dialogs.new_card import propose_id
+        from .screens.editor import EditorScreen
+
+        data = card.to_dict()
+        data.pop("conflict", None)
+        data["title"] = t("duplicate.title", title=card.title)
+        data["id"] = propose_id(self.library, card.region, data["title"])
+        path = self.workspace.store.path_for_new(data["id"], card.region)
+        placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
+        self.push_screen(EditorScreen(self.library, placeholder, data=data, new=True))
+
+    def action_delete_card(self) -> None:
+        """Remove the selected card's file after a confirmation that says how to get it back."""
+        card_id = self.current_card_id()
+        card = self.library.cards.get(card_id) if card_id else None
+        if card is None:
+            self.notify(t("edit.no_card"), severity="warning")
+            return
+        from .dialogs.confirm import ConfirmDialog
+
+        rel = card.path.relative_to(self.workspace.root).as_posix() if card.path.is_relative_to(self.workspace.root) else str(card.path)
+        snapshot = getattr(self.browser, "snapshot", None)
+        never_committed = snapshot is not None and (not snapshot.is_repo or snapshot.changed.get(rel) in ("new", "untracked"))
+        detail = t("delete.detail_new", path=rel) if never_committed else t("delete.detail", path=rel)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete_worker(card)
+
+        self.push_screen(ConfirmDialog(t("delete.question", title=card.title), detail, yes=t("delete.yes"), no=t("dialog.cancel")), answered)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _delete_worker(self, card) -> None:  # type: ignore[no-untyped-def]
+        from .core.atomic import WriteError
+
+        try:
+            self.workspace.store.delete(card)
+        except WriteError as exc:
+            self.call_from_thread(self.notify, str(exc), title=t("delete.failed"), severity="error", markup=False)
+            return
+        self.call_from_thread(self._deleted, card)
+
+    def _deleted(self, card) -> None:  # type: ignore[no-untyped-def]
+        self.library.remove(card.id)
+        if type(self.screen).__name__ == "CardScreen":
+            self.pop_screen()
+        self.browser.post_message(CardSaved(None, card.id, deleted=True))
+        self.notify(t("delete.done", title=card.title), timeout=6, markup=False)
 
     def action_history(self) -> None:
         card_id = self.current_card_id()

@@ -12,6 +12,8 @@ from ..i18n import t
 ACTIONS = [
     ("edit_card", "palette.edit"),
     ("new_card", "palette.new"),
+    ("duplicate_card", "palette.duplicate"),
+    ("delete_card", "palette.delete"),
     ("history", "palette.history"),
     ("blame", "palette.blame"),
     ("commit", "palette.commit"),

@@ -33,6 +33,8 @@ class BrowserScreen(Screen[None]):
         Binding("escape", "clear_search", t("keys.clear"), show=False, id="clear-search"),
         Binding("e", "app.edit_card", t("keys.edit"), id="edit-card"),
         Binding("n", "app.new_card", t("keys.new"), id="new-card", show=False),
+        Binding("d", "app.duplicate_card", t("keys.duplicate"), id="duplicate-card", show=False),
+        Binding("delete", "app.delete_card", t("keys.delete"), id="delete-card", show=False),
         Binding("h", "app.history", t("keys.history"), id="history"),
         Binding("c", "app.commit", t("keys.commit"), id="commit"),
         Binding("s", "app.sync", t("keys.sync"), id="sync"),

@@ -195,6 +195,43 @@ class KaartenbakApp(App[int]):
         self.browser.post_message(CardSaved(None, card.id, deleted=True))
         self.notify(t("delete.done", title=card.title), timeout=6, markup=False)
 
+    def action_export(self) -> None:
+        """Export the cards now in the list (search and filter apply) as Markdown, CSV or HTML."""
+        rows = self.browser.query_one("#list").rows if self.browser is not None else []
+        cards = [self.library.cards[r.card_id] for r in rows if r.card_id in self.library.cards]
+        if not cards:
+            self.notify(t("export.nothing"), severity="warning")
+            return
+        from .dialogs.choice import ChoiceDialog
+
+        def answered(fmt: str | None) -> None:
+            if fmt in ("html", "md", "csv"):
+                self.notify(t("export.busy", count=len(cards)), timeout=3)
+                self._export_worker(cards, fmt)
+
+        choices = [("html", "HTML", "primary"), ("md", "Markdown", "default"), ("csv", "CSV (Excel)", "default"), ("cancel", t("dialog.cancel"), "default")]
+        self.push_screen(ChoiceDialog(t("export.title", count=len(cards)), t("export.detail"), choices, "cancel"), answered)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export_worker(self, cards: list, fmt: str) -> None:  # type: ignore[type-arg]
+        import time
+
+        from platformdirs import user_documents_dir
+
+        from .core.atomic import WriteError, write_atomic
+        from .core.export import export_cards
+
+        data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab)  # type: ignore[arg-type]
+        folder = Path(user_documents_dir()) / "kaartenbak"
+        target = folder / f"kaarten-{time.strftime('%Y%m%d-%H%M%S')}.{fmt}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, data)
+        except (OSError, WriteError) as exc:
+            self.call_from_thread(self.notify, str(exc), title=t("export.failed"), severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, t("export.done", path=str(target)), timeout=12, markup=False)
+
     def action_history(self) -> None:
         card_id = self.current_card_id()
         if card_id is None or card_id not in self.library.cards:

@@ -51,3 +51,21 @@ async def test_delete_asks_explains_and_removes(tmp_path: Path) -> None:
     assert not (repo / "cards/wbw/wbw-t1-1.4.toml").exists()
     git(repo, "restore", "--", "cards/wbw/wbw-t1-1.4.toml")
     assert (repo / "cards/wbw/wbw-t1-1.4.toml").is_file()
+
+
+async def test_export_from_the_app_writes_the_listed_cards(tmp_path: Path, isolated_env: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.4", "wbw-t1-1.1", "nml-b22.1"])
+    app = app_for(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.query_one("#search").value = "regio:WBW"
+        await settle(app, pilot, 0.1)
+        await app.run_action("export")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaart(en)" in app.screen.question
+        await pilot.click("#choice-html")
+        await settle(app, pilot)
+    files = list(isolated_env.rglob("kaarten-*.html"))
+    assert len(files) == 1
+    html = files[0].read_text(encoding="utf-8")
+    assert "Reablement" in html and "Welzijn op Recept" in html and "KETENAANPAK" not in html

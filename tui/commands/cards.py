@@ -20,6 +20,7 @@ ACTIONS = [
     ("sync", "palette.sync"),
     ("resolve_conflicts", "palette.conflicts"),
     ("overview", "palette.overview"),
+    ("export", "palette.export"),
     ("help", "palette.help"),
 ]
 

@@ -386,11 +386,7 @@ class SearchIndex:
             for t in terms:
                 for ids in post[t].values():
                     for cid in want.intersection(ids):
-                        pairs = found.get(cid)
-                        if pairs is None:
-                            found[cid] = [(k, t)]
-                        else:
-                            pairs.append((k, t))
+                        found.setdefault(cid, []).append((k, t))
         return found
 
     def _by_title(self, ids: Collection[str], limit: int) -> list[str]:

@@ -373,3 +373,13 @@ async def test_unexpected_error_shows_dialog_keeps_app_and_draft(small_repo: Pat
         assert app.screen.collect()["title"] == "Bewaard na fout"
         assert app.is_running
     assert app.return_code == 1
+
+
+async def test_first_keystroke_does_not_replace_the_focused_title(small_repo: Path) -> None:
+    app = app_for(small_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ed = await open_editor(app, pilot, "WBW/T1/1.4")
+        assert app.focused is ed.editors["title"].query_one(Input)
+        await pilot.press(*" (herzien)")
+        await settle(app, pilot, 0.3)
+        assert ed.collect()["title"] == "Reablement (herzien)"

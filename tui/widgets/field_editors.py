@@ -93,10 +93,11 @@ class FieldEditor(Vertical):
         elif f.widget == "bool":
             yield Switch(value=bool(v), classes="control")
         elif f.widget == "number":
-            yield Input("" if v is None else str(v), classes="control", placeholder="0")
+            yield Input("" if v is None else str(v), classes="control", placeholder="0", select_on_focus=False)
         else:
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0, disabled=self.read_only)
+            # no select-on-focus: the first keystroke must not replace a whole title
+            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0, disabled=self.read_only, select_on_focus=False)
 
     # -- value -----------------------------------------------------------------------------
     @property

@@ -36,34 +36,40 @@ def test_readme_documents_every_subcommand() -> None:
         assert re.search(rf"kaartenbak {re.escape(name)}\b", README), f"README does not document 'kaartenbak {name}'"
 
 
-def _own_bindings():  # type: ignore[no-untyped-def]
-    import importlib
-    import inspect
-    import pkgutil
+_COLLECT = """
+import importlib, inspect, json, pkgutil
+import tui.screens, tui.dialogs, tui.widgets
+from textual.binding import Binding
+from tui.app import KaartenbakApp
+found = [(KaartenbakApp.__name__, b) for b in KaartenbakApp.BINDINGS if isinstance(b, Binding)]
+for pkg in (tui.screens, tui.dialogs, tui.widgets):
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__:
+                found.extend((cls.__name__, b) for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
+print(json.dumps([(o, b.key, b.description, b.id) for o, b in found]))
+"""
 
-    import tui.screens
-    import tui.dialogs
-    import tui.widgets
-    from textual.binding import Binding
 
-    from tui.app import KaartenbakApp
+def _own_bindings() -> list[tuple[str, str, str, str | None]]:
+    """Every binding of the app's own classes, in Dutch (a fresh process: labels are read at import)."""
+    import json
+    import os
+    import subprocess
+    import sys
 
-    found = [(KaartenbakApp.__name__, b) for b in KaartenbakApp.BINDINGS if isinstance(b, Binding)]
-    for pkg in (tui.screens, tui.dialogs, tui.widgets):
-        for info in pkgutil.iter_modules(pkg.__path__):
-            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-            for _, cls in inspect.getmembers(module, inspect.isclass):
-                if cls.__module__ == module.__name__:
-                    found.extend((cls.__name__, b) for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
-    return found
+    env = {k: v for k, v in os.environ.items() if k != "KAARTENBAK_LANG"}
+    out = subprocess.run([sys.executable, "-c", _COLLECT], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    return [tuple(row) for row in json.loads(out)]  # type: ignore[misc]
 
 
 def test_readme_documents_every_key() -> None:
     bindings = _own_bindings()
     assert len(bindings) > 30
-    missing = [f"{owner}: {b.key} = {b.description}" for owner, b in bindings if b.description and b.description not in README]
+    missing = [f"{owner}: {key} = {label}" for owner, key, label, _ in bindings if label and label not in README]
     assert missing == []
 
 
 def test_every_binding_has_an_id_for_remapping() -> None:
-    assert [f"{owner}: {b.key}" for owner, b in _own_bindings() if not b.id] == []
+    assert [f"{owner}: {key}" for owner, key, _, binding_id in _own_bindings() if not binding_id] == []

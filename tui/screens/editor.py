@@ -299,27 +299,19 @@ class EditorScreen(Screen[None]):
         self.run_validation()
 
     def _merge_with(self, current: Card, mine: dict[str, Any]) -> None:
-        """Combine per field: their changes where I did not touch a field, mine where I did."""
+        """Combine per field with the core merge (as git's merge driver does): their changes
+        where I did not touch a field, mine where I did; a field both changed keeps mine."""
+        from ..core.merge import merge_cards
+
         theirs = current.to_dict()
-        merged = dict(theirs)
-        conflicts = []
-        for key in set(mine) | set(self.saved) | set(theirs):
-            base_v, mine_v, their_v = self.saved.get(key), mine.get(key), theirs.get(key)
-            if mine_v == base_v:
-                continue
-            if their_v != base_v and their_v != mine_v:
-                conflicts.append(key)
-            if mine_v is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = mine_v
+        result = merge_cards(self.saved, mine, theirs, self.kind)
         self.card = current
         self.saved = theirs
         for key, ed in self.editors.items():
-            ed.set_value(merged.get(key))
+            ed.set_value(result.data.get(key))
         self.run_validation()
-        if conflicts:
-            labels = ", ".join(self.kind.field(k).label if self.kind and self.kind.field(k) else k for k in conflicts)
+        if result.conflicts:
+            labels = ", ".join(dict.fromkeys(c.label for c in result.conflicts))
             self.notify(t("disk.merged_conflicts", fields=labels), severity="warning", timeout=10, markup=False)
         else:
             self.notify(t("disk.merged"), timeout=5)

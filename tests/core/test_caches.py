@@ -75,3 +75,27 @@ def test_library_phases(repo: Path) -> None:
     assert lib.validated and set(lib.problems) == set(lib.cards)
     hits = lib.index.search("welzijn recept", limit=3)
     assert hits and hits[0].card_id == "WBW/T1/1.1"
+
+
+def test_saving_while_the_index_builds_neither_waits_nor_is_lost(repo: Path) -> None:
+    import threading
+
+    from tui.core.card import Card
+    from tui.core.parse import load_file
+
+    lib = Library(Workspace(repo), use_cache=False)
+    lib.read()
+    lib._index_lock.acquire()  # a build in progress holds the lock
+    try:
+        card = load_file(repo / "cards" / "wbw" / "wbw-t1-1.4.toml")
+        assert isinstance(card, Card)
+        changed = lib.workspace.store.save(card, {**card.to_dict(), "title": "Zelfredzaamheid thuis"})
+        done = threading.Event()
+        threading.Thread(target=lambda: (lib.update(changed), done.set()), daemon=True).start()
+        assert done.wait(5), "update waited for the index build"
+    finally:
+        lib._index_lock.release()
+    hits = lib.index.search("zelfredzaamheid", limit=5)
+    assert [h.card_id for h in hits][:1] == ["WBW/T1/1.4"]
+    lib.remove("WBW/T1/1.4")
+    assert all(h.card_id != "WBW/T1/1.4" for h in lib.index.search("zelfredzaamheid", limit=5))

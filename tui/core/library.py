@@ -31,6 +31,8 @@ class Library:
         self.problems: dict[str, list[Problem]] = {}
         self._index: "SearchIndex | None" = None
         self._index_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[Callable[["SearchIndex"], None]] = []
         self.validated = False
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> None:
@@ -52,6 +54,8 @@ class Library:
         self.validated = False
         with self._index_lock:
             self._index = None
+        with self._pending_lock:
+            self._pending = []
 
     def validate(self) -> None:
         """Phase 2: every card's problems (own problems cached by content and schema version)."""
@@ -76,7 +80,30 @@ class Library:
                 from .search import SearchIndex
 
                 self._index = SearchIndex(list(self.cards.values()), self.workspace.schema)
+            self._drain(self._index)
             return self._index
+
+    def _drain(self, index: "SearchIndex") -> None:
+        """Apply index changes queued while the index was being built (caller holds the index lock)."""
+        with self._pending_lock:
+            ops, self._pending = self._pending, []
+        for op in ops:
+            op(index)
+
+    def _to_index(self, op: Callable[["SearchIndex"], None]) -> None:
+        """Change the index without ever waiting on a build running in the background.
+
+        While the build runs (or before it starts) the change is queued; the build works on a
+        snapshot of the cards, so queued changes are applied to it when it is done.
+        """
+        with self._pending_lock:
+            self._pending.append(op)
+        if self._index_lock.acquire(blocking=False):
+            try:
+                if self._index is not None:
+                    self._drain(self._index)
+            finally:
+                self._index_lock.release()
 
     def update(self, card: Card, old_id: str | None = None) -> None:
         """Put a saved or new card in place (also under a changed id)."""
@@ -84,17 +111,13 @@ class Library:
             self.remove(old_id)
         self.cards[card.id] = card
         self.problems[card.id] = validate_data(card.data, self.workspace.schema, self.workspace.vocab)
-        with self._index_lock:
-            if self._index is not None:
-                self._index.update(card)
+        self._to_index(lambda index: index.update(card))
 
     def remove(self, card_id: str) -> None:
         """Forget a deleted card."""
         self.cards.pop(card_id, None)
         self.problems.pop(card_id, None)
-        with self._index_lock:
-            if self._index is not None:
-                self._index.remove(card_id)
+        self._to_index(lambda index: index.remove(card_id))
 
     def by_path(self, path: Path) -> Card | None:
         return next((c for c in self.cards.values() if c.path == path), None)

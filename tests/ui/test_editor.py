@@ -383,3 +383,21 @@ async def test_first_keystroke_does_not_replace_the_focused_title(small_repo: Pa
         await pilot.press(*" (herzien)")
         await settle(app, pilot, 0.3)
         assert ed.collect()["title"] == "Reablement (herzien)"
+
+
+async def test_new_card_dialog_refuses_an_id_that_is_not_allowed(small_repo: Path) -> None:
+    app = app_for(small_repo)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Test")
+        await pilot.pause()
+        id_input = app.screen.query_one("#new-id", Input)
+        id_input.focus()
+        id_input.value = "../../etc/passwd"
+        await pilot.pause()
+        await pilot.click("#create")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewCardDialog"
+        assert "Deze id kan niet" in list(app._notifications)[-1].message

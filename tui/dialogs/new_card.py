@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -136,6 +138,10 @@ class NewCardDialog(ModalScreen[None]):
         card_id = self.query_one("#new-id", Input).value.strip()
         if not title or not card_id:
             self.notify(t("new.need_title"), severity="warning")
+            return
+        pattern = self.library.workspace.schema.envelope["properties"]["id"].get("pattern")
+        if pattern and not re.fullmatch(pattern, card_id):
+            self.notify(t("new.bad_id"), severity="error")
             return
         if card_id.casefold() in {c.id.casefold() for c in self.library.cards.values()}:
             self.notify(t("new.id_taken", id=card_id), severity="error", markup=False)

@@ -163,9 +163,9 @@ class Renderer:
 
     def __init__(self) -> None:
         from tui.core.paths import schema_dir
-        from tui.core.schema import Schema
-        from tui.core.slug import slugify
-        from tui.core.tomlfmt import render
+        from tui.core.cards.schema import Schema
+        from tui.core.cards.slug import slugify
+        from tui.core.cards.tomlfmt import render
 
         self.schema = Schema(schema_dir(ROOT))
         self._render, self._slug = render, slugify

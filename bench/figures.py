@@ -240,7 +240,7 @@ def fig_search(ctx: Ctx) -> list[Row]:
     from rapidfuzz import fuzz, process, utils
 
     from tui.core.library import Library
-    from tui.core.query import parse_query, strings
+    from tui.core.search.query import parse_query, strings
     from tui.core.workspace import Workspace
 
     limit = search_limit()
@@ -349,7 +349,7 @@ def fig_save(ctx: Ctx) -> list[Row]:
     """CardStore.save of one changed word in the card's longest text field, against tomlkit parse + dump + atomic write."""
     import tomlkit
 
-    from tui.core.parse import load_file
+    from tui.core.cards.parse import load_file
     from tui.core.workspace import Workspace
 
     n = min(ctx.sizes)
@@ -400,9 +400,9 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 def fig_commit(ctx: Ctx) -> list[Row]:
-    """tui.core.commit.commit of one edited card in the largest repository, against git add + git commit."""
-    from tui.core.commit import commit
-    from tui.core.gitrepo import GitRepo
+    """tui.core.git.commit.commit of one edited card in the largest repository, against git add + git commit."""
+    from tui.core.git.commit import commit
+    from tui.core.git.gitrepo import GitRepo
 
     n = max(ctx.sizes)
     work = ctx.work / f"commit-{n}"
@@ -467,10 +467,10 @@ def _graph(repo: Path, env: dict[str, str], on: bool) -> None:
 
 def fig_history(ctx: Ctx) -> list[Row]:
     """card_history (limit 50) of the card with many commits, and one commit's field diff, against git log/show."""
-    from tui.core.fielddiff import diff_cards, kind_for
-    from tui.core.gitrepo import GitRepo
-    from tui.core.history import card_at, card_history
-    from tui.core.schema import Schema
+    from tui.core.git.fielddiff import diff_cards, kind_for
+    from tui.core.git.gitrepo import GitRepo
+    from tui.core.git.history import card_at, card_history
+    from tui.core.cards.schema import Schema
     from tui.core.paths import schema_dir
 
     ds, env = ctx.ds, ctx.ds.env

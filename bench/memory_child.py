@@ -30,8 +30,8 @@ def main() -> None:
     trace = len(sys.argv) > 3 and sys.argv[3] == "tracemalloc"
     from tui.core.cache import cache_file, load_cards
     from tui.core.library import Library
-    from tui.core.search import SearchIndex
-    from tui.core.validate import validate_data  # noqa: F401  (imports jsonschema before measuring)
+    from tui.core.search.search import SearchIndex
+    from tui.core.cards.validate import validate_data  # noqa: F401  (imports jsonschema before measuring)
     from tui.core.workspace import Workspace
 
     ws = Workspace(repo)

@@ -74,7 +74,7 @@ DRIVER_PROGRAM = f"{shlex.quote(sys.executable)} -m tui"  # git starts the merge
 
 def seed_remote(tmp_path: Path, cards: tuple[str, ...] = ("wbw-t1-1.1", "nml-b01.1")) -> Path:
     """A bare repository at ``tmp_path/remote.git`` holding real cards and the merge-driver attributes."""
-    from tui.core.init_repo import init_repo
+    from tui.core.git.init_repo import init_repo
 
     seed = make_repo(tmp_path / "seed", cards=list(cards))
     init_repo(seed, program=DRIVER_PROGRAM, textconv=False)
@@ -87,7 +87,7 @@ def seed_remote(tmp_path: Path, cards: tuple[str, ...] = ("wbw-t1-1.1", "nml-b01
 
 def clone_with_driver(remote: Path, dest: Path):  # type: ignore[no-untyped-def]
     """A clone with its own identity and the card merge driver registered; returns init's report."""
-    from tui.core.init_repo import init_repo
+    from tui.core.git.init_repo import init_repo
 
     git(dest.parent, "clone", "-q", str(remote), dest.name)
     git(dest, "config", "user.name", f"Gebruiker {dest.name}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import tomlfmt
+from tui.core.cards import tomlfmt
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".taplo.toml"

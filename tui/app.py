@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.worker import Worker
 
 from .card_actions import CardActions
-from .core.config import Config, load_config
-from .core.library import Library
-from .core.workspace import Workspace
+from tui.core.config import Config, load_config
+from tui.core.library import Library
+from tui.core.workspace import Workspace
 from .i18n import set_language, t
 from .messages import CardSaved, RepoChanged
 

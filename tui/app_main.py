@@ -7,7 +7,7 @@ import argparse
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the app on the chosen repository; returns the process exit code."""
-    from .core.config import load_config
+    from tui.core.config import load_config
     from .i18n import set_language
 
     # key labels are read when the UI modules are imported: choose the language first

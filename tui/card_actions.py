@@ -13,8 +13,8 @@ from .i18n import t
 from .messages import CardSaved, RepoChanged
 
 if TYPE_CHECKING:
-    from .core.library import Library
-    from .core.workspace import Workspace
+    from tui.core.library import Library
+    from tui.core.workspace import Workspace
 
 
 class CardActions:
@@ -30,7 +30,7 @@ class CardActions:
         if card is None:
             self.notify(t("edit.no_card"), severity="warning")
             return
-        from .core.locks import EditLocks
+        from tui.core.locks import EditLocks
         from .screens.editor import EditorScreen
 
         holder = EditLocks(self.workspace.root).holder(card.id)
@@ -63,7 +63,7 @@ class CardActions:
         if card is None:
             self.notify(t("edit.no_card"), severity="warning")
             return
-        from .core.card import Card
+        from tui.core.cards.card import Card
         from .dialogs.new_card import propose_id
         from .screens.editor import EditorScreen
 
@@ -97,7 +97,7 @@ class CardActions:
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _delete_worker(self, card) -> None:  # type: ignore[no-untyped-def]
-        from .core.atomic import WriteError
+        from tui.core.cards.atomic import WriteError
 
         try:
             self.workspace.store.delete(card)
@@ -136,8 +136,8 @@ class CardActions:
 
         from platformdirs import user_documents_dir
 
-        from .core.atomic import WriteError, write_atomic
-        from .core.export import export_cards
+        from tui.core.cards.atomic import WriteError, write_atomic
+        from tui.core.export.export import export_cards
 
         data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab)  # type: ignore[arg-type]
         folder = Path(user_documents_dir()) / "kaartenbak"
@@ -152,7 +152,7 @@ class CardActions:
 
     def offer_drafts(self) -> None:
         """After a crash or kill: offer every unsaved draft back, one at a time."""
-        from .core.drafts import DraftStore
+        from tui.core.drafts import DraftStore
 
         store = DraftStore(self.workspace.root)
         pending = [d for d in store.all() if not self._being_edited(d.card_id)]
@@ -182,7 +182,7 @@ class CardActions:
         self.push_screen(RecoverDraftDialog(self.library, draft), answered)
 
     def _restore_draft(self, store, draft) -> None:  # type: ignore[no-untyped-def]
-        from .core.card import Card
+        from tui.core.cards.card import Card
         from .screens.editor import EditorScreen
 
         card = self.library.cards.get(draft.card_id)

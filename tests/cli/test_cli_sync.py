@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT, git, make_repo
 from tui.cli import main
-from tui.core.init_repo import init_repo
+from tui.core.git.init_repo import init_repo
 
 PROGRAM = f"{shlex.quote(sys.executable)} -m tui"
 CARD = Path("cards") / "wbw" / "wbw-t1-1.1.toml"

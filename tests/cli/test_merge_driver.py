@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
 from tui.cli import main
-from tui.core.card import Card
-from tui.core.init_repo import ATTRIBUTE_LINES, init_repo
-from tui.core.parse import BOM, load_file
-from tui.core.validate import validate_data
+from tui.core.cards.card import Card
+from tui.core.git.init_repo import ATTRIBUTE_LINES, init_repo
+from tui.core.cards.parse import BOM, load_file
+from tui.core.cards.validate import validate_data
 from tui.core.workspace import Workspace
 
 PROGRAM = DRIVER_PROGRAM

@@ -80,8 +80,8 @@ def test_library_phases(repo: Path) -> None:
 def test_saving_while_the_index_builds_neither_waits_nor_is_lost(repo: Path) -> None:
     import threading
 
-    from tui.core.card import Card
-    from tui.core.parse import load_file
+    from tui.core.cards.card import Card
+    from tui.core.cards.parse import load_file
 
     lib = Library(Workspace(repo), use_cache=False)
     lib.read()

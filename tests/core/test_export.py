@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tui.core.card import Card
-from tui.core.export import export_cards, fte_text, group_cards, select_cards, simple_filter
-from tui.core.export_csv import neutralise
-from tui.core.export_md import md_escape
-from tui.core.fte import fte_totals
+from tui.core.cards.card import Card
+from tui.core.export.export import export_cards, fte_text, group_cards, select_cards, simple_filter
+from tui.core.export.export_csv import neutralise
+from tui.core.export.export_md import md_escape
+from tui.core.cards.fte import fte_totals
 from tui.core.workspace import Workspace
 
 WS = Workspace(ROOT)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.conftest import git, make_repo
 
-from tui.core.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
-from tui.core.gitrepo import GitRepo, NoIdentity
-from tui.core.identity import InvalidIdentity, read_identity, store_identity, validate_identity
+from tui.core.git.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
+from tui.core.git.gitrepo import GitRepo, NoIdentity
+from tui.core.git.identity import InvalidIdentity, read_identity, store_identity, validate_identity
 from tui.core.workspace import Workspace
 
 WOR = "cards/wbw/wbw-t1-1.1.toml"

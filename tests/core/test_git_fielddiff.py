@@ -9,8 +9,8 @@ from tests.conftest import CARDS, SCHEMA
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core.fielddiff import ADDED, CHANGED, REMOVED, diff_cards, format_diff, kind_for, word_diff
-from tui.core.schema import Schema
+from tui.core.git.fielddiff import ADDED, CHANGED, REMOVED, diff_cards, format_diff, kind_for, word_diff
+from tui.core.cards.schema import Schema
 
 SCHEMA_OBJ = Schema(SCHEMA)
 BASE = tomllib.loads((CARDS / "wbw" / "wbw-t1-1.1.toml").read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.conftest import git, make_repo
 
-from tui.core.blame import field_blame
-from tui.core.gitrepo import GitRepo
-from tui.core.history import BrokenRevision, card_at, card_history
+from tui.core.git.blame import field_blame
+from tui.core.git.gitrepo import GitRepo
+from tui.core.git.history import BrokenRevision, card_at, card_history
 from tui.core.workspace import Workspace
 
 WOR = "cards/wbw/wbw-t1-1.1.toml"

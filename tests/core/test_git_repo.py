@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import git, make_repo
 
-from tui.core.commit import CommitRefused, commit
-from tui.core.gitrepo import (
+from tui.core.git.commit import CommitRefused, commit
+from tui.core.git.gitrepo import (
     LOCK_BACKOFF,
     CorruptRepository,
     DubiousOwnership,
@@ -20,7 +20,7 @@ from tui.core.gitrepo import (
     explain,
     explain_error,
 )
-from tui.core.history import BadRevision, card_at, resolve
+from tui.core.git.history import BadRevision, card_at, resolve
 
 CARD = "cards/wbw/wbw-t1-1.1.toml"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tests.conftest import git
 
-from tui.core.gitrepo import GitRepo
-from tui.core.status import card_status, changed_files
+from tui.core.git.gitrepo import GitRepo
+from tui.core.git.status import card_status, changed_files
 
 WOR = "cards/wbw/wbw-t1-1.1.toml"
 C1 = "cards/nml/nml-c1.toml"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.atomic import WriteError
-from tui.core.card import Card, LoadError
-from tui.core.parse import load_file, parse_bytes
+from tui.core.cards.atomic import WriteError
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.parse import load_file, parse_bytes
 from tui.core.workspace import Workspace
 
 GOOD = b'id = "X/1"\nkind = "ketenaanpak"\nregion = "NML"\ntitle = "T"\n'

@@ -10,7 +10,7 @@ import tui.core
 
 
 def test_core_imports_without_textual_or_rich() -> None:
-    modules = [f"tui.core.{m.name}" for m in pkgutil.iter_modules(tui.core.__path__)]
+    modules = [m.name for m in pkgutil.walk_packages(tui.core.__path__, "tui.core.")]
     assert len(modules) >= 8
     code = (
         "import importlib, sys\n"

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CARDS, SCHEMA
-from tui.core import tomlfmt
-from tui.core.merge import FieldConflict, conflicts_of, dotted, merge_cards, parse_path, resolve, with_conflicts
-from tui.core.parse import load_file
-from tui.core.schema import Schema
-from tui.core.validate import validate_data
-from tui.core.vocab import Vocabulary
+from tui.core.cards import tomlfmt
+from tui.core.sync.merge import FieldConflict, conflicts_of, dotted, merge_cards, parse_path, resolve, with_conflicts
+from tui.core.cards.parse import load_file
+from tui.core.cards.schema import Schema
+from tui.core.cards.validate import validate_data
+from tui.core.cards.vocab import Vocabulary
 
 SCH = Schema(SCHEMA)
 PROJECT = SCH.kind("project")
@@ -183,7 +183,7 @@ def test_dotted_paths_round_trip(path: tuple[str | int, ...]) -> None:
 
 
 def test_merge_module_is_ui_free() -> None:
-    source = (Path(__file__).resolve().parents[2] / "tui" / "core" / "merge.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parents[2] / "tui" / "core" / "sync" / "merge.py").read_text(encoding="utf-8")
     assert "textual" not in source and "rich" not in source.replace("enrich", "")
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from tui.core.card import Card
-from tui.core.fte import fte_totals
+from tui.core.cards.card import Card
+from tui.core.cards.fte import fte_totals
 from tui.core.overview import card_completeness, recent_commits, region_completeness, theme_overview
 from tui.core.paths import schema_dir
-from tui.core.schema import Schema
-from tui.core.vocab import Vocabulary
+from tui.core.cards.schema import Schema
+from tui.core.cards.vocab import Vocabulary
 
 SCHEMA = Schema(schema_dir())
 VOCAB = Vocabulary(schema_dir())

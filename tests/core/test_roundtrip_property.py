@@ -9,9 +9,9 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core import tomlfmt
-from tui.core.card import Card
-from tui.core.parse import load_file
+from tui.core.cards import tomlfmt
+from tui.core.cards.card import Card
+from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
 
 TRICKY = st.sampled_from(['"""', "'''", "\\", "[/]", "[bold]", "\t", "\x00", "\x1b[2J", "\u202e", "\r\n", "\r", '"', '""', "\n", "é", "🙂", "\u200b"])

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import CARDS, ROOT
 from tui.core.paths import schema_dir
-from tui.core.schema import Schema
+from tui.core.cards.schema import Schema
 
 EXPORTED = ROOT / "schema" / "json"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CARDS
-from tui.core.card import Card
-from tui.core.query import words
-from tui.core.search import Hit, Query, SearchIndex, parse_query
-from tui.core.text import fold
-from tui.core.vocab import Vocabulary
+from tui.core.cards.card import Card
+from tui.core.search.query import words
+from tui.core.search.search import Hit, Query, SearchIndex, parse_query
+from tui.core.cards.text import fold
+from tui.core.cards.vocab import Vocabulary
 from tui.core.workspace import Workspace
 
 ORG_KEYS = ("betrokken_organisaties", "organisaties", "betrokken", "betrokken_partijen", "ontvangen_van", "kartrekker")

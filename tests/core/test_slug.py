@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from tui.core.slug import slugify, unique_name
+from tui.core.cards.slug import slugify, unique_name
 
 
 @pytest.mark.parametrize(

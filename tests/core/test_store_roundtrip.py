@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, make_repo
-from tui.core.card import Card
-from tui.core.parse import load_file
+from tui.core.cards.card import Card
+from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
 
 
@@ -176,7 +176,7 @@ def test_carriage_returns_in_values_read_back_as_typed(repo: Path) -> None:
 
 
 def test_save_refuses_when_file_changed_on_disk(repo: Path) -> None:
-    from tui.core.store import ChangedOnDisk
+    from tui.core.cards.store import ChangedOnDisk
 
     ws = Workspace(repo)
     path = repo / "cards" / "wbw" / "wbw-t1-1.4.toml"
@@ -204,7 +204,7 @@ def test_touch_without_content_change_does_not_block_save(repo: Path) -> None:
 def test_same_mtime_external_change_is_still_detected(repo: Path) -> None:
     import os
 
-    from tui.core.store import ChangedOnDisk
+    from tui.core.cards.store import ChangedOnDisk
 
     ws = Workspace(repo)
     path = repo / "cards" / "wbw" / "wbw-t1-1.4.toml"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
-from tui.core.card import Card
-from tui.core.gitrepo import GitRepo
-from tui.core.parse import load_file
-from tui.core.sync import OFFLINE, RemoteRefused, check_remote_url, sync, sync_status
+from tui.core.cards.card import Card
+from tui.core.git.gitrepo import GitRepo
+from tui.core.cards.parse import load_file
+from tui.core.sync.sync import OFFLINE, RemoteRefused, check_remote_url, sync, sync_status
 from tui.core.workspace import Workspace
 
 PROGRAM = DRIVER_PROGRAM  # git runs "<python> -m tui merge-driver %O %A %B %P"

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from tui.core.paths import schema_dir
-from tui.core.schema import Schema
-from tui.core.validate import validate_data
-from tui.core.vocab import Vocabulary
+from tui.core.cards.schema import Schema
+from tui.core.cards.validate import validate_data
+from tui.core.cards.vocab import Vocabulary
 
 SCHEMA = Schema(schema_dir())
 VOCAB = Vocabulary(schema_dir())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.conftest import ROOT
-from tui.core.validate import validate_cards
+from tui.core.cards.validate import validate_cards
 from tui.core.workspace import Workspace
 
 WS = Workspace(ROOT)

@@ -8,8 +8,8 @@ from rich.text import Text
 
 from tests.conftest import make_repo
 from tests.ui.conftest import app_for, settle, wait_loaded
-from tui.core.card import Card
-from tui.core.parse import load_file
+from tui.core.cards.card import Card
+from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
 from tui.widgets.card_list import CardList
 from tui.widgets.card_view import CardView

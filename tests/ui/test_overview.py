@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from tests.conftest import git, make_repo
 from tests.ui.conftest import app_for, settle, wait_loaded
-from tui.core.fte import fte_totals
+from tui.core.cards.fte import fte_totals
 from tui.screens.browser import BrowserScreen
 from tui.screens.overview import Meter, OverviewScreen, ThemeBlock, bar_text, fte_text
 

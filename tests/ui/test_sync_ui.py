@@ -14,7 +14,7 @@ from tests.conftest import ROOT, git, make_repo, seed_remote
 from tests.core.test_sync import clone, edit
 from tests.ui.conftest import app_for, settle, wait_loaded
 from tui.app import KaartenbakApp
-from tui.core.sync import sync
+from tui.core.sync.sync import sync
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.sync_progress import SyncProgress
 from tui.screens.conflict import ConflictScreen

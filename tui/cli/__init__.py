@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Callable, Sequence
 
-from ..core.schema import SchemaError
-from ..core.workspace import NoCardsFolder
+from tui.core.cards.schema import SchemaError
+from tui.core.workspace import NoCardsFolder
 from . import cards, config, export, git, init, merge, search, sync
 
 Registrar = Callable[[argparse._SubParsersAction], None]

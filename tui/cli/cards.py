@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.card import Card, LoadError
-from ..core.fte import fte_totals
-from ..core.parse import load_file
-from ..core.render_text import card_text
-from ..core.validate import validate_cards
-from ..core.workspace import NoCardsFolder, Workspace
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.fte import fte_totals
+from tui.core.cards.parse import load_file
+from tui.core.cards.render_text import card_text
+from tui.core.cards.validate import validate_cards
+from tui.core.workspace import NoCardsFolder, Workspace
 from .output import err, out
 
 
@@ -129,7 +129,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             if args.check:
                 out(f"{path}: niet in de vaste opmaak")
             else:
-                from ..core.atomic import write_atomic
+                from tui.core.cards.atomic import write_atomic
 
                 write_atomic(path, raw)
                 out(f"{path}: opnieuw opgemaakt")

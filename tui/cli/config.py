@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..core.config import LANGUAGES, THEMES, Config, config_path, load_config
+from tui.core.config import LANGUAGES, THEMES, Config, config_path, load_config
 from .output import err, out
 
 EXAMPLE = f"""\

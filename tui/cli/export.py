@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.atomic import WriteError, write_atomic
-from ..core.export import DEFAULT_TITLE, FORMATS, Format, export_cards, select_cards
-from ..core.workspace import NoCardsFolder, Workspace
+from tui.core.cards.atomic import WriteError, write_atomic
+from tui.core.export.export import DEFAULT_TITLE, FORMATS, Format, export_cards, select_cards
+from tui.core.workspace import NoCardsFolder, Workspace
 from .output import err
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read

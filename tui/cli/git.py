@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core.blame import field_blame
-from ..core.card import Card
-from ..core.fielddiff import diff_cards, format_diff, kind_for
-from ..core.gitrepo import GitError, GitRepo, explain
-from ..core.history import BadRevision, card_at, card_history, resolve
-from ..core.parse import load_file, parse_bytes
-from ..core.render_text import card_sections
-from ..core.status import card_status
-from ..core.workspace import NoCardsFolder, Workspace
+from tui.core.git.blame import field_blame
+from tui.core.cards.card import Card
+from tui.core.git.fielddiff import diff_cards, format_diff, kind_for
+from tui.core.git.gitrepo import GitError, GitRepo, explain
+from tui.core.git.history import BadRevision, card_at, card_history, resolve
+from tui.core.cards.parse import load_file, parse_bytes
+from tui.core.cards.render_text import card_sections
+from tui.core.git.status import card_status
+from tui.core.workspace import NoCardsFolder, Workspace
 from .cards import _find_card
 from .output import err, out
 

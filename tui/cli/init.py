@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..core.init_repo import InitError, init_repo
+from tui.core.git.init_repo import InitError, init_repo
 from .output import err, out
 
 

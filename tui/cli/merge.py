@@ -14,13 +14,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core import tomlfmt, writer
-from ..core.atomic import WriteError, write_atomic
-from ..core.card import Card, LoadError
-from ..core.merge import FieldConflict, merge_cards, same, with_conflicts
-from ..core.parse import BOM, parse_bytes
-from ..core.paths import schema_dir
-from ..core.schema import Schema, SchemaError
+from tui.core.cards import tomlfmt, writer
+from tui.core.cards.atomic import WriteError, write_atomic
+from tui.core.cards.card import Card, LoadError
+from tui.core.sync.merge import FieldConflict, merge_cards, same, with_conflicts
+from tui.core.cards.parse import BOM, parse_bytes
+from tui.core.paths import schema_dir
+from tui.core.cards.schema import Schema, SchemaError
 from .output import err
 
 

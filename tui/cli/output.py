@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..core.text import visible
+from tui.core.cards.text import visible
 
 
 def out(text: str = "") -> None:

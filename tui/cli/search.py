@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from ..core.query import FILTERS, parse_query
-from ..core.search import SearchIndex
-from ..core.workspace import NoCardsFolder, Workspace
+from tui.core.search.query import FILTERS, parse_query
+from tui.core.search.search import SearchIndex
+from tui.core.workspace import NoCardsFolder, Workspace
 from .output import err, out
 
 

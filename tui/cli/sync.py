@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.gitrepo import GitError, GitRepo
-from ..core.sync import SyncStatus, remote_urls, set_origin, sync, sync_status
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.sync.sync import SyncStatus, remote_urls, set_origin, sync, sync_status
 from .output import err, out
 
 _STATE_TEXT = {

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..core.text import visible
+from tui.core.cards.text import visible
 from ..i18n import t
 
 ACTIONS = [

@@ -14,9 +14,9 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .atomic import write_atomic
-from .card import Card, LoadError
-from .parse import load_file
+from tui.core.cards.atomic import write_atomic
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.parse import load_file
 
 VERSION = 2
 Progress = Callable[[int, int], None]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
-from .slug import slugify
+from tui.core.cards.atomic import write_atomic
+from tui.core.cards.slug import slugify
 
 
 @dataclass(frozen=True)

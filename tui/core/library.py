@@ -10,14 +10,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .cache import cache_file, load_cards
-from .problem_cache import ProblemCache
-from .card import Card, LoadError
-from .validate import Problem, validate_cards, validate_data
-from .workspace import Workspace
+from tui.core.cache import cache_file, load_cards
+from tui.core.problem_cache import ProblemCache
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.validate import Problem, validate_cards, validate_data
+from tui.core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from .search import SearchIndex
+    from tui.core.search.search import SearchIndex
 
 
 class Library:
@@ -77,7 +77,7 @@ class Library:
         """The search index; built once, and a search during the build waits for it."""
         with self._index_lock:
             if self._index is None:
-                from .search import SearchIndex
+                from tui.core.search.search import SearchIndex
 
                 self._index = SearchIndex(list(self.cards.values()), self.workspace.schema)
             self._drain(self._index)

@@ -14,8 +14,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from .drafts import drafts_dir
-from .slug import slugify
+from tui.core.drafts import drafts_dir
+from tui.core.cards.slug import slugify
 
 
 @dataclass(frozen=True)

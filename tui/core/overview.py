@@ -15,11 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Collection, Iterable
 
-from .card import Card
-from .fte import FteTotal, fte_totals
-from .schema import Schema
-from .validate import _empty
-from .vocab import Vocabulary
+from tui.core.cards.card import Card
+from tui.core.cards.fte import FteTotal, fte_totals
+from tui.core.cards.schema import Schema
+from tui.core.cards.validate import _empty
+from tui.core.cards.vocab import Vocabulary
 
 NO_THEME_KEY = "(geen thema)"  # how fte_totals names cards without a theme
 
@@ -116,7 +116,7 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 def recent_commits(root: Path, limit: int = 10) -> list[Commit] | None:
     """The latest ``limit`` commits on HEAD, newest first; [] before the first commit and None
     when ``root`` is not a git repository. Other git problems raise ``GitError``."""
-    from .gitrepo import GitRepo, NotARepository
+    from tui.core.git.gitrepo import GitRepo, NotARepository
 
     try:
         repo = GitRepo.open(root)

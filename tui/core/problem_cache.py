@@ -11,11 +11,11 @@ import hashlib
 import marshal
 from pathlib import Path
 
-from .atomic import write_atomic
-from .card import Card
-from .schema import Schema
-from .validate import Problem, validate_data
-from .vocab import Vocabulary
+from tui.core.cards.atomic import write_atomic
+from tui.core.cards.card import Card
+from tui.core.cards.schema import Schema
+from tui.core.cards.validate import Problem, validate_data
+from tui.core.cards.vocab import Vocabulary
 
 VERSION = 1
 

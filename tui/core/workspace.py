@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .paths import bundled_root, schema_dir
-from .schema import Schema
-from .store import CardStore
-from .vocab import Vocabulary
+from tui.core.paths import bundled_root, schema_dir
+from tui.core.cards.schema import Schema
+from tui.core.cards.store import CardStore
+from tui.core.cards.vocab import Vocabulary
 
 
 class NoCardsFolder(Exception):

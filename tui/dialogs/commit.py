@@ -20,11 +20,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..core.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
-from ..core.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, explain
-from ..core.library import Library
-from ..core.status import changed_files
-from ..core.text import visible
+from tui.core.git.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
+from tui.core.git.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, explain
+from tui.core.library import Library
+from tui.core.git.status import changed_files
+from tui.core.cards.text import visible
 from ..i18n import t
 from ..messages import RepoChanged
 

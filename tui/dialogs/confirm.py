@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..core.text import visible
+from tui.core.cards.text import visible
 from ..i18n import t
 
 

@@ -17,9 +17,9 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
-from ..core.gitrepo import GitError, GitRepo
-from ..core.identity import InvalidIdentity, store_identity, validate_identity
-from ..core.text import visible
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.identity import InvalidIdentity, store_identity, validate_identity
+from tui.core.cards.text import visible
 from ..i18n import t
 
 _GOOD_NAME, _GOOD_EMAIL = "Naam", "naam@voorbeeld.nl"  # stand-ins to check one field at a time

@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from ..core.card import Card
-from ..core.forms import template
-from ..core.library import Library
-from ..core.slug import slugify
+from tui.core.cards.card import Card
+from tui.core.cards.forms import template
+from tui.core.library import Library
+from tui.core.cards.slug import slugify
 from ..i18n import t
 
 

@@ -11,11 +11,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..core.drafts import Draft
-from ..core.fielddiff import diff_cards
-from ..core.library import Library
-from ..core.render_text import card_sections, plain_value
-from ..core.text import visible
+from tui.core.drafts import Draft
+from tui.core.git.fielddiff import diff_cards
+from tui.core.library import Library
+from tui.core.cards.render_text import card_sections, plain_value
+from tui.core.cards.text import visible
 from ..i18n import t
 
 

@@ -1,5 +1,5 @@
 """Synchronising from the app: first the checks (a remote? field merging on? a merge to finish?),
-then a small progress panel while ``tui.core.sync`` runs in a worker, then the result in plain words.
+then a small progress panel while ``tui.core.sync.sync`` runs in a worker, then the result in plain words.
 
 ``start_sync`` is what ``app.action_sync`` calls. The checks run in a worker and end in a question
 or an explanation, never in a failure; the sync itself is one git worker at a time (the panel is
@@ -24,12 +24,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import LoadingIndicator, Static
 
-from ..core.card import Card, LoadError
-from ..core.gitrepo import GitError, GitRepo, NoIdentity
-from ..core.library import Library
-from ..core.parse import load_file
-from ..core.sync import SyncResult, sync, sync_status
-from ..core.text import visible
+from tui.core.cards.card import Card, LoadError
+from tui.core.git.gitrepo import GitError, GitRepo, NoIdentity
+from tui.core.library import Library
+from tui.core.cards.parse import load_file
+from tui.core.sync.sync import SyncResult, sync, sync_status
+from tui.core.cards.text import visible
 from ..i18n import t
 from ..messages import CardSaved, RepoChanged
 
@@ -217,7 +217,7 @@ def start_sync(app: App, library: Library) -> None:
             run()
 
     def register() -> None:
-        from ..core.init_repo import InitError, init_repo
+        from tui.core.git.init_repo import InitError, init_repo
 
         program, textconv = driver_program()
         try:
@@ -300,7 +300,7 @@ def offer_merge_commit(app: App, library: Library, intro: str) -> None:
         def work_() -> None:
             try:
                 with GitRepo.open(root) as repo:
-                    from ..core.identity import require_identity
+                    from tui.core.git.identity import require_identity
 
                     try:
                         require_identity(repo)

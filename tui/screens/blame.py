@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
-from ..core.blame import FieldBlame, field_blame
-from ..core.gitrepo import GitError, GitRepo
-from ..core.library import Library
-from ..core.text import visible
+from tui.core.git.blame import FieldBlame, field_blame
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.library import Library
+from tui.core.cards.text import visible
 from ..i18n import t
 
 

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from ..core.library import Library
-from ..core.text import visible
+from tui.core.library import Library
+from tui.core.cards.text import visible
 from ..i18n import t
 from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
 from ..widgets.card_list import CardList, Row
@@ -161,8 +161,8 @@ class BrowserScreen(Screen[None]):
     # -- git state -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def refresh_git(self) -> None:
-        from ..core.drafts import DraftStore
-        from ..core.snapshot import take_snapshot
+        from tui.core.drafts import DraftStore
+        from tui.core.git.snapshot import take_snapshot
 
         snap = take_snapshot(self.library.workspace.root)
         drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
@@ -282,7 +282,7 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str) -> None:
-        from ..core.search import parse_query
+        from tui.core.search.search import parse_query
 
         query = parse_query(text)
         hits = self.library.index.search(query, limit=SEARCH_LIMIT)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ..core.library import Library
+from tui.core.library import Library
 from ..i18n import t
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader

@@ -24,15 +24,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Static, TextArea
 
-from ..core.card import Card
-from ..core.fielddiff import word_diff
-from ..core.gitrepo import GitError, GitRepo
-from ..core.history import BrokenRevision, card_at
-from ..core.library import Library
-from ..core.merge import FieldConflict, conflicts_of, resolve, same
-from ..core.parse import load_file
-from ..core.text import visible
-from ..core.validate import Problem, validate_data
+from tui.core.cards.card import Card
+from tui.core.git.fielddiff import word_diff
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.history import BrokenRevision, card_at
+from tui.core.library import Library
+from tui.core.sync.merge import FieldConflict, conflicts_of, resolve, same
+from tui.core.cards.parse import load_file
+from tui.core.cards.text import visible
+from tui.core.cards.validate import Problem, validate_data
 from ..dialogs.sync_progress import finish_merge_first, offer_merge_commit, preflight, question, unresolved
 from ..i18n import t
 from ..messages import CardSaved

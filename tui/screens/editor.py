@@ -17,14 +17,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..core.atomic import WriteError
-from ..core.card import Card
-from ..core.drafts import DraftStore
-from ..core.forms import merge_form
-from ..core.library import Library
-from ..core.store import ChangedOnDisk
-from ..core.text import visible
-from ..core.validate import Problem, validate_data
+from tui.core.cards.atomic import WriteError
+from tui.core.cards.card import Card
+from tui.core.drafts import DraftStore
+from tui.core.cards.forms import merge_form
+from tui.core.library import Library
+from tui.core.cards.store import ChangedOnDisk
+from tui.core.cards.text import visible
+from tui.core.cards.validate import Problem, validate_data
 from ..i18n import t
 from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
@@ -92,7 +92,7 @@ class EditorScreen(Screen[None]):
         return FieldEditor(f, value, suggestions=suggestions)
 
     def on_mount(self) -> None:
-        from ..core.locks import EditLocks
+        from tui.core.locks import EditLocks
 
         self._locks = EditLocks(self.library.workspace.root)
         try:
@@ -250,7 +250,7 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(ErrorDialog(t("editor.save_failed"), message))
 
     def _changed_on_disk(self, data: dict[str, Any], exc: ChangedOnDisk) -> None:
-        from ..core.fielddiff import diff_cards, format_diff
+        from tui.core.git.fielddiff import diff_cards, format_diff
         from ..dialogs.choice import ChoiceDialog
 
         current = exc.current if isinstance(exc.current, Card) else None
@@ -301,7 +301,7 @@ class EditorScreen(Screen[None]):
     def _merge_with(self, current: Card, mine: dict[str, Any]) -> None:
         """Combine per field with the core merge (as git's merge driver does): their changes
         where I did not touch a field, mine where I did; a field both changed keeps mine."""
-        from ..core.merge import merge_cards
+        from tui.core.sync.merge import merge_cards
 
         theirs = current.to_dict()
         result = merge_cards(self.saved, mine, theirs, self.kind)

@@ -21,13 +21,13 @@ from textual.widgets import Footer, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..core.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
-from ..core.gitrepo import GitError, GitRepo
-from ..core.history import BrokenRevision, Revision, card_at, card_history
-from ..core.library import Library
-from ..core.render_text import plain_value
-from ..core.text import visible
-from ..core.validate import label_for
+from tui.core.git.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.history import BrokenRevision, Revision, card_at, card_history
+from tui.core.library import Library
+from tui.core.cards.render_text import plain_value
+from tui.core.cards.text import visible
+from tui.core.cards.validate import label_for
 from ..i18n import t
 
 PAGE = 50

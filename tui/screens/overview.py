@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from ..core.fte import FteTotal
-from ..core.gitrepo import GitError
-from ..core.library import Library
-from ..core.overview import Commit, ThemeRow, recent_commits, region_completeness, theme_overview
-from ..core.text import visible
+from tui.core.cards.fte import FteTotal
+from tui.core.git.gitrepo import GitError
+from tui.core.library import Library
+from tui.core.overview import Commit, ThemeRow, recent_commits, region_completeness, theme_overview
+from tui.core.cards.text import visible
 from ..i18n import t
 from ..widgets.status_header import StatusHeader
 

@@ -15,7 +15,7 @@ from textual.containers import Center, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..core.config import Config
+from tui.core.config import Config
 from ..i18n import t
 
 # (binding id, default keys, what it does) for the keys a new user needs first

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..core.text import visible
+from tui.core.cards.text import visible
 from ..i18n import t
 
 

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..core.render_text import card_sections
-from ..core.schema import Kind
-from ..core.text import visible
-from ..core.validate import Problem
+from tui.core.cards.render_text import card_sections
+from tui.core.cards.schema import Kind
+from tui.core.cards.text import visible
+from tui.core.cards.validate import Problem
 from ..i18n import t
 
 ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title"}

@@ -19,10 +19,10 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, Switch, TextArea
 
-from ..core.forms import parse_number
-from ..core.schema import Field
-from ..core.text import visible
-from ..core.validate import Problem
+from tui.core.cards.forms import parse_number
+from tui.core.cards.schema import Field
+from tui.core.cards.text import visible
+from tui.core.cards.validate import Problem
 from ..i18n import t
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
-from ..core.text import visible
+from tui.core.cards.text import visible
 from ..i18n import t
 
 

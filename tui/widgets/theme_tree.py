@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
 
-from ..core.card import Card
-from ..core.vocab import Vocabulary
+from tui.core.cards.card import Card
+from tui.core.cards.vocab import Vocabulary
 from ..i18n import t
 
 

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Callable
 
 import git
 
-from .text import visible
+from tui.core.cards.text import visible
 
 if TYPE_CHECKING:
-    from .status import Notice
+    from tui.core.git.status import Notice
 
 STALE_AFTER = 600.0  # seconds before an index.lock with no git process is called stale
 LOCK_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5, 0.75)  # ~2 s in all for a fresh index.lock
@@ -298,6 +298,6 @@ class GitRepo:
 
 def explain(state: RepoState) -> list["Notice"]:
     """Plain-Dutch notices (what it means, the way forward) for every hostile state; empty when all is well."""
-    from .status import explain_state  # the texts live with the rest of the status reporting
+    from tui.core.git.status import explain_state  # the texts live with the rest of the status reporting
 
     return explain_state(state)

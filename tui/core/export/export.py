@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .card import Card
-from .fte import fte_summary
-from .render_text import Section, card_sections
-from .schema import Field, Kind, Schema
-from .text import fold, visible
-from .vocab import Vocabulary
+from tui.core.cards.card import Card
+from tui.core.cards.fte import fte_summary
+from tui.core.cards.render_text import Section, card_sections
+from tui.core.cards.schema import Field, Kind, Schema
+from tui.core.cards.text import fold, visible
+from tui.core.cards.vocab import Vocabulary
 
 Format = Literal["md", "csv", "html"]
 Progress = Callable[[int, int], None]
@@ -163,14 +163,14 @@ def export_cards(
         vocab = load_vocab(schema)
     groups = group_cards(cards, vocab)
     if fmt == "md":
-        from .export_md import render_markdown
+        from tui.core.export.export_md import render_markdown
 
         return render_markdown(groups, schema, title, progress).encode("utf-8")
     if fmt == "csv":
-        from .export_csv import render_csv
+        from tui.core.export.export_csv import render_csv
 
         return render_csv([c for g in groups for c in g.cards], schema, progress)
-    from .export_html import render_html
+    from tui.core.export.export_html import render_html
 
     return render_html(groups, schema, title, progress).encode("utf-8")
 
@@ -245,12 +245,12 @@ def query_text(terms: Sequence[str]) -> str:
 def select_cards(cards: Sequence[Card], schema: Schema, terms: Sequence[str]) -> tuple[list[Card], str]:
     """Cards matching the query terms, and which engine chose them (``search`` or ``eenvoudig``).
 
-    Uses ``tui.core.search`` (the search box's own syntax) when it is there; else ``simple_filter``.
+    Uses ``tui.core.search.search`` (the search box's own syntax) when it is there; else ``simple_filter``.
     """
     if not terms:
         return list(cards), "alles"
     try:
-        from .search import SearchIndex  # type: ignore[import-not-found,unused-ignore]
+        from tui.core.search.search import SearchIndex  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return simple_filter(cards, terms, schema), "eenvoudig"
     ids = SearchIndex(cards, schema).filter_ids(query_text(terms))

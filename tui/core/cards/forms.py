@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import Field, Kind
+from tui.core.cards.schema import Field, Kind
 
 
 def empty_value(f: Field) -> Any:

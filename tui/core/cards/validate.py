@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from .card import Card
-from .schema import Field, Kind, Schema
-from .text import suspicious_chars
-from .vocab import Vocabulary
+from tui.core.cards.card import Card
+from tui.core.cards.schema import Field, Kind, Schema
+from tui.core.cards.text import suspicious_chars
+from tui.core.cards.vocab import Vocabulary
 
 ERROR = "error"
 WARNING = "warning"
@@ -132,7 +132,7 @@ def _dutch(err: "ValidationError", kind: Kind) -> list[Problem]:
 def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | None = None) -> list[Problem]:
     """All problems of one card's data, errors first, in schema order."""
     problems: list[Problem] = []
-    if isinstance(data.get("conflict"), list) and data["conflict"]:  # written by the merge driver (tui.core.merge)
+    if isinstance(data.get("conflict"), list) and data["conflict"]:  # written by the merge driver (tui.core.sync.merge)
         problems.append(Problem(ERROR, ("conflict",), "", "heeft onopgeloste conflicten; kies per veld in het conflictscherm"))
     kind_name = data.get("kind")
     kind = schema.kind(kind_name) if isinstance(kind_name, str) else None

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .card import Card
-from .fielddiff import changed_fields, diff_cards, kind_for
-from .gitrepo import GitError, GitRepo, explain, lock_error
-from .history import BrokenRevision, card_at
-from .identity import require_identity
-from .parse import load_file
-from .status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
-from .text import visible
-from .validate import label_for
-from .workspace import Workspace
+from tui.core.cards.card import Card
+from tui.core.git.fielddiff import changed_fields, diff_cards, kind_for
+from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
+from tui.core.git.history import BrokenRevision, card_at
+from tui.core.git.identity import require_identity
+from tui.core.cards.parse import load_file
+from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
+from tui.core.cards.text import visible
+from tui.core.cards.validate import label_for
+from tui.core.workspace import Workspace
 
 SUMMARY_WIDTH = 72
 

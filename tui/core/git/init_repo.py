@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import schema_dir
+from tui.core.paths import schema_dir
 
 DRIVER = "kaartenbak"
 ATTRIBUTE_LINES = (f"cards/**/*.toml merge={DRIVER} diff={DRIVER}", "*.toml text eol=lf")

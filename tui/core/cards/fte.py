@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from .card import Card
+from tui.core.cards.card import Card
 
 STATUS_TEXT = {
     "number": "",

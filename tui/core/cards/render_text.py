@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .fte import fte_summary
-from .schema import Field, Kind
+from tui.core.cards.fte import fte_summary
+from tui.core.cards.schema import Field, Kind
 
 
 @dataclass(frozen=True)

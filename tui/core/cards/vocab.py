@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text import fold
+from tui.core.cards.text import fold
 
 
 @dataclass(frozen=True)

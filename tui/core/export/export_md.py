@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
-from .render_text import Section
-from .schema import Schema
+from tui.core.export.export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.cards.render_text import Section
+from tui.core.cards.schema import Schema
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
 _LINE_START = re.compile(r"^(#+|[-+=]|\d+[.)])")

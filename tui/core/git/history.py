@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .card import Card
-from .gitrepo import GitError, GitRepo
-from .parse import parse_bytes
+from tui.core.cards.card import Card
+from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.cards.parse import parse_bytes
 
 _FIELD, _RECORD = "\x1f", "\x1e"
 _FORMAT = f"--format={_RECORD}%H{_FIELD}%an{_FIELD}%ae{_FIELD}%aI{_FIELD}%s{_FIELD}%b{_FIELD}"

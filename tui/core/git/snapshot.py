@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gitrepo import GitError, GitRepo, NotARepository
-from .status import Notice, card_status, explain_state
+from tui.core.git.gitrepo import GitError, GitRepo, NotARepository
+from tui.core.git.status import Notice, card_status, explain_state
 
 
 @dataclass

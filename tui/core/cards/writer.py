@@ -15,7 +15,7 @@ import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import AoT, Table
 
-from . import tomlfmt
+from tui.core.cards import tomlfmt
 
 
 class WriteCheckError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .text import strip_accents
+from tui.core.cards.text import strip_accents
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 MAX_LEN = 80

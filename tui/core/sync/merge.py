@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .schema import Kind
-from .validate import label_for
+from tui.core.cards.schema import Kind
+from tui.core.cards.validate import label_for
 
 CONFLICT_KEY = "conflict"
 WHOLE_CARD_LABEL = "Hele kaart"

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from .render_text import plain_value
-from .schema import Kind, Schema
-from .text import visible
-from .validate import label_for
+from tui.core.cards.render_text import plain_value
+from tui.core.cards.schema import Kind, Schema
+from tui.core.cards.text import visible
+from tui.core.cards.validate import label_for
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 LONG_TEXT = 80  # longer (or multi-line) strings get a word-level diff

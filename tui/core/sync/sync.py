@@ -31,9 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gitrepo import GitError, GitRepo, explain
-from .status import upstream_distance
-from .text import visible
+from tui.core.git.gitrepo import GitError, GitRepo, explain
+from tui.core.git.status import upstream_distance
+from tui.core.cards.text import visible
 
 OFFLINE = "offline; je wijzigingen blijven bewaard en worden later verstuurd"
 COMMIT_FIRST = "Bewaar eerst je wijzigingen (commit first)"

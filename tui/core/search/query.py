@@ -15,9 +15,9 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from .card import Card
-from .schema import Schema
-from .text import fold, strip_accents
+from tui.core.cards.card import Card
+from tui.core.cards.schema import Schema
+from tui.core.cards.text import fold, strip_accents
 
 WORD = re.compile(r"\w+")
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from .card import Card
-from .export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
-from .fte import FteTotal, fte_totals
-from .render_text import Section
-from .schema import Schema
+from tui.core.cards.card import Card
+from tui.core.export.export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.cards.fte import FteTotal, fte_totals
+from tui.core.cards.render_text import Section
+from tui.core.cards.schema import Schema
 
 CSS = """
 :root { color-scheme: light; }

@@ -22,10 +22,10 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .card import Card
-from .export import Progress, clean, fte_text, is_fte, kind_title
-from .render_text import card_sections
-from .schema import Field, Kind, Schema
+from tui.core.cards.card import Card
+from tui.core.export.export import Progress, clean, fte_text, is_fte, kind_title
+from tui.core.cards.render_text import card_sections
+from tui.core.cards.schema import Field, Kind, Schema
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .gitrepo import GitRepo, RepoState, lock_error
+from tui.core.git.gitrepo import GitRepo, RepoState, lock_error
 
 NEW, MODIFIED, DELETED, UNTRACKED, RENAMED, CONFLICTED = "new", "modified", "deleted", "untracked", "renamed", "conflicted"
 LABELS = {NEW: "nieuw", MODIFIED: "gewijzigd", DELETED: "verwijderd", UNTRACKED: "nieuw (nog niet in git)",

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .fielddiff import kind_for
-from .gitrepo import GitRepo
-from .history import BrokenRevision, Revision, card_at, card_history
-from .schema import Schema
-from .validate import label_for
+from tui.core.git.fielddiff import kind_for
+from tui.core.git.gitrepo import GitRepo
+from tui.core.git.history import BrokenRevision, Revision, card_at, card_history
+from tui.core.cards.schema import Schema
+from tui.core.cards.validate import label_for
 
 _MISSING = object()
 

@@ -25,14 +25,14 @@ from typing import Any, Collection, Iterable
 
 from rapidfuzz import fuzz, process
 
-from .card import Card
-from .query import (
+from tui.core.cards.card import Card
+from tui.core.search.query import (
     FILTER_NAMES, FILTERS, WORD, Facets, Query, field_text, fold_aligned, fold_chars, fold_quick, parse_query,
     quote_value,
     snippet, split_last, strings, window,
 )
-from .schema import Schema
-from .text import fold
+from tui.core.cards.schema import Schema
+from tui.core.cards.text import fold
 
 __all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
 

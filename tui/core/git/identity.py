@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .gitrepo import GitError, GitRepo, NoIdentity
+from tui.core.git.gitrepo import GitError, GitRepo, NoIdentity
 
 MAX_LENGTH = 200
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from . import tomlfmt, writer
-from .atomic import TEMP_SUFFIX, WriteError, write_atomic
-from .card import Card, LoadError
-from .parse import BOM, load_file, parse_bytes
-from .schema import Schema
-from .slug import slugify, unique_name
+from tui.core.cards import tomlfmt, writer
+from tui.core.cards.atomic import TEMP_SUFFIX, WriteError, write_atomic
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.parse import BOM, load_file, parse_bytes
+from tui.core.cards.schema import Schema
+from tui.core.cards.slug import slugify, unique_name
 
 
 @dataclass
@@ -158,7 +158,7 @@ class CardStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from .atomic import explain
+            from tui.core.cards.atomic import explain
 
             raise explain(exc, path) from exc
         raw = text.encode("utf-8")
@@ -174,6 +174,6 @@ class CardStore:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            from .atomic import explain
+            from tui.core.cards.atomic import explain
 
             raise explain(exc, card.path) from exc

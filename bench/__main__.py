@@ -23,9 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="only N = 337 and 200-commit histories (under a minute)")
     ap.add_argument("--only", action="append", choices=sorted(FIGURES), help="run only this figure (repeatable)")
-    ap.add_argument("--data", type=Path, default=None, help=f"where generated repositories live (default {default_data_dir()})")
+    ap.add_argument(
+        "--data", type=Path, default=None, help=f"where generated repositories live (default {default_data_dir()})"
+    )
     ap.add_argument("--seed", type=int, default=1, help="seed of the generated cards and histories")
-    ap.add_argument("--sizes", type=int, nargs="+", default=None, help="card counts (default 337 2000 10000; --quick: 337)")
+    ap.add_argument(
+        "--sizes", type=int, nargs="+", default=None, help="card counts (default 337 2000 10000; --quick: 337)"
+    )
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every repetition count")
     ap.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/<time>.json)")
     args = ap.parse_args(argv)
@@ -49,11 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or ROOT / "bench" / "results" / time.strftime("%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "argv": sys.argv[1:], "sizes": sizes, "seed": args.seed,
-        "history": {"commits": hist_commits, "on_one_card": hot_commits}, "cpus": os.cpu_count(),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "argv": sys.argv[1:],
+        "sizes": sizes,
+        "seed": args.seed,
+        "history": {"commits": hist_commits, "on_one_card": hot_commits},
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "git": subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip(),
-        "data": str(ds.root), "seconds": round(time.perf_counter() - t0, 1),
+        "data": str(ds.root),
+        "seconds": round(time.perf_counter() - t0, 1),
         "n337": "the 295 real cards plus 42 generated ones",
     }
     try:
@@ -62,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         meta["textual"] = textual.__version__
     except Exception:
         pass
-    out.write_text(json.dumps({"meta": meta, "rows": [r.as_dict() for r in rows]}, indent=1, ensure_ascii=False), encoding="utf-8")
+    out.write_text(
+        json.dumps({"meta": meta, "rows": [r.as_dict() for r in rows]}, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     log(f"results: {out}")
     return 0
 

@@ -93,7 +93,7 @@ class Pools:
     words: dict[str, list[str]]
 
     @staticmethod
-    def build(cards: list[tuple[str, dict[str, Any], bytes]]) -> "Pools":
+    def build(cards: list[tuple[str, dict[str, Any], bytes]]) -> Pools:
         p = Pools({}, {}, {}, {})
         for _, data, _ in cards:
             kind = str(data.get("kind"))
@@ -211,9 +211,11 @@ def _blob(data: bytes) -> bytes:
 
 def _commit_header(mark: int, when: int, message: str) -> bytes:
     msg = message.encode()
-    return (b"commit refs/heads/main\nmark :%d\n" % mark
-            + f"author {AUTHOR} {when} +0100\ncommitter {AUTHOR} {when} +0100\n".encode()
-            + _blob(msg)[:-1])
+    return (
+        b"commit refs/heads/main\nmark :%d\n" % mark
+        + f"author {AUTHOR} {when} +0100\ncommitter {AUTHOR} {when} +0100\n".encode()
+        + _blob(msg)[:-1]
+    )
 
 
 def build_repo(dest: Path, files: dict[str, bytes], history: list[tuple[str, bytes, str]], env: dict[str, str]) -> None:
@@ -242,21 +244,31 @@ def build_repo(dest: Path, files: dict[str, bytes], history: list[tuple[str, byt
 def _edit(rng: random.Random, text: str) -> str:
     """One small edit of a card's text: a word in a long text line changes (one field changes)."""
     lines = text.split("\n")
-    candidates = [i for i, line in enumerate(lines) if len(line) >= LONG and not line.startswith("#") and " = " not in line[:30]
-                  and any(tok.isalpha() for tok in line.split(" "))]
+    candidates = [
+        i
+        for i, line in enumerate(lines)
+        if len(line) >= LONG
+        and not line.startswith("#")
+        and " = " not in line[:30]
+        and any(tok.isalpha() for tok in line.split(" "))
+    ]
     if not candidates:
         candidates = [i for i, line in enumerate(lines) if line.startswith("title = ")]
         i = candidates[0]
-        return "\n".join(lines[:i] + [lines[i][:-1] + f' {rng.randint(0, 9999)}"'] + lines[i + 1:])
+        return "\n".join(lines[:i] + [lines[i][:-1] + f' {rng.randint(0, 9999)}"'] + lines[i + 1 :])
     i = rng.choice(candidates)
     toks = lines[i].split(" ")
     j = rng.choice([j for j, tok in enumerate(toks) if tok.isalpha()])  # a plain word: never a quote or key
-    toks[j] = rng.choice(["zorg", "welzijn", "inwoners", "samenwerking", "preventie", "huisarts", "wijk", f"v{rng.randint(0, 999)}"])
+    toks[j] = rng.choice(
+        ["zorg", "welzijn", "inwoners", "samenwerking", "preventie", "huisarts", "wijk", f"v{rng.randint(0, 999)}"]
+    )
     lines[i] = " ".join(toks)
     return "\n".join(lines)
 
 
-def history(files: dict[str, bytes], commits: int, hot: str, hot_commits: int, seed: int, keep: str = "") -> list[tuple[str, bytes, str]]:
+def history(
+    files: dict[str, bytes], commits: int, hot: str, hot_commits: int, seed: int, keep: str = ""
+) -> list[tuple[str, bytes, str]]:
     """``commits`` one-card commits; ``hot_commits`` of them (spread evenly) change ``hot``; ``keep`` is never changed."""
     rng = random.Random(f"{seed}:history:{commits}:{hot_commits}")
     current = {rel: data.decode("utf-8") for rel, data in files.items() if rel.startswith("cards/")}
@@ -293,8 +305,9 @@ def _source_digest() -> str:
     return h.hexdigest()[:10]
 
 
-def prepare(data_dir: Path | None, sizes: list[int], seed: int, hist_commits: int, hot_commits: int,
-            log: Any = print) -> Dataset:
+def prepare(
+    data_dir: Path | None, sizes: list[int], seed: int, hist_commits: int, hot_commits: int, log: Any = print
+) -> Dataset:
     """Generate (or reuse) the repositories for ``sizes`` and the two history repositories."""
     base = (data_dir or default_data_dir()) / f"v{GEN_VERSION}-{_source_digest()}-seed{seed}"
     env = git_env(base / "home")
@@ -323,9 +336,19 @@ def prepare(data_dir: Path | None, sizes: list[int], seed: int, hist_commits: in
     hot = "cards/wbw/wbw-t1-1.1.toml" if "cards/wbw/wbw-t1-1.1.toml" in card_paths else card_paths[0]
     cold = "cards/nml/nml-c1.toml" if "cards/nml/nml-c1.toml" in card_paths else card_paths[-1]
     hist = base / f"hist-{small}-{hist_commits}-{hot_commits}"
-    ensure(hist, lambda d: build_repo(d, files_for(small), history(files_for(small), hist_commits, hot, hot_commits, seed, cold), env),
-           f"{hist_commits} commits ({hot_commits} on one card)")
+    ensure(
+        hist,
+        lambda d: build_repo(
+            d, files_for(small), history(files_for(small), hist_commits, hot, hot_commits, seed, cold), env
+        ),
+        f"{hist_commits} commits ({hot_commits} on one card)",
+    )
     hot_only = base / f"hot-{small}-{hot_commits}"
-    ensure(hot_only, lambda d: build_repo(d, files_for(small), history(files_for(small), hot_commits, hot, hot_commits, seed, cold), env),
-           f"{hot_commits} commits, all on one card")
+    ensure(
+        hot_only,
+        lambda d: build_repo(
+            d, files_for(small), history(files_for(small), hot_commits, hot, hot_commits, seed, cold), env
+        ),
+        f"{hot_commits} commits, all on one card",
+    )
     return Dataset(base, repos, hist, hist_commits, hot, hot_commits, cold, hot_only, env)

@@ -13,7 +13,8 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from .data import ROOT, Dataset, _edit
 from .stats import Row, Target, interleaved, row
@@ -77,8 +78,14 @@ def _target(n: int, at: int, target: Target) -> Target | None:
 def _child_env(ctx: Ctx, cache_home: Path) -> dict[str, str]:
     env = dict(ctx.ds.env)
     home = ctx.work / "child-home"
-    env.update(XDG_CACHE_HOME=str(cache_home), XDG_CONFIG_HOME=str(home / "config"), XDG_STATE_HOME=str(home / "state"),
-               XDG_DATA_HOME=str(home / "data"), PYTHONPATH=str(ROOT), TERM="xterm-256color")
+    env.update(
+        XDG_CACHE_HOME=str(cache_home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_DATA_HOME=str(home / "data"),
+        PYTHONPATH=str(ROOT),
+        TERM="xterm-256color",
+    )
     env.pop("KAARTENBAK_CONFIG", None)
     env.pop("TEXTUAL", None)
     return env
@@ -87,8 +94,14 @@ def _child_env(ctx: Ctx, cache_home: Path) -> dict[str, str]:
 def _paint_once(ctx: Ctx, args: list[str], cache_home: Path) -> float:
     env = _child_env(ctx, cache_home)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "bench.paint_child", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.paint_child", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"paint child {args} failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -126,10 +139,28 @@ def fig_paint(ctx: Ctx) -> list[Row]:
             lists["cold"].append(_paint_once(ctx, ["app", repo, "list", config], cold_home()))
             lists["warm"].append(_paint_once(ctx, ["app", repo, "list", config], warm))
         bare = out["bare"]
-        rows.append(row("first paint", "browser, cold (no card cache)", n, out["cold"], bare, "bare Textual app",
-                        target=_target(n, 337, Target("ratio", 1.5, "≤1.5× floor"))))
-        rows.append(row("first paint", "browser, warm (card cache)", n, out["warm"], bare, "bare Textual app",
-                        target=_target(n, BIG, Target("ratio", 2.0, "≤2× floor"))))
+        rows.append(
+            row(
+                "first paint",
+                "browser, cold (no card cache)",
+                n,
+                out["cold"],
+                bare,
+                "bare Textual app",
+                target=_target(n, 337, Target("ratio", 1.5, "≤1.5× floor")),
+            )
+        )
+        rows.append(
+            row(
+                "first paint",
+                "browser, warm (card cache)",
+                n,
+                out["warm"],
+                bare,
+                "bare Textual app",
+                target=_target(n, BIG, Target("ratio", 2.0, "≤2× floor")),
+            )
+        )
         rows.append(row("first paint", "cards listed, cold", n, lists["cold"], bare, "bare Textual app"))
         rows.append(row("first paint", "cards listed, warm", n, lists["warm"], bare, "bare Textual app"))
     return rows
@@ -177,21 +208,35 @@ def fig_load(ctx: Ctx) -> list[Row]:
             with xdg_cache(warm):
                 ready.pop().validate()
 
-        s = interleaved({
-            "bytes": lambda: [p.read_bytes() for p in paths],
-            "tomllib": lambda: [tomllib.loads(p.read_bytes().decode("utf-8-sig")) for p in paths],
-            "cold": lambda: load_cards(paths, None),
-            "warm": lambda: load_cards(paths, cache),
-            "lib_cold": lib_cold,
-            "lib_read": lib_read,
-            "lib_validate": lib_validate,
-            "lib_index": lambda: ready.pop().build_index(),
-        }, reps, setups={"lib_validate": read_first, "lib_index": read_first})
+        s = interleaved(
+            {
+                "bytes": lambda: [p.read_bytes() for p in paths],
+                "tomllib": lambda: [tomllib.loads(p.read_bytes().decode("utf-8-sig")) for p in paths],
+                "cold": lambda: load_cards(paths, None),
+                "warm": lambda: load_cards(paths, cache),
+                "lib_cold": lib_cold,
+                "lib_read": lib_read,
+                "lib_validate": lib_validate,
+                "lib_index": lambda: ready.pop().build_index(),
+            },
+            reps,
+            setups={"lib_validate": read_first, "lib_index": read_first},
+        )
         v, x = s["lib_validate"], s["lib_index"]
         t = _target(n, BIG, Target("median", 0.3, "≤0.30 s"))
         rows.append(row("load", "load_cards, cold (no cache)", n, s["cold"], s["tomllib"], "tomllib all files"))
         rows.append(row("load", "load_cards, warm (cache)", n, s["warm"], s["bytes"], "read all bytes"))
-        rows.append(row("load", "Library.read, warm (what the list waits for)", n, s["lib_read"], s["bytes"], "read all bytes", target=t))
+        rows.append(
+            row(
+                "load",
+                "Library.read, warm (what the list waits for)",
+                n,
+                s["lib_read"],
+                s["bytes"],
+                "read all bytes",
+                target=t,
+            )
+        )
         rows.append(row("load", "Library.validate, warm (problem cache)", n, v, s["bytes"], "read all bytes"))
         rows.append(row("load", "Library.build_index (search index)", n, x, s["tomllib"], "tomllib all files"))
         rows.append(row("load", "Library.load, cold (no caches)", n, s["lib_cold"], s["tomllib"], "tomllib all files"))
@@ -210,8 +255,18 @@ def _read_library(root: Path, cache_home: Path) -> Any:
 
 # -- 3. search per keystroke ----------------------------------------------------------------------
 
-QUERIES = ["welzin recpt", "coordinatie", "coördinatie", "thema:gezond valpreventie", "org:LZR wondzorg",
-           "dementie casemanagment", "huisarts", "regio:NML soort:initiatief", "valprevntie ouderen", "mantelzorg"]
+QUERIES = [
+    "welzin recpt",
+    "coordinatie",
+    "coördinatie",
+    "thema:gezond valpreventie",
+    "org:LZR wondzorg",
+    "dementie casemanagment",
+    "huisarts",
+    "regio:NML soort:initiatief",
+    "valprevntie ouderen",
+    "mantelzorg",
+]
 TYPED = "ketenaanpak welzijn"
 
 
@@ -274,7 +329,7 @@ def fig_search(ctx: Ctx) -> list[Row]:
         for q in keys:
             per_query[q] = per_query[q][1:]  # drop the warm-up pass
             cold.extend(per_query[q])
-        warm = warm[len(keys):]
+        warm = warm[len(keys) :]
         titles_t: list[float] = []
         for _ in range(reps):
             for q in keys:
@@ -289,9 +344,19 @@ def fig_search(ctx: Ctx) -> list[Row]:
                 process.extract(_words(q), texts, scorer=fuzz.partial_ratio, processor=utils.default_process, limit=50)
                 full_t.append(time.perf_counter() - t)
         slowest = sorted(((sorted(v)[len(v) // 2], q) for q, v in per_query.items()), reverse=True)[:5]
-        rows.append(row("search", f"keystroke, first time (index, limit {limit})", n, cold, titles_t, "rapidfuzz titles only",
-                        target=_target(n, BIG, Target("p95", 0.016, "p95 ≤16 ms")),
-                        slowest_queries={q: round(v * 1000, 2) for v, q in slowest}, limit=limit))
+        rows.append(
+            row(
+                "search",
+                f"keystroke, first time (index, limit {limit})",
+                n,
+                cold,
+                titles_t,
+                "rapidfuzz titles only",
+                target=_target(n, BIG, Target("p95", 0.016, "p95 ≤16 ms")),
+                slowest_queries={q: round(v * 1000, 2) for v, q in slowest},
+                limit=limit,
+            )
+        )
         rows.append(row("search", "keystroke, repeated (memoised)", n, warm, titles_t, "rapidfuzz titles only"))
         if limit != 500:  # the limit of earlier runs, for comparison
             wide: list[float] = []
@@ -303,8 +368,12 @@ def fig_search(ctx: Ctx) -> list[Row]:
                     index.search(parse_query(q), limit=500)
                     if i:
                         wide.append(time.perf_counter() - t)
-            rows.append(row("search", "keystroke, first time (index, limit 500)", n, wide, titles_t, "rapidfuzz titles only"))
-        rows.append(row("search", "peer: rapidfuzz partial_ratio full text", n, full_t, titles_t, "rapidfuzz titles only"))
+            rows.append(
+                row("search", "keystroke, first time (index, limit 500)", n, wide, titles_t, "rapidfuzz titles only")
+            )
+        rows.append(
+            row("search", "peer: rapidfuzz partial_ratio full text", n, full_t, titles_t, "rapidfuzz titles only")
+        )
         if fzf:
             lines = ctx.work / f"fzf-{n}.txt"
             lines.write_text("\n".join(" ".join(t.split()) for t in texts) + "\n", encoding="utf-8")
@@ -341,8 +410,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _longest_text_key(data: dict[str, Any]) -> str:
-    return max((k for k, v in data.items() if isinstance(v, str) and k not in ("id", "kind", "region")),
-               key=lambda k: len(data[k]))
+    return max(
+        (k for k, v in data.items() if isinstance(v, str) and k not in ("id", "kind", "region")),
+        key=lambda k: len(data[k]),
+    )
 
 
 def fig_save(ctx: Ctx) -> list[Row]:
@@ -388,8 +459,17 @@ def fig_save(ctx: Ctx) -> list[Row]:
     reps = ctx.reps(30 if not ctx.quick else 15)
     ctx.log(f"  save: {reps} runs each (field {key!r} of {rel})")
     s = interleaved({"ours": ours, "floor": floor}, reps, warmup=2)
-    return [row("save", f"CardStore.save, one field ({key})", 1, s["ours"], s["floor"], "tomlkit parse+dump+atomic write",
-                target=Target("ratio", 3.0, "≤3× floor"))]
+    return [
+        row(
+            "save",
+            f"CardStore.save, one field ({key})",
+            1,
+            s["ours"],
+            s["floor"],
+            "tomlkit parse+dump+atomic write",
+            target=Target("ratio", 3.0, "≤3× floor"),
+        )
+    ]
 
 
 # -- 5. committing one card ----------------------------------------------------------------------
@@ -419,6 +499,7 @@ def fig_commit(ctx: Ctx) -> list[Row]:
         def go() -> None:
             p = work / r
             p.write_text(_edit(rng, p.read_text(encoding="utf-8")), encoding="utf-8")
+
         return go
 
     def ours() -> None:
@@ -439,8 +520,12 @@ def fig_commit(ctx: Ctx) -> list[Row]:
     old = {k: os.environ.get(k) for k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
     os.environ.update(GIT_CONFIG_GLOBAL=env["GIT_CONFIG_GLOBAL"], GIT_CONFIG_NOSYSTEM="1")
     try:
-        s = interleaved({"ours": ours, "ours_open": ours_open, "floor": floor}, reps, warmup=1,
-                        setups={"ours": edit(rel), "ours_open": edit(rel), "floor": edit(floor_rel)})
+        s = interleaved(
+            {"ours": ours, "ours_open": ours_open, "floor": floor},
+            reps,
+            warmup=1,
+            setups={"ours": edit(rel), "ours_open": edit(rel), "floor": edit(floor_rel)},
+        )
     finally:
         opened.close()
         for k, v in old.items():
@@ -449,8 +534,10 @@ def fig_commit(ctx: Ctx) -> list[Row]:
             else:
                 os.environ[k] = v
     t = _target(n, BIG, Target("ratio", 1.5, "≤1.5× floor"))
-    return [row("commit", "commit() incl. GitRepo.open", n, s["ours"], s["floor"], "git add + git commit", target=t),
-            row("commit", "commit(), repository already open", n, s["ours_open"], s["floor"], "git add + git commit")]
+    return [
+        row("commit", "commit() incl. GitRepo.open", n, s["ours"], s["floor"], "git add + git commit", target=t),
+        row("commit", "commit(), repository already open", n, s["ours_open"], s["floor"], "git add + git commit"),
+    ]
 
 
 # -- 6. history and field diff ---------------------------------------------------------------------
@@ -477,8 +564,10 @@ def fig_history(ctx: Ctx) -> list[Row]:
     schema = Schema(schema_dir(ROOT))
     rows = []
     reps = ctx.reps(15 if not ctx.quick else 7)
-    repos = [(ds.hist, f"{ds.hist_commits} commits, {ds.hot_commits} on the card"),
-             (ds.hot_only, f"{ds.hot_commits} commits, all on the card")]
+    repos = [
+        (ds.hist, f"{ds.hist_commits} commits, {ds.hot_commits} on the card"),
+        (ds.hot_only, f"{ds.hot_commits} commits, all on the card"),
+    ]
     for repo, label in repos:
         n_commits = int(_run(["git", "rev-list", "--count", "HEAD"], repo, env))
         for graph in (False, True):
@@ -490,11 +579,21 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 def go() -> None:
                     with GitRepo.open(repo) as g:
                         card_history(g, path, limit=limit)
+
                 return go
 
             def log(path: str, limit: int | None, follow: bool = True) -> Callable[[], None]:
-                cmd = ["git", "log", *(["--follow"] if follow else []), "-z", "--name-only", _LOG_FORMAT,
-                       *([f"--max-count={limit}"] if limit else []), "--", path]
+                cmd = [
+                    "git",
+                    "log",
+                    *(["--follow"] if follow else []),
+                    "-z",
+                    "--name-only",
+                    _LOG_FORMAT,
+                    *([f"--max-count={limit}"] if limit else []),
+                    "--",
+                    path,
+                ]
                 return lambda: _run(cmd, repo, env)
 
             with GitRepo.open(repo) as g:
@@ -506,22 +605,78 @@ def fig_history(ctx: Ctx) -> list[Row]:
                     new, old = card_at(g, new_sha, ds.hot), card_at(g, old_sha, ds.hot)
                     diff_cards(old, new, kind_for(schema, old, new))
 
-            fns = {"hot": hist(ds.hot, 50), "hot_log": log(ds.hot, 50), "hot_nofollow": log(ds.hot, 50, False),
-                   "cold": hist(ds.cold, 50), "cold_log": log(ds.cold, 50), "cold_nofollow": log(ds.cold, 50, False),
-                   "diff": fielddiff, "show": lambda: _run(["git", "show", new_sha, "--", ds.hot], repo, env)}
+            fns = {
+                "hot": hist(ds.hot, 50),
+                "hot_log": log(ds.hot, 50),
+                "hot_nofollow": log(ds.hot, 50, False),
+                "cold": hist(ds.cold, 50),
+                "cold_log": log(ds.cold, 50),
+                "cold_nofollow": log(ds.cold, 50, False),
+                "diff": fielddiff,
+                "show": lambda: _run(["git", "show", new_sha, "--", ds.hot], repo, env),
+            }
             s = interleaved(fns, reps)
             full = interleaved({"all": hist(ds.hot, None), "all_log": log(ds.hot, None)}, max(1, reps // 3))
             n = f"{n_commits} commits"
             t = Target("ratio", 1.5, "≤1.5× floor") if not graph and repo == ds.hist else None
             rows += [
-                row("history", f"first screen (50) of the busy card{suffix}", n, s["hot"], s["hot_log"], "git log --follow -n50", target=t,
-                    repo=label, no_follow=_median(s["hot_nofollow"])),
-                row("history", f"first screen of a card with 1 commit{suffix}", n, s["cold"], s["cold_log"], "git log --follow -n50",
-                    repo=label, no_follow=_median(s["cold_nofollow"])),
-                row("history", f"peer: git log -n50 without --follow, busy card{suffix}", n, s["hot_nofollow"], s["hot_log"], "git log --follow -n50", repo=label),
-                row("history", f"peer: git log -n50 without --follow, 1-commit card{suffix}", n, s["cold_nofollow"], s["cold_log"], "git log --follow -n50", repo=label),
-                row("history", f"whole history of the busy card{suffix}", n, full["all"], full["all_log"], "git log --follow", repo=label),
-                row("history", f"field diff of one commit (card_at ×2 + diff_cards){suffix}", n, s["diff"], s["show"], "git show", repo=label),
+                row(
+                    "history",
+                    f"first screen (50) of the busy card{suffix}",
+                    n,
+                    s["hot"],
+                    s["hot_log"],
+                    "git log --follow -n50",
+                    target=t,
+                    repo=label,
+                    no_follow=_median(s["hot_nofollow"]),
+                ),
+                row(
+                    "history",
+                    f"first screen of a card with 1 commit{suffix}",
+                    n,
+                    s["cold"],
+                    s["cold_log"],
+                    "git log --follow -n50",
+                    repo=label,
+                    no_follow=_median(s["cold_nofollow"]),
+                ),
+                row(
+                    "history",
+                    f"peer: git log -n50 without --follow, busy card{suffix}",
+                    n,
+                    s["hot_nofollow"],
+                    s["hot_log"],
+                    "git log --follow -n50",
+                    repo=label,
+                ),
+                row(
+                    "history",
+                    f"peer: git log -n50 without --follow, 1-commit card{suffix}",
+                    n,
+                    s["cold_nofollow"],
+                    s["cold_log"],
+                    "git log --follow -n50",
+                    repo=label,
+                ),
+                row(
+                    "history",
+                    f"whole history of the busy card{suffix}",
+                    n,
+                    full["all"],
+                    full["all_log"],
+                    "git log --follow",
+                    repo=label,
+                ),
+                row(
+                    "history",
+                    f"field diff of one commit (card_at ×2 + diff_cards){suffix}",
+                    n,
+                    s["diff"],
+                    s["show"],
+                    "git show",
+                    repo=label,
+                ),
             ]
         _graph(repo, env, False)
     return rows
@@ -555,14 +710,44 @@ def fig_memory(ctx: Ctx) -> list[Row]:
     traced = {mode: [float(_memory_once(ctx, n, mode, trace=True)["traced"])] for mode in out}
     t = _target(n, BIG, Target("ratio", 2.0, "≤2× floor"))
     return [
-        row("memory", "RSS: Library (cards + problems + index)", n, out["library"], out["dicts"], "RSS: tomllib dicts", unit="B", target=t),
+        row(
+            "memory",
+            "RSS: Library (cards + problems + index)",
+            n,
+            out["library"],
+            out["dicts"],
+            "RSS: tomllib dicts",
+            unit="B",
+            target=t,
+        ),
         row("memory", "RSS: Card objects + SearchIndex", n, out["cards"], out["dicts"], "RSS: tomllib dicts", unit="B"),
-        row("memory", "tracemalloc: Library", n, traced["library"], traced["dicts"], "tracemalloc: tomllib dicts", unit="B"),
-        row("memory", "tracemalloc: Card objects + SearchIndex", n, traced["cards"], traced["dicts"], "tracemalloc: tomllib dicts", unit="B"),
+        row(
+            "memory",
+            "tracemalloc: Library",
+            n,
+            traced["library"],
+            traced["dicts"],
+            "tracemalloc: tomllib dicts",
+            unit="B",
+        ),
+        row(
+            "memory",
+            "tracemalloc: Card objects + SearchIndex",
+            n,
+            traced["cards"],
+            traced["dicts"],
+            "tracemalloc: tomllib dicts",
+            unit="B",
+        ),
     ]
 
 
 FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
-    "paint": fig_paint, "load": fig_load, "search": fig_search, "save": fig_save,
-    "commit": fig_commit, "history": fig_history, "memory": fig_memory,
+    "paint": fig_paint,
+    "load": fig_load,
+    "search": fig_search,
+    "save": fig_save,
+    "commit": fig_commit,
+    "history": fig_history,
+    "memory": fig_memory,
 }

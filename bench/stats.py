@@ -7,7 +7,8 @@ import math
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Target:
     value: float
     text: str
 
-    def met(self, row: "Row") -> bool | None:
+    def met(self, row: Row) -> bool | None:
         if self.kind == "ratio":
             return None if row.ratio is None else row.ratio <= self.value
         if self.kind == "median":
@@ -57,8 +58,17 @@ def p95(samples: list[float]) -> float:
     return s[max(0, math.ceil(0.95 * len(s)) - 1)]
 
 
-def row(figure: str, variant: str, n: int | str, samples: list[float], floor: list[float] | None = None,
-        floor_name: str = "", unit: str = "s", target: Target | None = None, **extra: Any) -> Row:
+def row(
+    figure: str,
+    variant: str,
+    n: int | str,
+    samples: list[float],
+    floor: list[float] | None = None,
+    floor_name: str = "",
+    unit: str = "s",
+    target: Target | None = None,
+    **extra: Any,
+) -> Row:
     """A row from raw samples (and the floor's samples measured in the same run)."""
     r = Row(figure, variant, n, statistics.median(samples), p95(samples), unit, len(samples), floor_name, extra=extra)
     if floor:
@@ -86,8 +96,9 @@ def timed(fn: Callable[[], Any], reps: int, warmup: int = 1, setup: Callable[[],
     return out
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], reps: int, warmup: int = 1,
-                setups: dict[str, Callable[[], Any]] | None = None) -> dict[str, list[float]]:
+def interleaved(
+    fns: dict[str, Callable[[], Any]], reps: int, warmup: int = 1, setups: dict[str, Callable[[], Any]] | None = None
+) -> dict[str, list[float]]:
     """Like :func:`timed` for several functions, alternating them run by run so drift hits all alike."""
     out: dict[str, list[float]] = {k: [] for k in fns}
     setups = setups or {}
@@ -122,9 +133,20 @@ def table(rows: list[Row]) -> str:
     lines = [head]
     for r in rows:
         met = "" if r.met is None and not r.target else ("yes" if r.met else ("NO" if r.met is False else "?"))
-        lines.append((r.figure, r.variant, str(r.n), fmt(r.median, r.unit), fmt(r.p95, r.unit), r.floor_name or "-",
-                      fmt(r.floor, r.unit) if r.floor is not None else "-",
-                      f"{r.ratio:.2f}×" if r.ratio is not None else "-", r.target or "-", met or "-"))
+        lines.append(
+            (
+                r.figure,
+                r.variant,
+                str(r.n),
+                fmt(r.median, r.unit),
+                fmt(r.p95, r.unit),
+                r.floor_name or "-",
+                fmt(r.floor, r.unit) if r.floor is not None else "-",
+                f"{r.ratio:.2f}×" if r.ratio is not None else "-",
+                r.target or "-",
+                met or "-",
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))

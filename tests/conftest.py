@@ -24,12 +24,28 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """A private HOME/XDG/git environment for one test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache"), ("XDG_DATA_HOME", ".local/share")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+    ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "KAARTENBAK_CONFIG", "KAARTENBAK_LANG", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+    for var in (
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "KAARTENBAK_CONFIG",
+        "KAARTENBAK_LANG",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EMAIL",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 
@@ -65,7 +81,10 @@ def make_repo(path: Path, *, cards: list[str] | None = None, identity: bool = Tr
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A committed cards repository with a handful of real cards."""
-    return make_repo(tmp_path / "repo", cards=["wbw-t1-1.1", "wbw-t1-1.4", "wbw-t1-gp1", "nml-b01.1", "nml-b22.1", "nml-c1", "nml-f1.1", "nml-e1.1"])
+    return make_repo(
+        tmp_path / "repo",
+        cards=["wbw-t1-1.1", "wbw-t1-1.4", "wbw-t1-gp1", "nml-b01.1", "nml-b22.1", "nml-c1", "nml-f1.1", "nml-e1.1"],
+    )
 
 
 # -- a shared remote with field-level merging, for sync and merge tests ------------------------

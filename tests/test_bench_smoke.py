@@ -37,8 +37,16 @@ def test_data_has_the_wanted_histories(ctx: Ctx) -> None:
     import subprocess
 
     def count(repo: Path, *path: str) -> int:
-        return int(subprocess.run(["git", "rev-list", "--count", "HEAD", "--", *path], cwd=repo, env=ctx.ds.env,
-                                  capture_output=True, text=True, check=True).stdout)
+        return int(
+            subprocess.run(
+                ["git", "rev-list", "--count", "HEAD", "--", *path],
+                cwd=repo,
+                env=ctx.ds.env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
 
     assert len(list((ctx.ds.cards[40] / "cards").rglob("*.toml"))) == 40
     assert count(ctx.ds.hist) == 21 and count(ctx.ds.hist, ctx.ds.hot) == 6 and count(ctx.ds.hist, ctx.ds.cold) == 1
@@ -63,7 +71,24 @@ def test_figures_report_rows_with_positive_floors(ctx: Ctx) -> None:
 
 def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.json"
-    assert main(["--data", str(tmp_path / "data"), "--sizes", "40", "--only", "save", "--scale", "0.01", "--quick", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(tmp_path / "data"),
+                "--sizes",
+                "40",
+                "--only",
+                "save",
+                "--scale",
+                "0.01",
+                "--quick",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["meta"]["sizes"] == [40] and [r["figure"] for r in result["rows"]] == ["save"]
     assert "save" in capsys.readouterr().out

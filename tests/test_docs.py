@@ -60,7 +60,9 @@ def _own_bindings() -> list[tuple[str, str, str, str | None]]:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "KAARTENBAK_LANG"}
-    out = subprocess.run([sys.executable, "-c", _COLLECT], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _COLLECT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     return [tuple(row) for row in json.loads(out)]  # type: ignore[misc]
 
 

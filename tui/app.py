@@ -160,7 +160,7 @@ class KaartenbakApp(CardActions, App[int]):
         self.exit(128 + signum)
 
     # -- errors ----------------------------------------------------------------------------
-    def on_worker_state_changed(self, event: "Worker.StateChanged") -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A background task failed: explain it instead of failing silently."""
         from textual.worker import WorkerState
 
@@ -221,7 +221,9 @@ def _error_log() -> Path:
     return Path(user_state_dir("kaartenbak")) / "errors.log"
 
 
-def make_app(repo: str | Path | None = None, lang: str | None = None, *, use_cache: bool = True, config: Config | None = None) -> KaartenbakApp:
+def make_app(
+    repo: str | Path | None = None, lang: str | None = None, *, use_cache: bool = True, config: Config | None = None
+) -> KaartenbakApp:
     """The app for a repository: used by the console script and by the tests."""
     config = config or load_config()
     set_language(lang or config.lang)

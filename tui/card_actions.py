@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 class CardActions:
     """Card actions of the app (``self`` is the ``KaartenbakApp``)."""
 
-    library: "Library"
-    workspace: "Workspace"
+    library: Library
+    workspace: Workspace
     browser: Any
 
     def action_edit_card(self) -> None:
@@ -46,15 +46,28 @@ class CardActions:
             elif choice == "read":
                 self.push_screen(CardScreen(self.library, card.id))
 
-        choices = [("edit", t("lock.edit_anyway"), "warning"), ("read", t("lock.read_only"), "primary"), ("cancel", t("dialog.cancel"), "default")]
-        self.push_screen(ChoiceDialog(t("lock.title"), t("lock.detail", holder=holder.describe()), choices, "read"), answered)
+        choices = [
+            ("edit", t("lock.edit_anyway"), "warning"),
+            ("read", t("lock.read_only"), "primary"),
+            ("cancel", t("dialog.cancel"), "default"),
+        ]
+        self.push_screen(
+            ChoiceDialog(t("lock.title"), t("lock.detail", holder=holder.describe()), choices, "read"), answered
+        )
 
     def action_new_card(self) -> None:
         from .dialogs.new_card import NewCardDialog
 
         card_id = self.current_card_id()
         card = self.library.cards.get(card_id) if card_id else None
-        self.push_screen(NewCardDialog(self.library, region=card.region if card else None, theme=card.theme if card else None, kind=card.kind if card else None))
+        self.push_screen(
+            NewCardDialog(
+                self.library,
+                region=card.region if card else None,
+                theme=card.theme if card else None,
+                kind=card.kind if card else None,
+            )
+        )
 
     def action_duplicate_card(self) -> None:
         """Copy the selected card under a new id, as a new card in the editor."""
@@ -84,16 +97,25 @@ class CardActions:
             return
         from .dialogs.confirm import ConfirmDialog
 
-        rel = card.path.relative_to(self.workspace.root).as_posix() if card.path.is_relative_to(self.workspace.root) else str(card.path)
+        rel = (
+            card.path.relative_to(self.workspace.root).as_posix()
+            if card.path.is_relative_to(self.workspace.root)
+            else str(card.path)
+        )
         snapshot = getattr(self.browser, "snapshot", None)
-        never_committed = snapshot is not None and (not snapshot.is_repo or snapshot.changed.get(rel) in ("new", "untracked"))
+        never_committed = snapshot is not None and (
+            not snapshot.is_repo or snapshot.changed.get(rel) in ("new", "untracked")
+        )
         detail = t("delete.detail_new", path=rel) if never_committed else t("delete.detail", path=rel)
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._delete_worker(card)
 
-        self.push_screen(ConfirmDialog(t("delete.question", title=card.title), detail, yes=t("delete.yes"), no=t("dialog.cancel")), answered)
+        self.push_screen(
+            ConfirmDialog(t("delete.question", title=card.title), detail, yes=t("delete.yes"), no=t("dialog.cancel")),
+            answered,
+        )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _delete_worker(self, card) -> None:  # type: ignore[no-untyped-def]
@@ -127,8 +149,15 @@ class CardActions:
                 self.notify(t("export.busy", count=len(cards)), timeout=3)
                 self._export_worker(cards, fmt)
 
-        choices = [("html", "HTML", "primary"), ("md", "Markdown", "default"), ("csv", "CSV (Excel)", "default"), ("cancel", t("dialog.cancel"), "default")]
-        self.push_screen(ChoiceDialog(t("export.title", count=len(cards)), t("export.detail"), choices, "cancel"), answered)
+        choices = [
+            ("html", "HTML", "primary"),
+            ("md", "Markdown", "default"),
+            ("csv", "CSV (Excel)", "default"),
+            ("cancel", t("dialog.cancel"), "default"),
+        ]
+        self.push_screen(
+            ChoiceDialog(t("export.title", count=len(cards)), t("export.detail"), choices, "cancel"), answered
+        )
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, cards: list, fmt: str) -> None:  # type: ignore[type-arg]

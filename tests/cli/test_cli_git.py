@@ -119,7 +119,9 @@ def test_textconv_as_git_diff_driver(repo: Path) -> None:
     git(repo, "config", "diff.kaartenbak.textconv", f"{sys.executable} -m tui textconv")
     (repo / ".gitattributes").write_text((repo / ".gitattributes").read_text() + "cards/**/*.toml diff=kaartenbak\n")
     edit(repo / WOR, 'gegevensuitwisseling = "afspraken in de keten"', 'gegevensuitwisseling = "nieuwe afspraken"')
-    out = subprocess.run(["git", "diff", "--", WOR], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "diff", "--", WOR], cwd=repo, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "-Benodigde randvoorwaarden › Gegevensuitwisseling: afspraken in de keten" in out
     assert "+Benodigde randvoorwaarden › Gegevensuitwisseling: nieuwe afspraken" in out
 
@@ -134,7 +136,9 @@ def test_textconv_as_git_diff_driver(repo: Path) -> None:
         (["textconv", "/nonexistent/kaart.toml"], "kan /nonexistent/kaart.toml niet lezen"),
     ],
 )
-def test_errors_exit_2_without_traceback(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+def test_errors_exit_2_without_traceback(
+    repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     try:
         code = main(["--repo", str(repo), *args])
     except SystemExit as exc:  # argparse usage errors

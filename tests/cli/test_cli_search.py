@@ -113,7 +113,10 @@ def test_runs_as_a_real_process() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
         [sys.executable, "-m", "tui", "--repo", str(ROOT), "search", "welzin recpt", "--json", "--limit", "2"],
-        capture_output=True, env=env, check=False, timeout=120,
+        capture_output=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr.decode()
     assert json.loads(run.stdout.decode("utf-8"))[0]["id"] == "WBW/T1/1.1"

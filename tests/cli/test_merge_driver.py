@@ -54,7 +54,9 @@ def _push(clone: Path) -> None:
 
 
 def _pull(clone: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main"], cwd=clone, capture_output=True, text=True)
+    return subprocess.run(
+        ["git", "pull", "-q", "--no-rebase", "--no-edit", "origin", "main"], cwd=clone, capture_output=True, text=True
+    )
 
 
 def _changed_lines(clone: Path, a: str, b: str) -> list[str]:
@@ -79,7 +81,10 @@ def test_adjacent_fields_edited_in_two_clones_merge_cleanly(clones: tuple[Path, 
     base = git(b, "merge-base", "HEAD^1", "HEAD^2").strip()
     assert _changed_lines(b, "HEAD^1", "HEAD") == _changed_lines(b, base, "HEAD^2")  # only a's field
     assert _changed_lines(b, "HEAD^2", "HEAD") == _changed_lines(b, base, "HEAD^1")  # only b's field
-    assert _changed_lines(b, "HEAD^2", "HEAD") == ['-title = "Welzijn op Recept"', '+title = "Welzijn op Recept (herzien)"']
+    assert _changed_lines(b, "HEAD^2", "HEAD") == [
+        '-title = "Welzijn op Recept"',
+        '+title = "Welzijn op Recept (herzien)"',
+    ]
 
 
 def test_without_the_driver_the_same_edits_conflict(clones: tuple[Path, Path]) -> None:
@@ -246,7 +251,9 @@ def test_init_without_identity_makes_no_commit_and_says_how(tmp_path: Path) -> N
     assert {"wbw.toml", "nml.toml"} <= {p.name for p in (tmp_path / "k" / "schema" / "regions").iterdir()}
 
 
-def test_init_refuses_a_non_empty_folder_that_is_no_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_refuses_a_non_empty_folder_that_is_no_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "documenten"
     folder.mkdir()
     (folder / "brief.txt").write_text("niet weggooien", encoding="utf-8")
@@ -260,7 +267,10 @@ def test_init_command_in_an_existing_repository(tmp_path: Path, capsys: pytest.C
     assert main(["init", str(repo)]) == 0
     shown = capsys.readouterr().out
     assert str(repo) in shown and "merge.kaartenbak.driver" in shown
-    assert git(repo, "config", "merge.kaartenbak.driver").strip().endswith("-m tui merge-driver %O %A %B %P") or "kaartenbak merge-driver" in shown
+    assert (
+        git(repo, "config", "merge.kaartenbak.driver").strip().endswith("-m tui merge-driver %O %A %B %P")
+        or "kaartenbak merge-driver" in shown
+    )
     assert ATTRIBUTE_LINES[0] in (repo / ".gitattributes").read_text(encoding="utf-8")
     assert main(["init", str(repo)]) == 0
     assert "niets veranderd" in capsys.readouterr().out

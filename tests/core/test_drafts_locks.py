@@ -20,7 +20,9 @@ def test_draft_write_read_discard(repo: Path) -> None:
     target = store.write("WBW/T1/1.1", path, "abc", {"title": "Nieuw", "notes": "getypt"})
     assert target.parent == repo / ".git" / "kaartenbak" / "drafts"
     drafts = store.all()
-    assert [(d.card_id, d.data["notes"], d.path) for d in drafts] == [("WBW/T1/1.1", "getypt", "cards/wbw/wbw-t1-1.1.toml")]
+    assert [(d.card_id, d.data["notes"], d.path) for d in drafts] == [
+        ("WBW/T1/1.1", "getypt", "cards/wbw/wbw-t1-1.1.toml")
+    ]
     assert store.absolute(drafts[0]) == path
     store.discard("WBW/T1/1.1")
     assert store.all() == []

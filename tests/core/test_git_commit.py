@@ -53,23 +53,27 @@ def test_message_for_several_cards_has_summary_then_one_line_each(repo: Path) ->
         changes = changed_cards(g, Workspace(repo))
     lines = suggest_message(changes).split("\n")
     assert lines[0] == "3 kaarten bijgewerkt" and lines[1] == ""
-    assert sorted(lines[2:]) == sorted([
-        "- Welzijn op Recept: doelstelling, betrokken organisaties",
-        "- Kaart verwijderd: " + next(c.title for c in changes if c.path == C1),
-        "- Nieuwe kaart: Nieuw project",
-    ])
+    assert sorted(lines[2:]) == sorted(
+        [
+            "- Welzijn op Recept: doelstelling, betrokken organisaties",
+            "- Kaart verwijderd: " + next(c.title for c in changes if c.path == C1),
+            "- Nieuwe kaart: Nieuw project",
+        ]
+    )
 
 
 def test_long_summary_is_shortened_and_title_is_one_safe_line() -> None:
     labels = tuple(f"Veld nummer {i}" for i in range(12))
-    msg = suggest_message([CardChange("c.toml", "modified", "Titel\nmet \x1b[2J regel", tuple(map(str, range(12))), labels)])
+    msg = suggest_message(
+        [CardChange("c.toml", "modified", "Titel\nmet \x1b[2J regel", tuple(map(str, range(12))), labels)]
+    )
     assert "\n" not in msg and "\x1b" not in msg and msg.endswith("en meer") and len(msg) <= 80
 
 
 def test_commit_commits_only_the_selected_files(repo: Path) -> None:
     edit_wor(repo)
-    edit(repo / C1, "\ntitle = ", "\ntitle = \"Gewijzigd\"\nxx = ")
-    edit(repo / F1, "\ntitle = ", "\ntitle = \"Klaargezet\"\nyy = ")
+    edit(repo / C1, "\ntitle = ", '\ntitle = "Gewijzigd"\nxx = ')
+    edit(repo / F1, "\ntitle = ", '\ntitle = "Klaargezet"\nyy = ')
     git(repo, "add", F1)  # staged by someone else: must stay staged, not committed
     before = git(repo, "rev-parse", "HEAD").strip()
     with GitRepo.open(repo) as g:
@@ -127,9 +131,8 @@ def test_missing_identity_raises_and_commits_nothing(tmp_path: Path) -> None:
 def test_identity_removed_later_is_not_invented(repo: Path) -> None:
     git(repo, "config", "--unset", "user.email")
     edit_wor(repo)
-    with GitRepo.open(repo) as g:
-        with pytest.raises(NoIdentity):
-            commit(g, [WOR], "x")
+    with GitRepo.open(repo) as g, pytest.raises(NoIdentity):
+        commit(g, [WOR], "x")
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
 
 
@@ -152,9 +155,8 @@ def test_identity_removed_later_is_not_invented(repo: Path) -> None:
 def test_invalid_identities_are_rejected(repo: Path, name: str, email: str) -> None:
     with pytest.raises(InvalidIdentity):
         validate_identity(name, email)
-    with GitRepo.open(repo) as g:
-        with pytest.raises(InvalidIdentity):
-            store_identity(g, name, email)
+    with GitRepo.open(repo) as g, pytest.raises(InvalidIdentity):
+        store_identity(g, name, email)
     assert git(repo, "config", "user.name").strip() == "Test Gebruiker"
 
 
@@ -189,8 +191,7 @@ def test_merge_in_progress_refuses_and_keeps_merge_head(repo: Path) -> None:
     assert subprocess.run(["git", "merge", "other"], cwd=repo, capture_output=True).returncode != 0
     head = git(repo, "rev-parse", "HEAD")
     (repo / WOR).write_text((repo / WOR).read_text().split("<<<<<<<")[0] + 'title = "Opgelost"\n', encoding="utf-8")
-    with GitRepo.open(repo) as g:
-        with pytest.raises(CommitRefused, match="samenvoeging"):
-            commit(g, [WOR], "opgelost")
+    with GitRepo.open(repo) as g, pytest.raises(CommitRefused, match="samenvoeging"):
+        commit(g, [WOR], "opgelost")
     assert (repo / ".git" / "MERGE_HEAD").exists()
     assert git(repo, "rev-parse", "HEAD") == head

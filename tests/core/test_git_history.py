@@ -81,7 +81,11 @@ def test_blame_per_field(repo: Path) -> None:
     first = git(repo, "rev-parse", "HEAD").strip()
     edit(repo / WOR, "Welzijn op Recept is ingericht", "Welzijn op Recept is overal ingericht")
     goal = commit_as(repo, "Anna", "Doelstelling")
-    edit(repo / WOR, 'gegevensuitwisseling = "afspraken in de keten"', 'gegevensuitwisseling = "afspraken in de hele keten"')
+    edit(
+        repo / WOR,
+        'gegevensuitwisseling = "afspraken in de keten"',
+        'gegevensuitwisseling = "afspraken in de hele keten"',
+    )
     edit(repo / WOR, '"GGD West-Brabant",', '"GGD West-Brabant",\n  "Nieuwe partner",')
     table = commit_as(repo, "Bram", "Randvoorwaarden en partners")
     edit(repo / WOR, "Welzijn op Recept is overal ingericht", "Welzijn op Recept is echt overal ingericht")

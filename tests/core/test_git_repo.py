@@ -255,17 +255,15 @@ def test_corrupt_object_is_detected(repo: Path) -> None:
     obj = repo / ".git" / "objects" / blob[:2] / blob[2:]
     obj.chmod(0o644)
     obj.write_bytes(b"")
-    with GitRepo.open(repo) as g:
-        with pytest.raises(CorruptRepository) as exc:
-            card_at(g, "HEAD", CARD)
+    with GitRepo.open(repo) as g, pytest.raises(CorruptRepository) as exc:
+        card_at(g, "HEAD", CARD)
     assert "git fsck" in exc.value.advice and "cards/" in exc.value.advice
 
 
 def test_corrupt_index_is_detected(repo: Path) -> None:
     (repo / ".git" / "index").write_bytes(b"this is not an index" * 10)
-    with GitRepo.open(repo) as g:
-        with pytest.raises(CorruptRepository):
-            g.state()
+    with GitRepo.open(repo) as g, pytest.raises(CorruptRepository):
+        g.state()
 
 
 def test_option_like_revision_is_refused_before_git_runs(repo: Path, tmp_path: Path) -> None:

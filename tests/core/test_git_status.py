@@ -35,7 +35,9 @@ def test_staged_rename_and_added_then_removed(repo: Path) -> None:
     (repo / "cards/nml/tmp.toml").unlink()
     with GitRepo.open(repo) as g:
         files = changed_files(g)
-    assert [(f.path, f.state, f.orig_path, f.label) for f in files] == [("cards/wbw/welzijn.toml", "renamed", WOR, "hernoemd")]
+    assert [(f.path, f.state, f.orig_path, f.label) for f in files] == [
+        ("cards/wbw/welzijn.toml", "renamed", WOR, "hernoemd")
+    ]
 
 
 def test_conflicted_file(repo: Path) -> None:

@@ -76,8 +76,17 @@ def _fail(code: int):
     return boom
 
 
-@pytest.mark.parametrize(("code", "flag", "words"), [(errno.ENOSPC, "disk_full", "Schijf vol"), (errno.EROFS, "read_only", "alleen-lezen"), (errno.EACCES, "read_only", "geen toestemming")])
-def test_failed_write_keeps_old_file_and_leaves_no_temp(repo: Path, monkeypatch: pytest.MonkeyPatch, code: int, flag: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "flag", "words"),
+    [
+        (errno.ENOSPC, "disk_full", "Schijf vol"),
+        (errno.EROFS, "read_only", "alleen-lezen"),
+        (errno.EACCES, "read_only", "geen toestemming"),
+    ],
+)
+def test_failed_write_keeps_old_file_and_leaves_no_temp(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, code: int, flag: str, words: str
+) -> None:
     ws = Workspace(repo)
     path = repo / "cards" / "wbw" / "wbw-t1-1.4.toml"
     before = path.read_bytes()

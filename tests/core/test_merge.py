@@ -149,7 +149,9 @@ def test_conflicts_are_recorded_as_valid_toml_and_read_back() -> None:
     assert back == data
     assert conflicts_of(back) == got.conflicts
     problems = validate_data(back, SCH, Vocabulary(SCHEMA))
-    assert [p.message for p in problems if p.is_error] == ["heeft onopgeloste conflicten; kies per veld in het conflictscherm"]
+    assert [p.message for p in problems if p.is_error] == [
+        "heeft onopgeloste conflicten; kies per veld in het conflictscherm"
+    ]
 
 
 def test_resolve_sets_the_field_and_removes_only_that_conflict() -> None:
@@ -190,13 +192,24 @@ def test_merge_module_is_ui_free() -> None:
 # Property: two sides editing distinct fields never lose a one-sided change.
 KEYS = [f"k{i}" for i in range(8)]
 VALUE = st.one_of(st.text(max_size=20), st.integers(-5, 5), st.booleans(), st.lists(st.text(max_size=5), max_size=4))
-CARD = st.dictionaries(st.sampled_from(KEYS), st.one_of(VALUE, st.dictionaries(st.sampled_from(["x", "y", "z"]), VALUE, max_size=3)), max_size=8)
+CARD = st.dictionaries(
+    st.sampled_from(KEYS),
+    st.one_of(VALUE, st.dictionaries(st.sampled_from(["x", "y", "z"]), VALUE, max_size=3)),
+    max_size=8,
+)
 EDIT = st.one_of(st.just(None), VALUE, st.dictionaries(st.sampled_from(["x", "y"]), VALUE, max_size=2))  # None: delete
 
 
 @settings(max_examples=300, deadline=None)
-@given(base=CARD, edits=st.dictionaries(st.sampled_from(KEYS + [f"new{i}" for i in range(3)]), st.tuples(st.booleans(), EDIT), max_size=10))
-def test_distinct_field_edits_by_two_sides_are_never_lost(base: dict[str, Any], edits: dict[str, tuple[bool, Any]]) -> None:
+@given(
+    base=CARD,
+    edits=st.dictionaries(
+        st.sampled_from(KEYS + [f"new{i}" for i in range(3)]), st.tuples(st.booleans(), EDIT), max_size=10
+    ),
+)
+def test_distinct_field_edits_by_two_sides_are_never_lost(
+    base: dict[str, Any], edits: dict[str, tuple[bool, Any]]
+) -> None:
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
     for key, (mine, value) in edits.items():
         side = ours if mine else theirs

@@ -48,7 +48,13 @@ def test_a_card_is_as_complete_as_the_share_of_its_filled_template_fields(n: int
 
 
 def test_blank_text_and_lists_of_blanks_count_as_empty_like_validation_does() -> None:
-    c = card("WBW/T1/1", "project", "WBW", ELDERLY, **{PROJECT_FIELDS[0]: "   \n", PROJECT_FIELDS[1]: ["", " "], PROJECT_FIELDS[2]: "echt"})
+    c = card(
+        "WBW/T1/1",
+        "project",
+        "WBW",
+        ELDERLY,
+        **{PROJECT_FIELDS[0]: "   \n", PROJECT_FIELDS[1]: ["", " "], PROJECT_FIELDS[2]: "echt"},
+    )
     assert card_completeness(c, SCHEMA) == pytest.approx(0.1)
 
 
@@ -76,7 +82,14 @@ def test_a_theme_is_the_mean_of_its_cards_each_against_its_own_kind() -> None:
 
 def test_unmeasurable_cards_are_counted_but_do_not_pull_completeness_down() -> None:
     cards = [
-        card("NML/B1", "initiative", "NML", "Gezond vooruit", omschrijving="x", impact_fte={"status": "number", "waarde": 3}),
+        card(
+            "NML/B1",
+            "initiative",
+            "NML",
+            "Gezond vooruit",
+            omschrijving="x",
+            impact_fte={"status": "number", "waarde": 3},
+        ),
         card("NML/X1", "aanvullend_initiatief", "NML", "Gezond vooruit"),
     ]
     r = row(theme_overview(cards, SCHEMA, VOCAB), "NML", "Gezond vooruit")
@@ -109,14 +122,23 @@ def test_fte_is_the_initiatives_total_with_ranges_as_low_and_high() -> None:
         card("NML/B2", "initiative", "NML", "Gezond vooruit", impact_fte={"status": "range", "min": 1, "max": 4}),
         card("NML/B3", "initiative", "NML", "Gezond vooruit", impact_fte={"status": "niet_mogelijk"}),
         card("NML/B4", "initiative", "NML", "Gezond vooruit"),
-        card("NML/B5", "initiative", "NML", "Toekomstbestendige arbeidsmarkt", impact_fte={"status": "estimate", "waarde": 2.5}),
+        card(
+            "NML/B5",
+            "initiative",
+            "NML",
+            "Toekomstbestendige arbeidsmarkt",
+            impact_fte={"status": "estimate", "waarde": 2.5},
+        ),
     ]
     rows = theme_overview(cards, SCHEMA, VOCAB)
     healthy = row(rows, "NML", "Gezond vooruit")
     assert (healthy.fte_low, healthy.fte_high) == (10, 13)
     assert (healthy.fte.counted, healthy.fte.not_possible, healthy.fte.missing) == (2, 1, 1)
     assert healthy.fte == fte_totals(cards)["Gezond vooruit"]
-    assert (row(rows, "NML", "Toekomstbestendige arbeidsmarkt").fte_low, row(rows, "NML", "Toekomstbestendige arbeidsmarkt").fte_high) == (2.5, 2.5)
+    assert (
+        row(rows, "NML", "Toekomstbestendige arbeidsmarkt").fte_low,
+        row(rows, "NML", "Toekomstbestendige arbeidsmarkt").fte_high,
+    ) == (2.5, 2.5)
     assert row(rows, "NML", "Langer en beter thuis vooruit").fte is None
     assert all(r.fte is None for r in rows if r.region == "WBW")
 
@@ -132,7 +154,9 @@ def test_fte_is_kept_apart_per_region_even_for_the_same_theme_name() -> None:
 
 
 def test_invalid_cards_are_counted_per_theme() -> None:
-    cards = [card(f"WBW/T1/{i}", "project", "WBW", ELDERLY) for i in range(3)] + [card("WBW/T3/1", "project", "WBW", "Mentale gezondheid")]
+    cards = [card(f"WBW/T1/{i}", "project", "WBW", ELDERLY) for i in range(3)] + [
+        card("WBW/T3/1", "project", "WBW", "Mentale gezondheid")
+    ]
     rows = theme_overview(cards, SCHEMA, VOCAB, invalid={"WBW/T1/0", "WBW/T1/2", "NML/ELDERS"})
     assert row(rows, "WBW", ELDERLY).invalid == 2
     assert row(rows, "WBW", "Mentale gezondheid").invalid == 0

@@ -14,7 +14,27 @@ from tui.core.cards.card import Card
 from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
 
-TRICKY = st.sampled_from(['"""', "'''", "\\", "[/]", "[bold]", "\t", "\x00", "\x1b[2J", "\u202e", "\r\n", "\r", '"', '""', "\n", "é", "🙂", "\u200b"])
+TRICKY = st.sampled_from(
+    [
+        '"""',
+        "'''",
+        "\\",
+        "[/]",
+        "[bold]",
+        "\t",
+        "\x00",
+        "\x1b[2J",
+        "\u202e",
+        "\r\n",
+        "\r",
+        '"',
+        '""',
+        "\n",
+        "é",
+        "🙂",
+        "\u200b",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(max_size=40), TRICKY), max_size=12).map("".join)
 
 
@@ -27,7 +47,11 @@ def test_every_string_renders_to_valid_toml(text: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(field=st.sampled_from(["doelstelling", "notes", "title", "aanpak"]), text=TEXT.filter(lambda s: s.strip() != ""), long=st.booleans())
+@given(
+    field=st.sampled_from(["doelstelling", "notes", "title", "aanpak"]),
+    text=TEXT.filter(lambda s: s.strip() != ""),
+    long=st.booleans(),
+)
 def test_any_text_survives_save_and_load(repo: Path, field: str, text: str, long: bool) -> None:
     if long:
         text = text + "x" * 5000

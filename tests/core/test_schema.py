@@ -35,7 +35,9 @@ def test_every_field_has_label_help_and_widget() -> None:
     schema = Schema(schema_dir())
     for kind in schema.kinds.values():
         for f in kind.fields:
-            assert f.label and f.help and f.widget in {"line", "text", "list", "enum", "number", "bool", "table", "tables"}, (kind.name, f.key)
+            assert (
+                f.label and f.help and f.widget in {"line", "text", "list", "enum", "number", "bool", "table", "tables"}
+            ), (kind.name, f.key)
 
 
 @pytest.mark.parametrize("path", sorted(CARDS.rglob("*.toml")), ids=lambda p: p.stem)

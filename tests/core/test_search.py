@@ -204,8 +204,12 @@ def test_regio_filter(cards: list[Card], index: SearchIndex) -> None:
 @pytest.mark.parametrize(
     ("value", "kind"),
     [
-        ("initiatief", "initiative"), ("initiative", "initiative"), ("project", "project"),
-        ("ketenaanpak", "ketenaanpak"), ("bron", "aanvullende_bron"), ('"good practice"', "good_practice"),
+        ("initiatief", "initiative"),
+        ("initiative", "initiative"),
+        ("project", "project"),
+        ("ketenaanpak", "ketenaanpak"),
+        ("bron", "aanvullende_bron"),
+        ('"good practice"', "good_practice"),
         ('"aanvullend initiatief"', "aanvullend_initiatief"),
     ],
 )

@@ -58,7 +58,14 @@ def test_each_error_kind_has_a_dutch_message(changes: dict[str, Any], expected: 
 
 
 def test_fte_status_requires_its_values() -> None:
-    data = {**BASE, "kind": "initiative", "region": "NML", "theme": "Gezond vooruit", "ontvangen_van": "LZR", "impact_fte": {"tekst": "0 - 1", "status": "range", "min": 0}}
+    data = {
+        **BASE,
+        "kind": "initiative",
+        "region": "NML",
+        "theme": "Gezond vooruit",
+        "ontvangen_van": "LZR",
+        "impact_fte": {"tekst": "0 - 1", "status": "range", "min": 0},
+    }
     found = [str(p) for p in validate_data(data, SCHEMA, VOCAB) if p.is_error]
     assert any("Maximum" in p and "ontbreekt" in p for p in found), found
 

@@ -198,7 +198,9 @@ async def test_changed_on_disk_is_never_overwritten_blindly(small_repo: Path) ->
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         ed.editors["title"].query_one(Input).value = "Mijn titel"
         await settle(app, pilot, 0.3)
-        path.write_text(path.read_text(encoding="utf-8").replace('level = "project"', 'level = "programme"', 1), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('level = "project"', 'level = "programme"', 1), encoding="utf-8"
+        )
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ChoiceDialog"
@@ -333,7 +335,18 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
 
 async def test_draft_recovery_can_discard(small_repo: Path) -> None:
     card_path = small_repo / "cards/wbw/wbw-t1-1.4.toml"
-    DraftStore(small_repo).write("WBW/T1/1.4", card_path, "x", {"id": "WBW/T1/1.4", "kind": "project", "region": "WBW", "theme": "Kwetsbare ouderen nu en in de toekomst", "title": "Concepttitel"})
+    DraftStore(small_repo).write(
+        "WBW/T1/1.4",
+        card_path,
+        "x",
+        {
+            "id": "WBW/T1/1.4",
+            "kind": "project",
+            "region": "WBW",
+            "theme": "Kwetsbare ouderen nu en in de toekomst",
+            "title": "Concepttitel",
+        },
+    )
     app = app_for(small_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)

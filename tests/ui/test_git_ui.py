@@ -66,7 +66,10 @@ async def test_commit_dialog_lists_the_changed_cards_with_their_fields(repo: Pat
         dialog = await open_commit(app, pilot)
         assert sorted(c.path for c in dialog.changes) == [KANS, WOR]
         options = dialog.query_one(SelectionList)
-        prompts = {options.get_option_at_index(i).value: options.get_option_at_index(i).prompt.plain for i in range(options.option_count)}
+        prompts = {
+            options.get_option_at_index(i).value: options.get_option_at_index(i).prompt.plain
+            for i in range(options.option_count)
+        }
         assert "Niveau" in prompts[WOR] and "Welzijn op Recept" in prompts[WOR]
         assert "Titel" in prompts[KANS] and HOSTILE.strip() in prompts[KANS]  # literal, not markup
         assert sorted(options.selected) == [KANS, WOR]
@@ -175,7 +178,10 @@ async def test_identity_is_asked_validated_stored_and_used(tmp_path: Path) -> No
         assert not isinstance(app.screen, (IdentityDialog, CommitDialog))
     config = (repo / ".git" / "config").read_text()
     assert "name = Anna de Vries" in config and "email = anna@voorbeeld.nl" in config
-    assert git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip() == "Anna de Vries <anna@voorbeeld.nl>|Anna de Vries <anna@voorbeeld.nl>"
+    assert (
+        git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip()
+        == "Anna de Vries <anna@voorbeeld.nl>|Anna de Vries <anna@voorbeeld.nl>"
+    )
     assert git(repo, "status", "--porcelain").strip() == ""
 
 
@@ -185,7 +191,16 @@ def history_repo(tmp_path: Path) -> Path:
     edit(repo, WOR, OLD_GOAL, NEW_GOAL)
     git(repo, "commit", "-qam", "Doelstelling aangescherpt")
     change_level(repo)
-    git(repo, "-c", "user.name=Ander Persoon", "-c", "user.email=ander@example.org", "commit", "-qam", "Niveau naar programma")
+    git(
+        repo,
+        "-c",
+        "user.name=Ander Persoon",
+        "-c",
+        "user.email=ander@example.org",
+        "commit",
+        "-qam",
+        "Niveau naar programma",
+    )
     return repo
 
 
@@ -204,7 +219,11 @@ async def test_history_lists_versions_and_shows_the_field_diff(tmp_path: Path) -
     app = app_for(repo)
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(app, pilot)
-        assert [r.subject for r in history.revisions] == ["Niveau naar programma", "Doelstelling aangescherpt", "Eerste kaarten"]
+        assert [r.subject for r in history.revisions] == [
+            "Niveau naar programma",
+            "Doelstelling aangescherpt",
+            "Eerste kaarten",
+        ]
         assert history.query_one(OptionList).option_count == 3
         assert "Niveau" in history.pane_text and "Ander Persoon" in history.pane_text
         assert "Doelstelling" not in history.pane_text

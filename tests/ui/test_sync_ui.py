@@ -67,7 +67,9 @@ async def test_sync_brings_in_a_clean_remote_change(shared: tuple[Path, Path, Pa
         assert "✗" not in app.browser.badges(CARD_ID) and "⚠" not in app.browser.badges(CARD_ID)
 
 
-async def test_offline_is_said_quickly_and_the_app_keeps_working(shared: tuple[Path, Path, Path], tmp_path: Path) -> None:
+async def test_offline_is_said_quickly_and_the_app_keeps_working(
+    shared: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     _, _, b = shared
     git(b, "remote", "set-url", "origin", str(tmp_path / "bestaat-niet.git"))
     edit(b, CARD, title="Lokaal gewijzigd")
@@ -112,7 +114,11 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog) and app.screen.query("#choice-commit"))
         got = data(b)
         assert "conflict" not in got
-        assert (got["doelstelling"], got["aanpak"], got["notes"]) == ("Doel volgens A", "Aanpak volgens B", "notitie van B")
+        assert (got["doelstelling"], got["aanpak"], got["notes"]) == (
+            "Doel volgens A",
+            "Aanpak volgens B",
+            "notitie van B",
+        )
         assert got["doelgroep"] == base["doelgroep"]
         assert git(b, "diff", "--name-only", "--diff-filter=U").strip() == ""
         await pilot.click("#choice-commit")

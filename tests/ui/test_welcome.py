@@ -35,7 +35,13 @@ async def test_lists_the_panels_the_five_keys_and_help_and_escape_writes_the_mar
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         text = welcome_text(app)
-        for line in ("  /         zoeken", "  enter     de gekozen kaart", "  e         de kaart bewerken", "  c         je wijzigingen vastleggen", "  s         vastleggingen delen"):
+        for line in (
+            "  /         zoeken",
+            "  enter     de gekozen kaart",
+            "  e         de kaart bewerken",
+            "  c         je wijzigingen vastleggen",
+            "  s         vastleggingen delen",
+        ):
             assert line in text
         assert "Links: regio's en thema's" in text and "Midden: de kaarten" in text and "Rechts: de kaart" in text
         assert "?, f1 toont alle toetsen" in text and "ctrl+p" in text

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from . import cards, config, export, git, init, merge, search, sync
 
 Registrar = Callable[[argparse._SubParsersAction], None]
-REGISTRARS: list[Registrar] = [cards.register, git.register, export.register, merge.register, init.register, config.register, search.register, sync.register]
+REGISTRARS: list[Registrar] = [
+    cards.register,
+    git.register,
+    export.register,
+    merge.register,
+    init.register,
+    config.register,
+    search.register,
+    sync.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kaartenbak",
         description="Kaartenbak: projectkaarten van een regioplan, bewaard in git. Zonder opdracht opent de app.",
     )
-    parser.add_argument("--repo", help="map van de kaartenbak (standaard: huidige map met cards/, anders de meegeleverde kaarten)")
+    parser.add_argument(
+        "--repo", help="map van de kaartenbak (standaard: huidige map met cards/, anders de meegeleverde kaarten)"
+    )
     parser.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard nl)")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     for register in REGISTRARS:

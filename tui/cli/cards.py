@@ -15,27 +15,47 @@ from .output import err, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="controleer kaarten tegen het schema", description="Controleer kaarten tegen het schema. Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is.")
+    p = sub.add_parser(
+        "validate",
+        help="controleer kaarten tegen het schema",
+        description="Controleer kaarten tegen het schema. Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is.",
+    )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("-q", "--quiet", action="store_true", help="toon geen waarschuwingen, alleen fouten")
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("show", help="toon één kaart leesbaar", description="Toon één kaart leesbaar, met de Nederlandse labels uit het schema.")
+    p = sub.add_parser(
+        "show",
+        help="toon één kaart leesbaar",
+        description="Toon één kaart leesbaar, met de Nederlandse labels uit het schema.",
+    )
     p.add_argument("card", metavar="KAART", help="kaart-id (WBW/T1/1.1) of pad naar het bestand")
     p.add_argument("--all", action="store_true", help="toon ook lege velden")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("fmt", help="schrijf kaarten in de vaste opmaak", description="Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, lange tekst als \"\"\"-blok). Met --check wordt niets geschreven.")
+    p = sub.add_parser(
+        "fmt",
+        help="schrijf kaarten in de vaste opmaak",
+        description='Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, lange tekst als """-blok). Met --check wordt niets geschreven.',
+    )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("--check", action="store_true", help="alleen controleren; exit 1 als een kaart anders zou worden")
     p.set_defaults(handler=cmd_fmt)
 
-    p = sub.add_parser("stats", help="tellingen per regio, thema en soort, en FTE per thema", description="Tel kaarten per regio, thema en soort en tel de FTE-impact per NML-thema op.")
+    p = sub.add_parser(
+        "stats",
+        help="tellingen per regio, thema en soort, en FTE per thema",
+        description="Tel kaarten per regio, thema en soort en tel de FTE-impact per NML-thema op.",
+    )
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("schema", help="het schema exporteren", description="Werk met het kaartschema.")
     ssub = p.add_subparsers(dest="schema_command", metavar="ACTIE", required=True)
-    e = ssub.add_parser("export", help="schrijf de JSON Schema-bestanden", description="Schrijf per kaartsoort een zelfstandig JSON Schema (2020-12) voor editors (taplo) en CI.")
+    e = ssub.add_parser(
+        "export",
+        help="schrijf de JSON Schema-bestanden",
+        description="Schrijf per kaartsoort een zelfstandig JSON Schema (2020-12) voor editors (taplo) en CI.",
+    )
     e.add_argument("dir", nargs="?", metavar="MAP", help="doelmap (standaard: schema/json)")
     e.set_defaults(handler=cmd_schema_export)
 

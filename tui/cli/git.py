@@ -7,7 +7,8 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from tui.core.git.blame import field_blame
 from tui.core.cards.card import Card
@@ -25,24 +26,48 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("log", help="geschiedenis van één kaart", description="Toon de versies van één kaart, nieuwste eerst (ook van voor een hernoeming).")
+    p = sub.add_parser(
+        "log",
+        help="geschiedenis van één kaart",
+        description="Toon de versies van één kaart, nieuwste eerst (ook van voor een hernoeming).",
+    )
     p.add_argument("card", metavar="KAART", help="kaart-id (WBW/T1/1.1), bestandsnaam of pad")
-    p.add_argument("-n", "--max-count", type=int, default=50, metavar="N", help="hoogstens N versies (standaard 50; 0 = alle)")
+    p.add_argument(
+        "-n", "--max-count", type=int, default=50, metavar="N", help="hoogstens N versies (standaard 50; 0 = alle)"
+    )
     p.set_defaults(handler=_guard(cmd_log))
 
-    p = sub.add_parser("diff", help="verschillen per veld", description="Toon per veld wat er veranderde: standaard de werkmap tegenover de laatste versie (HEAD); met REV tegenover die versie; met A..B tussen twee versies.")
+    p = sub.add_parser(
+        "diff",
+        help="verschillen per veld",
+        description="Toon per veld wat er veranderde: standaard de werkmap tegenover de laatste versie (HEAD); met REV tegenover die versie; met A..B tussen twee versies.",
+    )
     p.add_argument("args", nargs="*", metavar="[REV[..REV]] [KAART]", help="versie(s) en/of kaarten")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="kleur (standaard: alleen in een terminal)")
+    p.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="kleur (standaard: alleen in een terminal)"
+    )
     p.set_defaults(handler=_guard(cmd_diff))
 
-    p = sub.add_parser("blame", help="wie veranderde welk veld het laatst", description="Toon per veld van een kaart de laatste versie die het veranderde: auteur, datum en beschrijving.")
+    p = sub.add_parser(
+        "blame",
+        help="wie veranderde welk veld het laatst",
+        description="Toon per veld van een kaart de laatste versie die het veranderde: auteur, datum en beschrijving.",
+    )
     p.add_argument("card", metavar="KAART", help="kaart-id, bestandsnaam of pad")
     p.set_defaults(handler=_guard(cmd_blame))
 
-    p = sub.add_parser("status", help="gewijzigde kaarten en de staat van git", description="Toon welke kaarten nieuw, gewijzigd of verwijderd zijn, hoeveel versies nog niet gedeeld zijn, en of git in een bijzondere toestand is.")
+    p = sub.add_parser(
+        "status",
+        help="gewijzigde kaarten en de staat van git",
+        description="Toon welke kaarten nieuw, gewijzigd of verwijderd zijn, hoeveel versies nog niet gedeeld zijn, en of git in een bijzondere toestand is.",
+    )
     p.set_defaults(handler=_guard(cmd_status))
 
-    p = sub.add_parser("textconv", help="kaart als tekst voor 'git diff'", description="Schrijf een kaart als leesbare tekst, één veld per regel, voor git: git config diff.kaartenbak.textconv \"kaartenbak textconv\" en in .gitattributes: cards/**/*.toml diff=kaartenbak")
+    p = sub.add_parser(
+        "textconv",
+        help="kaart als tekst voor 'git diff'",
+        description='Schrijf een kaart als leesbare tekst, één veld per regel, voor git: git config diff.kaartenbak.textconv "kaartenbak textconv" en in .gitattributes: cards/**/*.toml diff=kaartenbak',
+    )
     p.add_argument("file", metavar="BESTAND")
     p.set_defaults(handler=_guard(cmd_textconv))
 
@@ -99,7 +124,9 @@ def _split_revs(repo: GitRepo, ws: Workspace, args: list[str]) -> tuple[str | No
         a, _, b = first.partition("..")
         return resolve(repo, a or "HEAD"), resolve(repo, b or "HEAD"), rest
     if first.startswith("-"):
-        raise BadRevision(f"'{first}' is geen geldige versie of kaart.", "Gebruik een commit-id, een taknaam of een kaart-id.")
+        raise BadRevision(
+            f"'{first}' is geen geldige versie of kaart.", "Gebruik een commit-id, een taknaam of een kaart-id."
+        )
     try:
         _card_path(ws, repo, first)
         return "HEAD", None, args
@@ -152,7 +179,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         shown = 0
         for old_path, new_path in pairs:
             old = card_at(repo, old_rev, old_path or new_path or "") if old_rev and (old_path or new_path) else None
-            new = card_at(repo, new_rev, new_path) if new_rev and new_path else (_worktree(repo, new_path) if new_path else None)
+            new = (
+                card_at(repo, new_rev, new_path)
+                if new_rev and new_path
+                else (_worktree(repo, new_path) if new_path else None)
+            )
             diffs = diff_cards(old, new, kind_for(ws.schema, old, new))
             if not diffs:
                 continue
@@ -210,7 +241,7 @@ def textconv_text(data: dict[str, Any], ws: Workspace) -> str:
     lines: list[str] = []
     labels: list[str] = []
     for s in card_sections(data, kind, show_empty=False):
-        labels[s.depth:] = [s.label]
+        labels[s.depth :] = [s.label]
         label = " › ".join(labels)
         lines.extend(f"{label}: {text}" for text in s.lines)
     return "\n".join(lines)

@@ -25,7 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("path", nargs="?", metavar="MAP", help="de map (standaard: --repo of de huidige map)")
-    p.add_argument("--with-regions", action="store_true", help="neem de meegeleverde regio's (WBW, NML) over in plaats van een leeg voorbeeld")
+    p.add_argument(
+        "--with-regions",
+        action="store_true",
+        help="neem de meegeleverde regio's (WBW, NML) over in plaats van een leeg voorbeeld",
+    )
     p.set_defaults(handler=cmd_init)
 
 
@@ -51,7 +55,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     program, note = _program()
     textconv = _has_textconv()
     try:
-        report = init_repo(Path(target) if target else None, program=program, with_regions=args.with_regions, textconv=textconv)
+        report = init_repo(
+            Path(target) if target else None, program=program, with_regions=args.with_regions, textconv=textconv
+        )
     except InitError as exc:
         err(f"kaartenbak: {exc}")
         return 2

@@ -127,7 +127,9 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
         merged = FileMerge(None, reason=f"interne fout: {exc}")
     if merged.raw is None:
-        err(f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); git's gewone tekstmerge gebruikt")
+        err(
+            f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); git's gewone tekstmerge gebruikt"
+        )
         return text_merge(ours, base, theirs)
     try:
         write_atomic(ours, merged.raw)
@@ -136,7 +138,9 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         return 2
     if merged.conflicts:
         names = ", ".join(_label(c) for c in merged.conflicts)
-        err(f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; kies per veld in het conflictscherm")
+        err(
+            f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; kies per veld in het conflictscherm"
+        )
         return 1
     return 0
 

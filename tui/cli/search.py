@@ -51,8 +51,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     hits = index.search(text, limit=args.limit) if (query.words or query.filters) else []
     if args.json:
         rows = [
-            {"rank": n, "id": h.card_id, "title": titles.get(h.card_id, ""), "score": h.score, "field": h.field,
-             "label": h.label, "snippet": h.snippet, "spans": [list(s) for s in h.spans]}
+            {
+                "rank": n,
+                "id": h.card_id,
+                "title": titles.get(h.card_id, ""),
+                "score": h.score,
+                "field": h.field,
+                "label": h.label,
+                "snippet": h.snippet,
+                "spans": [list(s) for s in h.spans],
+            }
             for n, h in enumerate(hits, 1)
         ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

@@ -51,4 +51,6 @@ class CardCommands(Provider):
             title = visible(card.title)
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._go, card.id), text=title, help=f"{prefix}: {card.id}")
+                yield Hit(
+                    score, matcher.highlight(title), partial(self._go, card.id), text=title, help=f"{prefix}: {card.id}"
+                )

@@ -12,7 +12,8 @@ import hashlib
 import marshal
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 from tui.core.cards.atomic import write_atomic
 from tui.core.cards.card import Card, LoadError
@@ -45,7 +46,9 @@ def read_cache(path: Path) -> dict[str, Any]:
     return raw["entries"]
 
 
-def load_cards(paths: Iterable[Path], cache_path: Path | None, progress: Progress | None = None) -> tuple[list[Card], list[LoadError]]:
+def load_cards(
+    paths: Iterable[Path], cache_path: Path | None, progress: Progress | None = None
+) -> tuple[list[Card], list[LoadError]]:
     """Load cards, from the cache where it is fresh, parsing only what changed; refresh the cache."""
     paths = list(paths)
     entries = read_cache(cache_path) if cache_path else {}

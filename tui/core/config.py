@@ -73,7 +73,7 @@ def load_config(path: Path | None = None) -> Config:
     if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         cfg.keymap = dict(keymap)
     else:
-        cfg.problems.append(f"{path}: [keymap] moet binding-id = \"toets\" regels bevatten")
+        cfg.problems.append(f'{path}: [keymap] moet binding-id = "toets" regels bevatten')
     for key in raw:
         if key not in ("lang", "theme", "repo", "keymap"):
             cfg.problems.append(f"{path}: onbekende instelling '{key}' genegeerd")

@@ -61,7 +61,14 @@ class DraftStore:
         """Journal the form's current data (atomically; raises WriteError like any save)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         rel = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
-        payload = {"card_id": card_id, "path": rel, "base_blob": base_blob, "data": data, "saved_at": time.time(), "version": 1}
+        payload = {
+            "card_id": card_id,
+            "path": rel,
+            "base_blob": base_blob,
+            "data": data,
+            "saved_at": time.time(),
+            "version": 1,
+        }
         target = self._file(card_id)
         write_atomic(target, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
         return target
@@ -87,7 +94,14 @@ class DraftStore:
     def _read(self, file: Path) -> Draft | None:
         try:
             raw = json.loads(file.read_text(encoding="utf-8"))
-            return Draft(str(raw["card_id"]), str(raw["path"]), str(raw.get("base_blob", "")), dict(raw["data"]), float(raw.get("saved_at", 0)), file)
+            return Draft(
+                str(raw["card_id"]),
+                str(raw["path"]),
+                str(raw.get("base_blob", "")),
+                dict(raw["data"]),
+                float(raw.get("saved_at", 0)),
+                file,
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from tui.core.cache import cache_file, load_cards
 from tui.core.problem_cache import ProblemCache
@@ -29,10 +30,10 @@ class Library:
         self.cards: dict[str, Card] = {}
         self.errors: list[LoadError] = []
         self.problems: dict[str, list[Problem]] = {}
-        self._index: "SearchIndex | None" = None
+        self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._pending_lock = threading.Lock()
-        self._pending: list[Callable[["SearchIndex"], None]] = []
+        self._pending: list[Callable[[SearchIndex], None]] = []
         self.validated = False
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> None:
@@ -73,7 +74,7 @@ class Library:
         self.index  # noqa: B018 - builds it
 
     @property
-    def index(self) -> "SearchIndex":
+    def index(self) -> SearchIndex:
         """The search index; built once, and a search during the build waits for it."""
         with self._index_lock:
             if self._index is None:
@@ -83,14 +84,14 @@ class Library:
             self._drain(self._index)
             return self._index
 
-    def _drain(self, index: "SearchIndex") -> None:
+    def _drain(self, index: SearchIndex) -> None:
         """Apply index changes queued while the index was being built (caller holds the index lock)."""
         with self._pending_lock:
             ops, self._pending = self._pending, []
         for op in ops:
             op(index)
 
-    def _to_index(self, op: Callable[["SearchIndex"], None]) -> None:
+    def _to_index(self, op: Callable[[SearchIndex], None]) -> None:
         """Change the index without ever waiting on a build running in the background.
 
         While the build runs (or before it starts) the change is queued; the build works on a

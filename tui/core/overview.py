@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Collection, Iterable
+from collections.abc import Collection, Iterable
 
 from tui.core.cards.card import Card
 from tui.core.cards.fte import FteTotal, fte_totals
@@ -59,7 +59,9 @@ def card_completeness(card: Card, schema: Schema) -> float | None:
     return filled / len(fields)
 
 
-def theme_overview(cards: Iterable[Card], schema: Schema, vocab: Vocabulary, invalid: Collection[str] = ()) -> list[ThemeRow]:
+def theme_overview(
+    cards: Iterable[Card], schema: Schema, vocab: Vocabulary, invalid: Collection[str] = ()
+) -> list[ThemeRow]:
     """A row per (region, theme): the vocabulary's themes in plan order (also those without
     cards), then themes outside the vocabulary and cards without a theme. ``invalid`` holds the
     ids of cards with validation errors."""
@@ -75,21 +77,25 @@ def theme_overview(cards: Iterable[Card], schema: Schema, vocab: Vocabulary, inv
         reg = vocab.regions.get(region)
         known = [(th.name, th.number) for th in reg.themes] if reg else []
         names = {name for name, _ in known}
-        extra = sorted((th for r, th in by_theme if r == region and th not in names), key=lambda th: (th == "", th.casefold()))
+        extra = sorted(
+            (th for r, th in by_theme if r == region and th not in names), key=lambda th: (th == "", th.casefold())
+        )
         for theme, number in [*known, *((th, None) for th in extra)]:
             members = by_theme.get((region, theme), [])
             scores = [s for s in (card_completeness(c, schema) for c in members) if s is not None]
-            rows.append(ThemeRow(
-                region=region,
-                theme=theme,
-                number=number,
-                cards=len(members),
-                completeness=sum(scores) / len(scores) if scores else None,
-                fte=ftes.get(theme or NO_THEME_KEY),
-                invalid=sum(1 for c in members if (c.id or str(c.path)) in invalid),
-                known=theme in names,
-                measured=len(scores),
-            ))
+            rows.append(
+                ThemeRow(
+                    region=region,
+                    theme=theme,
+                    number=number,
+                    cards=len(members),
+                    completeness=sum(scores) / len(scores) if scores else None,
+                    fte=ftes.get(theme or NO_THEME_KEY),
+                    invalid=sum(1 for c in members if (c.id or str(c.path)) in invalid),
+                    known=theme in names,
+                    measured=len(scores),
+                )
+            )
     return rows
 
 
@@ -125,7 +131,9 @@ def recent_commits(root: Path, limit: int = 10) -> list[Commit] | None:
     with repo:
         if repo.head() is None:
             return []
-        out = repo.run("log", f"--max-count={int(limit)}", f"--format={_RECORD}%H{_FIELD}%an{_FIELD}%aI{_FIELD}%s", "HEAD", "--")
+        out = repo.run(
+            "log", f"--max-count={int(limit)}", f"--format={_RECORD}%H{_FIELD}%an{_FIELD}%aI{_FIELD}%s", "HEAD", "--"
+        )
     commits = []
     for record in out.split(_RECORD)[1:]:
         sha, author, date, subject = record.rstrip("\n").split(_FIELD, 3)

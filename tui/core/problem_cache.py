@@ -68,6 +68,8 @@ class ProblemCache:
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, marshal.dumps({"version": VERSION, "schema": self.fingerprint, "entries": self.used}))
+            write_atomic(
+                self.file, marshal.dumps({"version": VERSION, "schema": self.fingerprint, "entries": self.used})
+            )
         except Exception:
             pass

@@ -35,7 +35,7 @@ class Workspace:
         return CardStore(self.root, self.schema)
 
     @staticmethod
-    def find(repo: str | Path | None = None, *, cwd: Path | None = None) -> "Workspace":
+    def find(repo: str | Path | None = None, *, cwd: Path | None = None) -> Workspace:
         """The workspace for ``--repo``, else the current folder if it holds ``cards/``, else the bundled cards.
 
         Never climbs into a parent folder: a home folder that happens to be a git repository is
@@ -52,10 +52,10 @@ class Workspace:
         return Workspace(bundled_root())
 
     @staticmethod
-    def for_path(path: Path) -> "Workspace":
+    def for_path(path: Path) -> Workspace:
         """The workspace a card file or folder belongs to: the nearest parent with ``cards/`` or ``schema/``."""
         path = path.resolve()
         for parent in [path, *path.parents]:
-            if (parent / "schema" / "envelope.json").is_file() or (parent / "cards").is_dir() and parent != path:
+            if (parent / "schema" / "envelope.json").is_file() or ((parent / "cards").is_dir() and parent != path):
                 return Workspace(parent)
         return Workspace(bundled_root())

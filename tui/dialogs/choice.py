@@ -17,7 +17,9 @@ class ChoiceDialog(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "cancel", "", show=False, id="choice-cancel")]
 
-    def __init__(self, question: str, detail: str, choices: list[tuple[str, str, str]], cancel_id: str, *, wide: bool = False) -> None:
+    def __init__(
+        self, question: str, detail: str, choices: list[tuple[str, str, str]], cancel_id: str, *, wide: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail

@@ -8,7 +8,7 @@ is something to commit. Git runs in workers; a missing identity is asked for onc
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on, work
@@ -111,7 +111,9 @@ class CommitDialog(ModalScreen[str | None]):
             yield Static(Text(t("commit.title"), style="bold"), markup=False)
             yield Static(t("commit.intro"), markup=False, classes="hint")
             yield Static(Text(t("commit.cards", count=len(self.changes)), style="bold"), markup=False, classes="label")
-            yield SelectionList[str](*(Selection(change_prompt(c), c.path, True) for c in self.changes), id="commit-cards")
+            yield SelectionList[str](
+                *(Selection(change_prompt(c), c.path, True) for c in self.changes), id="commit-cards"
+            )
             yield Static(Text(t("commit.message"), style="bold"), markup=False, classes="label")
             yield TextArea(self.suggested, id="commit-message", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="commit-problem", markup=False)

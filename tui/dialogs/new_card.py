@@ -35,7 +35,9 @@ class NewCardDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss", t("dialog.cancel"), id="new-cancel")]
 
-    def __init__(self, library: Library, region: str | None = None, theme: str | None = None, kind: str | None = None) -> None:
+    def __init__(
+        self, library: Library, region: str | None = None, theme: str | None = None, kind: str | None = None
+    ) -> None:
         super().__init__()
         self.start_kind = kind
         self.library = library
@@ -53,11 +55,21 @@ class NewCardDialog(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Static(Text(t("new.title"), style="bold"), markup=False)
             yield Static(t("new.region"), markup=False)
-            yield Select([(f"{ws.vocab.regions[r].name} ({r})" if r in ws.vocab.regions else r, r) for r in regions], value=regions[0], allow_blank=False, id="new-region")
+            yield Select(
+                [(f"{ws.vocab.regions[r].name} ({r})" if r in ws.vocab.regions else r, r) for r in regions],
+                value=regions[0],
+                allow_blank=False,
+                id="new-region",
+            )
             kinds = self._kinds(regions[0])
             yield Static(t("new.kind"), markup=False)
             names = [k.name for k in kinds]
-            yield Select([(k.title, k.name) for k in kinds], value=self.start_kind if self.start_kind in names else names[0], id="new-kind", allow_blank=False)
+            yield Select(
+                [(k.title, k.name) for k in kinds],
+                value=self.start_kind if self.start_kind in names else names[0],
+                id="new-kind",
+                allow_blank=False,
+            )
             yield Static(t("new.theme"), markup=False)
             yield Select([(th, th) for th in ws.vocab.values("themes", regions[0])], id="new-theme")
             yield Static(t("new.card_title"), markup=False)

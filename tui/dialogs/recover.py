@@ -27,7 +27,6 @@ def _column(title: str, values: list[tuple[str, str]]) -> Text:
     return out
 
 
-
 class RecoverDraftDialog(ModalScreen[str]):
     """Answers ``restore``, ``discard`` or ``later`` for one draft."""
 
@@ -51,7 +50,9 @@ class RecoverDraftDialog(ModalScreen[str]):
         title = visible(str(self.draft.data.get("title", self.draft.card_id)))
         with Vertical(classes="dialog wide"):
             yield Static(Text(t("recover.title", title=title, when=when), style="bold"), markup=False)
-            yield Static(Text(t("recover.detail_new") if card is None else t("recover.detail", count=len(keys))), markup=False)
+            yield Static(
+                Text(t("recover.detail_new") if card is None else t("recover.detail", count=len(keys))), markup=False
+            )
             with Horizontal(classes="side-by-side"):
                 with VerticalScroll():
                     yield Static(_column(t("recover.on_disk"), disk_vals), markup=False)

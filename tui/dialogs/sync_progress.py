@@ -163,7 +163,9 @@ class SyncProgress(ModalScreen[SyncOutcome | None]):
         except GitError:
             before = None
         result = sync(root, progress=lambda line: self.app.call_from_thread(self.add_line, line), timeout=SYNC_TIMEOUT)
-        reloaded = changed_since(root, before) if (result.received or result.conflicts or result.other_conflicts) else []
+        reloaded = (
+            changed_since(root, before) if (result.received or result.conflicts or result.other_conflicts) else []
+        )
         self.app.call_from_thread(self._finished, SyncOutcome(result, reloaded))
 
     def _finished(self, outcome: SyncOutcome) -> None:
@@ -204,11 +206,17 @@ def start_sync(app: App, library: Library) -> None:
         elif found.merging:
             finish_merge_first(app, library, found.unmerged)
         elif found.driver_missing:
-            choices = [("init", t("sync.init_now"), "primary"), ("anyway", t("sync.init_skip"), "default"), ("cancel", t("dialog.cancel"), "default")]
+            choices = [
+                ("init", t("sync.init_now"), "primary"),
+                ("anyway", t("sync.init_skip"), "default"),
+                ("cancel", t("dialog.cancel"), "default"),
+            ]
 
             def answered(choice: str | None) -> None:
                 if choice == "init":
-                    app.run_worker(register, name="sync-init", thread=True, exclusive=True, group="git", exit_on_error=False)
+                    app.run_worker(
+                        register, name="sync-init", thread=True, exclusive=True, group="git", exit_on_error=False
+                    )
                 elif choice == "anyway":
                     run()
 
@@ -258,7 +266,9 @@ def show_outcome(app: App, library: Library, outcome: SyncOutcome) -> None:
             app.notify(t("sync.received_conflicts", count=result.received), timeout=5, markup=False)
         from ..screens.conflict import resolve_in_turn
 
-        resolve_in_turn(app, library, [str(library.workspace.root / p) for p in result.conflicts], list(result.other_conflicts))
+        resolve_in_turn(
+            app, library, [str(library.workspace.root / p) for p in result.conflicts], list(result.other_conflicts)
+        )
     elif result.ok:
         app.notify(visible(result.message), title=t("sync.done_title"), timeout=6, markup=False)
     elif result.offline:
@@ -267,7 +277,12 @@ def show_outcome(app: App, library: Library, outcome: SyncOutcome) -> None:
         app.push_screen(ErrorDialog(t("sync.auth_title"), text))
     elif result.rejected_by_server:
         said = f"\n\n{t('sync.server_said')}\n{visible(result.server_text)}" if result.server_text else ""
-        app.push_screen(ErrorDialog(t("sync.rejected_title"), "\n\n".join(p for p in (result.message.split(" De server zegt:")[0], result.advice) if p) + said))
+        app.push_screen(
+            ErrorDialog(
+                t("sync.rejected_title"),
+                "\n\n".join(p for p in (result.message.split(" De server zegt:")[0], result.advice) if p) + said,
+            )
+        )
     else:
         app.push_screen(ErrorDialog(t("sync.failed"), text))
 
@@ -290,7 +305,11 @@ def finish_merge_first(app: App, library: Library, unmerged: tuple[str, ...]) ->
 def offer_merge_commit(app: App, library: Library, intro: str) -> None:
     """Every conflict is resolved: record the merge with git's own message, and perhaps send it."""
     root = library.workspace.root
-    choices = [("commit_sync", t("conflict.commit_and_sync"), "primary"), ("commit", t("conflict.commit"), "default"), ("later", t("conflict.later"), "default")]
+    choices = [
+        ("commit_sync", t("conflict.commit_and_sync"), "primary"),
+        ("commit", t("conflict.commit"), "default"),
+        ("later", t("conflict.later"), "default"),
+    ]
 
     def answered(choice: str | None) -> None:
         if choice in ("commit", "commit_sync"):
@@ -311,7 +330,10 @@ def offer_merge_commit(app: App, library: Library, intro: str) -> None:
                         return
                     left = unresolved(repo)
                     if left:
-                        raise GitError(t("conflict.still_unmerged", files=", ".join(map(visible, left))), t("conflict.still_unmerged_advice"))
+                        raise GitError(
+                            t("conflict.still_unmerged", files=", ".join(map(visible, left))),
+                            t("conflict.still_unmerged_advice"),
+                        )
                     repo.run("commit", "--quiet", "--no-edit")
                     sha = repo.head() or ""
             except GitError as exc:
@@ -329,7 +351,9 @@ def offer_merge_commit(app: App, library: Library, intro: str) -> None:
     def failed(exc: GitError) -> None:
         from .error import ErrorDialog
 
-        app.push_screen(ErrorDialog(t("conflict.commit_failed"), "\n\n".join(p for p in (exc.message, exc.advice) if p)))
+        app.push_screen(
+            ErrorDialog(t("conflict.commit_failed"), "\n\n".join(p for p in (exc.message, exc.advice) if p))
+        )
         app.post_message(RepoChanged())
 
     def done(sha: str, then_sync: bool) -> None:
@@ -340,4 +364,6 @@ def offer_merge_commit(app: App, library: Library, intro: str) -> None:
         else:
             app.notify(t("conflict.committed_send", sha=sha[:7]), timeout=8, markup=False)
 
-    app.push_screen(question(t("conflict.commit_title"), intro + "\n\n" + t("conflict.commit_detail"), choices, "later"), answered)
+    app.push_screen(
+        question(t("conflict.commit_title"), intro + "\n\n" + t("conflict.commit_detail"), choices, "later"), answered
+    )

@@ -35,7 +35,9 @@ class BlameScreen(Screen[None]):
         self.rows: list[FieldBlame] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("blame.title", title=visible(self.card_title)), style="bold"), id="blame-title", markup=False)
+        yield Static(
+            Text(t("blame.title", title=visible(self.card_title)), style="bold"), id="blame-title", markup=False
+        )
         yield Static(Text(t("blame.loading"), style="dim"), id="blame-note", markup=False)
         yield LoadingIndicator(id="blame-busy")
         yield DataTable(id="blame-table", cursor_type="row", zebra_stripes=True)

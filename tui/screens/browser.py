@@ -105,7 +105,13 @@ class BrowserScreen(Screen[None]):
         self.refresh_list()
         errors = self.library.errors
         if errors:
-            self.notify("\n".join(visible(str(e)) for e in errors[:5]), title=t("load.errors", count=len(errors)), severity="error", timeout=12, markup=False)
+            self.notify(
+                "\n".join(visible(str(e)) for e in errors[:5]),
+                title=t("load.errors", count=len(errors)),
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
         if not self.library.cards and not errors:
             self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
         if self.query_text.strip():
@@ -180,14 +186,20 @@ class BrowserScreen(Screen[None]):
             sync = sync or t("header.up_to_date")
         elif snap.is_repo:
             sync = t("header.no_remote")
-        self.query_one(StatusHeader).show(self.library.workspace.root, snap.branch, snap.pending if snap.is_repo else None, sync)
+        self.query_one(StatusHeader).show(
+            self.library.workspace.root, snap.branch, snap.pending if snap.is_repo else None, sync
+        )
         if not snap.is_repo and "repo" not in self._told:
             self._told.add("repo")
-            self.notify(f"{snap.message}\n{snap.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False)
+            self.notify(
+                f"{snap.message}\n{snap.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+            )
         for n in snap.notices:
             if n.code not in self._told:
                 self._told.add(n.code)
-                self.notify(f"{n.message}\n{n.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False)
+                self.notify(
+                    f"{n.message}\n{n.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+                )
         if self.loaded:
             self.refresh_list()
 
@@ -212,7 +224,9 @@ class BrowserScreen(Screen[None]):
                         rows.append(Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet))
         else:
             ids.sort(key=self._sort_key)
-            rows = [Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids]
+            rows = [
+                Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids
+            ]
         lst.set_rows(rows, keep=keep)
         self._update_hint(len(rows))
         self.show_current()
@@ -234,7 +248,13 @@ class BrowserScreen(Screen[None]):
         row = lst.current
         view = self.query_one(CardView)
         if row is None:
-            header = t("view.empty_repo") if self.loaded and not self.library.cards else t("view.no_match") if self.loaded else ""
+            header = (
+                t("view.empty_repo")
+                if self.loaded and not self.library.cards
+                else t("view.no_match")
+                if self.loaded
+                else ""
+            )
             view.show(None, None, header=header)
             return
         card = self.library.cards.get(row.card_id)

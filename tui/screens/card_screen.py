@@ -46,7 +46,9 @@ class CardScreen(Screen[None]):
     def render_card(self) -> None:
         card = self.library.cards.get(self.card_id)
         kind = self.library.workspace.schema.kind(card.kind) if card else None
-        self.query_one(CardView).show(card.data if card else None, kind, self.library.problems.get(self.card_id, []), show_empty=self.show_empty)
+        self.query_one(CardView).show(
+            card.data if card else None, kind, self.library.problems.get(self.card_id, []), show_empty=self.show_empty
+        )
 
     def action_toggle_empty(self) -> None:
         self.show_empty = not self.show_empty

@@ -60,9 +60,7 @@ def value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     """The value at ``path`` in card data, or None when absent."""
     node = data
     for step in path:
-        if isinstance(node, dict) and isinstance(step, str) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)):
             node = node[step]
         else:
             return None
@@ -109,7 +107,15 @@ def side_text(value: Any, base: Any, side: str) -> Text:
 def who_text(change: Change | None) -> Text:
     if change is None:
         return Text(" ", style="dim")
-    return Text(t("conflict.changed_by", author=visible(change.author), date=f"{change.date:%Y-%m-%d %H:%M}", subject=visible(change.subject)), style="dim italic")
+    return Text(
+        t(
+            "conflict.changed_by",
+            author=visible(change.author),
+            date=f"{change.date:%Y-%m-%d %H:%M}",
+            subject=visible(change.subject),
+        ),
+        style="dim italic",
+    )
 
 
 def attribute(repo: GitRepo, rel: str, conflicts: list[FieldConflict]) -> dict[tuple[str, str], Change]:
@@ -122,8 +128,18 @@ def attribute(repo: GitRepo, rel: str, conflicts: list[FieldConflict]) -> dict[t
         return {}
     found: dict[tuple[str, str], Change] = {}
     for side, rev in ((MINE, "HEAD"), (THEIRS, merge_head.strip())):
-        log = repo.try_run("log", "--no-merges", f"--max-count={_LOG_LIMIT}", "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s%x1e",
-                           f"{base.strip()}..{rev}", "--", rel) or ""
+        log = (
+            repo.try_run(
+                "log",
+                "--no-merges",
+                f"--max-count={_LOG_LIMIT}",
+                "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s%x1e",
+                f"{base.strip()}..{rev}",
+                "--",
+                rel,
+            )
+            or ""
+        )
         for record in log.split("\x1e"):
             parts = record.strip("\n").split("\x1f")
             if len(parts) != 5:
@@ -214,7 +230,11 @@ class ConflictScreen(Screen[bool]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("conflict.title", title=visible(self.title_text), id=visible(self.card_id)), style="bold"), id="conflict-title", markup=False)
+        yield Static(
+            Text(t("conflict.title", title=visible(self.title_text), id=visible(self.card_id)), style="bold"),
+            id="conflict-title",
+            markup=False,
+        )
         yield Static(t("conflict.intro"), id="conflict-intro", markup=False)
         yield Static("", id="conflict-field", markup=False)
         yield LoadingIndicator(id="conflict-busy")
@@ -254,7 +274,9 @@ class ConflictScreen(Screen[bool]):
             pass  # who changed what is a help, not a requirement
         self.app.call_from_thread(self._loaded, loaded, conflicts, changes)
 
-    def _loaded(self, card: Card | None, conflicts: list[FieldConflict], changes: dict[tuple[str, str], Change]) -> None:
+    def _loaded(
+        self, card: Card | None, conflicts: list[FieldConflict], changes: dict[tuple[str, str], Change]
+    ) -> None:
         self.query_one("#conflict-busy").display = False
         if card is None:
             self.notify(t("conflict.unreadable"), severity="error", timeout=8, markup=False)
@@ -303,7 +325,11 @@ class ConflictScreen(Screen[bool]):
     def _card_summary(value: Any) -> str:
         if value is None:
             return t("conflict.card_deleted")
-        return show_value({k: v for k, v in value.items() if k != "conflict"}) if isinstance(value, dict) else show_value(value)
+        return (
+            show_value({k: v for k, v in value.items() if k != "conflict"})
+            if isinstance(value, dict)
+            else show_value(value)
+        )
 
     def _show_status(self) -> None:
         c = self.current
@@ -471,7 +497,9 @@ class ConflictScreen(Screen[bool]):
             if choice == "leave":
                 self.dismiss(False)
 
-        self.app.push_screen(question(t("conflict.leave_question"), t("conflict.leave_detail"), choices, "stay"), answered)
+        self.app.push_screen(
+            question(t("conflict.leave_question"), t("conflict.leave_detail"), choices, "stay"), answered
+        )
 
 
 # --- flows used by the app and the sync ----------------------------------------------------------
@@ -500,7 +528,9 @@ def show_other_conflicts(app: App, library: Library, other: list[str]) -> None:
     """Files that could not be merged per field: what they are and the commands that finish them."""
     files = "\n".join(f"  {visible(p)}" for p in other)
     detail = t("conflict.other_detail", files=files, root=visible(str(library.workspace.root)))
-    app.push_screen(question(t("conflict.other_title", count=len(other)), detail, [("ok", t("dialog.ok"), "primary")], "ok"))
+    app.push_screen(
+        question(t("conflict.other_title", count=len(other)), detail, [("ok", t("dialog.ok"), "primary")], "ok")
+    )
 
 
 def open_conflicts(app: App, library: Library, card_id: str | None) -> None:
@@ -513,6 +543,7 @@ def open_conflicts(app: App, library: Library, card_id: str | None) -> None:
     if waiting:
         resolve_in_turn(app, library, [str(c.path) for c in waiting], [])
         return
+
     def check() -> None:
         found = preflight(library.workspace.root)
         app.call_from_thread(checked, found)

@@ -160,7 +160,15 @@ class EditorScreen(Screen[None]):
         errors = [p for p in self.problems if p.is_error]
         warnings = [p for p in self.problems if not p.is_error]
         summary = Text()
-        changed = [self.kind.field(k).label for k in data if self.kind and self.kind.field(k) and data.get(k) != self.saved.get(k)] if not self.new else []
+        changed = (
+            [
+                self.kind.field(k).label
+                for k in data
+                if self.kind and self.kind.field(k) and data.get(k) != self.saved.get(k)
+            ]
+            if not self.new
+            else []
+        )
         removed = [k for k in self.saved if k not in data]
         if errors:
             summary.append(t("editor.errors", count=len(errors)) + " ", style="bold red")
@@ -183,7 +191,9 @@ class EditorScreen(Screen[None]):
         try:
             self.drafts.write(self.card.id, self.card.path, "" if self.new else self.card.blob, data)
         except WriteError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title=t("editor.draft_failed"), severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify, str(exc), title=t("editor.draft_failed"), severity="error", markup=False
+            )
 
     def flush_draft(self) -> None:
         """Write the draft now, on this thread (before a crash dialog or on exit)."""
@@ -239,7 +249,9 @@ class EditorScreen(Screen[None]):
         self.app.post_message(CardSaved(card.id, old_id))
         self._update_title()
         self.run_validation()
-        self.notify(t("editor.saved", path=str(card.path.relative_to(self.library.workspace.root))), timeout=3, markup=False)
+        self.notify(
+            t("editor.saved", path=str(card.path.relative_to(self.library.workspace.root))), timeout=3, markup=False
+        )
         if getattr(self, "_leave_after_save", False):
             self.app.pop_screen()
 
@@ -258,7 +270,11 @@ class EditorScreen(Screen[None]):
             detail = t("disk.deleted", path=str(self.card.path))
             choices = [("recreate", t("disk.recreate"), "primary"), ("keep", t("disk.keep_editing"), "default")]
         else:
-            diff = format_diff(diff_cards(self.saved, dict(current.data) if current else None, self.kind)) if current else str(exc.current)
+            diff = (
+                format_diff(diff_cards(self.saved, dict(current.data) if current else None, self.kind))
+                if current
+                else str(exc.current)
+            )
             detail = t("disk.changed", path=str(self.card.path)) + "\n\n" + diff
             choices = [
                 ("mine", t("disk.keep_mine"), "warning"),
@@ -332,7 +348,11 @@ class EditorScreen(Screen[None]):
                 self.drafts.discard(self.card.id)
                 self.app.pop_screen()
 
-        choices = [("save", t("unsaved.save"), "primary"), ("discard", t("unsaved.discard"), "error"), ("keep", t("unsaved.keep"), "default")]
+        choices = [
+            ("save", t("unsaved.save"), "primary"),
+            ("discard", t("unsaved.discard"), "error"),
+            ("keep", t("unsaved.keep"), "default"),
+        ]
         self.app.push_screen(ChoiceDialog(t("unsaved.title"), t("unsaved.detail"), choices, "keep"), answered)
 
     def _focused_editor(self) -> FieldEditor | None:

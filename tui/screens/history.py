@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -78,7 +79,9 @@ def diff_text(d: FieldDiff) -> tuple[Text, Text]:
         label.append(f"  ({t('history.field_removed')})", style="red")
         body.append(_indent(show_value(d.old), "− "), style="red strike")
     elif d.added_items or d.removed_items:
-        lines = [(f"− {visible(i)}", "red strike") for i in d.removed_items] + [(f"+ {visible(i)}", "green") for i in d.added_items]
+        lines = [(f"− {visible(i)}", "red strike") for i in d.removed_items] + [
+            (f"+ {visible(i)}", "green") for i in d.added_items
+        ]
         for n, (line, style) in enumerate(lines):
             body.append(("\n" if n else "") + line, style=style)
     elif isinstance(d.old, list) and isinstance(d.new, list):
@@ -101,7 +104,9 @@ def version_blocks(v: VersionDiff) -> list[tuple[Text, str]]:
     """The right-hand pane for one version, as (text, css class) blocks: header, then label and body per field."""
     r = v.revision
     head = Text()
-    head.append(t("history.header", sha=r.short, date=f"{r.date:%Y-%m-%d %H:%M}", author=visible(r.author)), style="bold")
+    head.append(
+        t("history.header", sha=r.short, date=f"{r.date:%Y-%m-%d %H:%M}", author=visible(r.author)), style="bold"
+    )
     head.append(f"  <{visible(r.email)}>\n", style="dim")
     head.append(visible(r.subject), style="italic")
     if r.body:
@@ -110,7 +115,12 @@ def version_blocks(v: VersionDiff) -> list[tuple[Text, str]]:
     if v.problem:
         return blocks + [(Text(t("history.unreadable", problem=visible(v.problem)), style="bold red"), "diff-note")]
     if v.old is None and v.new is not None:
-        blocks.append((Text(t("history.first_version" if v.first_commit else "history.added_card"), style="bold green"), "diff-note"))
+        blocks.append(
+            (
+                Text(t("history.first_version" if v.first_commit else "history.added_card"), style="bold green"),
+                "diff-note",
+            )
+        )
     elif v.new is None and v.old is not None:
         blocks.append((Text(t("history.deleted_card"), style="bold red"), "diff-note"))
     if not v.diffs:
@@ -212,7 +222,9 @@ class HistoryScreen(Screen[None]):
         self.pane_text = ""  # what the right-hand pane shows, as plain text
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("history.title", title=visible(self.card_title)), style="bold"), id="history-title", markup=False)
+        yield Static(
+            Text(t("history.title", title=visible(self.card_title)), style="bold"), id="history-title", markup=False
+        )
         with Horizontal(id="history-main"):
             with Vertical(id="history-left"):
                 yield Static(Text(t("history.loading"), style="dim"), id="history-count", markup=False)
@@ -264,7 +276,9 @@ class HistoryScreen(Screen[None]):
         new = [r for r in revisions if r.sha not in known]
         self.revisions.extend(new)
         self.refresh_bindings()
-        lst.add_options([item for r in new for item in (Option(revision_prompt(r), id=r.sha), None)])  # a line between versions
+        lst.add_options(
+            [item for r in new for item in (Option(revision_prompt(r), id=r.sha), None)]
+        )  # a line between versions
         count = len(self.revisions)
         label = t("history.count_more" if self.has_more else "history.count", count=count)
         self.query_one("#history-count", Static).update(Text(label, style="dim"))
@@ -333,7 +347,9 @@ class HistoryScreen(Screen[None]):
             self.app.call_from_thread(self._git_failed, exc)
             return
         if result.problem is None:
-            result.diffs = diff_cards(result.old, result.new, kind_for(self.library.workspace.schema, result.old, result.new))
+            result.diffs = diff_cards(
+                result.old, result.new, kind_for(self.library.workspace.schema, result.old, result.new)
+            )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._version_loaded, result)
 
@@ -364,7 +380,9 @@ class HistoryScreen(Screen[None]):
 
         self.loading_page = False
         self.query_one("#history-busy").display = False
-        self.app.push_screen(ErrorDialog(t("history.failed"), "\n\n".join(p for p in (error.message, error.advice) if p)))
+        self.app.push_screen(
+            ErrorDialog(t("history.failed"), "\n\n".join(p for p in (error.message, error.advice) if p))
+        )
 
     def _with_version(self, then: Callable[[VersionDiff], None]) -> None:
         """Run ``then`` with the selected version's diff, loading it first if needed."""
@@ -392,7 +410,9 @@ class HistoryScreen(Screen[None]):
             if card is None:
                 return
             if v.problem or v.new is None:
-                self.notify(v.problem or t("history.not_in_version", sha=v.revision.short), severity="warning", markup=False)
+                self.notify(
+                    v.problem or t("history.not_in_version", sha=v.revision.short), severity="warning", markup=False
+                )
                 return
             self._open_editor(card, copy.deepcopy(v.new))
             self.notify(t("history.restored", sha=v.revision.short), timeout=8)
@@ -411,7 +431,10 @@ class HistoryScreen(Screen[None]):
                 return
             keys = changed_fields(v.diffs)
             if not keys or v.new is None:
-                self.notify(t("history.no_fields") if v.new is not None else t("history.not_in_version", sha=v.revision.short), severity="warning")
+                self.notify(
+                    t("history.no_fields") if v.new is not None else t("history.not_in_version", sha=v.revision.short),
+                    severity="warning",
+                )
                 return
             kind = kind_for(self.library.workspace.schema, v.new)
             choices = [(k, label_for(kind, (k,)), _preview(v.new.get(k))) for k in keys]
@@ -436,7 +459,9 @@ class HistoryScreen(Screen[None]):
             data.pop(key, None)
         kind = kind_for(self.library.workspace.schema, v.new)
         self._open_editor(card, data)
-        self.notify(t("history.restored_field", label=label_for(kind, (key,)), sha=v.revision.short), timeout=8, markup=False)
+        self.notify(
+            t("history.restored_field", label=label_for(kind, (key,)), sha=v.revision.short), timeout=8, markup=False
+        )
 
     def _open_editor(self, card, data: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
         from .editor import EditorScreen

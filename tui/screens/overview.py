@@ -110,7 +110,9 @@ class ThemeBlock(Vertical):
                 yield Static(Text(t("overview.fte")), classes="ov-label", markup=False)
                 yield Meter(fte.low / scale, fte.high / scale, classes="ov-meter -fte")
                 yield Static(Text(fte_text(fte)), classes="ov-value", markup=False)
-                yield Static(Text(t("overview.fte_counted", counted=fte.counted, total=total)), classes="ov-extra", markup=False)
+                yield Static(
+                    Text(t("overview.fte_counted", counted=fte.counted, total=total)), classes="ov-extra", markup=False
+                )
 
 
 class OverviewScreen(Screen[None]):
@@ -131,12 +133,11 @@ class OverviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader()
         yield Static(Text(t("overview.title")), id="overview-title", markup=False)
-        with VerticalScroll(id="overview-body"):
-            with Horizontal(id="overview-columns"):
-                yield Vertical(id="overview-themes")
-                with Vertical(id="overview-git"):
-                    yield Static(Text(t("overview.commits")), classes="ov-region", markup=False)
-                    yield Static(Text(t("overview.commits_busy"), style="dim"), id="overview-commits", markup=False)
+        with VerticalScroll(id="overview-body"), Horizontal(id="overview-columns"):
+            yield Vertical(id="overview-themes")
+            with Vertical(id="overview-git"):
+                yield Static(Text(t("overview.commits")), classes="ov-region", markup=False)
+                yield Static(Text(t("overview.commits_busy"), style="dim"), id="overview-commits", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -174,8 +175,16 @@ class OverviewScreen(Screen[None]):
             reg = vocab.regions.get(region)
             head = Text(f"{visible(reg.name)} ({region})" if reg else visible(region), style="bold")
             count = sum(r.cards for r in rows)
-            summary = t("overview.region_summary", cards=count, complete=percent(region_completeness(rows)),
-                        invalid=sum(r.invalid for r in rows) if validated else "…") if count else t("overview.cards", count=0)
+            summary = (
+                t(
+                    "overview.region_summary",
+                    cards=count,
+                    complete=percent(region_completeness(rows)),
+                    invalid=sum(r.invalid for r in rows) if validated else "…",
+                )
+                if count
+                else t("overview.cards", count=0)
+            )
             head.append("   " + summary, style="not bold")
             ftes = [r.fte for r in rows if r.fte is not None]
             if ftes:
@@ -190,12 +199,12 @@ class OverviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def load_commits(self) -> None:
         try:
-            commits: list[Commit] | None | str = recent_commits(self.library.workspace.root, 10)
+            commits: list[Commit] | str | None = recent_commits(self.library.workspace.root, 10)
         except GitError as exc:
             commits = t("overview.git_failed", error=str(exc))
         self.app.call_from_thread(self._show_commits, commits)
 
-    def _show_commits(self, commits: list[Commit] | None | str) -> None:
+    def _show_commits(self, commits: list[Commit] | str | None) -> None:
         out = Text()
         if isinstance(commits, str):
             out.append(commits, style="italic")

@@ -53,7 +53,9 @@ def remember_welcomed() -> None:
 def shown_keys(binding_id: str, default: str, keymap: dict[str, str]) -> str:
     """The key(s) for a binding as the user will press them, honouring their keymap."""
     keys = keymap.get(binding_id, default)
-    return ", ".join(k.strip().replace("slash", "/").replace("question_mark", "?") for k in keys.split(",") if k.strip())
+    return ", ".join(
+        k.strip().replace("slash", "/").replace("question_mark", "?") for k in keys.split(",") if k.strip()
+    )
 
 
 def welcome_text(keymap: dict[str, str]) -> Text:
@@ -69,8 +71,15 @@ def welcome_text(keymap: dict[str, str]) -> Text:
         out.append(f"  {shown_keys(binding_id, default, keymap):<10}", style="bold")
         out.append(t(what) + "\n")
     out.append("\n" + t("welcome.first_card", new=shown_keys("new-card", "n", keymap)) + "\n")
-    out.append(t("welcome.help", help=shown_keys("help", "question_mark,f1", keymap), palette="ctrl+p",
-                 overview=shown_keys("overview", "o", keymap)) + "\n")
+    out.append(
+        t(
+            "welcome.help",
+            help=shown_keys("help", "question_mark,f1", keymap),
+            palette="ctrl+p",
+            overview=shown_keys("overview", "o", keymap),
+        )
+        + "\n"
+    )
     return out
 
 

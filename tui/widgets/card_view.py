@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -62,7 +62,14 @@ def card_blocks(
     return blocks
 
 
-def card_renderable(data: Mapping[str, object] | None, kind: Kind | None, problems: Sequence[Problem] = (), *, show_empty: bool = False, header: str = "") -> Text:
+def card_renderable(
+    data: Mapping[str, object] | None,
+    kind: Kind | None,
+    problems: Sequence[Problem] = (),
+    *,
+    show_empty: bool = False,
+    header: str = "",
+) -> Text:
     """The whole card as one Text (for tests and plain output)."""
     out = Text()
     for text, depth, _gap in card_blocks(data, kind, problems, show_empty=show_empty, header=header):
@@ -89,7 +96,15 @@ class CardView(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.mount(Static(Text(t("view.loading"), style="dim"), markup=False))
 
-    def show(self, data: Mapping[str, object] | None, kind: Kind | None, problems: Sequence[Problem] = (), *, show_empty: bool = False, header: str = "") -> None:
+    def show(
+        self,
+        data: Mapping[str, object] | None,
+        kind: Kind | None,
+        problems: Sequence[Problem] = (),
+        *,
+        show_empty: bool = False,
+        header: str = "",
+    ) -> None:
         """Display a card (or a hint when ``data`` is None) and scroll to its top."""
         blocks = card_blocks(data, kind, problems, show_empty=show_empty, header=header)
         self.last_text = "\n".join(text.plain for text, _, _ in blocks)

@@ -51,11 +51,19 @@ class FieldEditor(Vertical):
     class Changed(Message):
         """The value of a field changed."""
 
-        def __init__(self, editor: "FieldEditor") -> None:
+        def __init__(self, editor: FieldEditor) -> None:
             super().__init__()
             self.editor = editor
 
-    def __init__(self, f: Field, value: Any, *, suggestions: list[str] | None = None, choices: list[str] | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        f: Field,
+        value: Any,
+        *,
+        suggestions: list[str] | None = None,
+        choices: list[str] | None = None,
+        read_only: bool = False,
+    ) -> None:
         super().__init__(classes=f"field field-{f.widget}")
         self.read_only = read_only
         self.field = f
@@ -81,15 +89,32 @@ class FieldEditor(Vertical):
     def controls(self) -> ComposeResult:
         f, v = self.field, self.initial
         if f.widget == "text":
-            yield TextArea(str(v or ""), soft_wrap=True, show_line_numbers=False, tab_behavior="focus", classes="control text-control")
+            yield TextArea(
+                str(v or ""),
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+                classes="control text-control",
+            )
         elif f.widget == "list":
             items = v if isinstance(v, list) else []
-            yield ListArea("\n".join(str(i) for i in items), soft_wrap=True, show_line_numbers=True, tab_behavior="focus", classes="control list-control")
+            yield ListArea(
+                "\n".join(str(i) for i in items),
+                soft_wrap=True,
+                show_line_numbers=True,
+                tab_behavior="focus",
+                classes="control list-control",
+            )
         elif f.widget == "enum" or (self.choices is not None):
             options = list(self.choices if self.choices is not None else f.choices)
             if v and v not in options:
                 options.append(str(v))
-            yield Select([(visible(o), o) for o in options], value=v if v in options else Select.NULL, allow_blank=not f.required, classes="control")
+            yield Select(
+                [(visible(o), o) for o in options],
+                value=v if v in options else Select.NULL,
+                allow_blank=not f.required,
+                classes="control",
+            )
         elif f.widget == "bool":
             yield Switch(value=bool(v), classes="control")
         elif f.widget == "number":
@@ -97,7 +122,14 @@ class FieldEditor(Vertical):
         else:
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
             # no select-on-focus: the first keystroke must not replace a whole title
-            yield Input(str(v or ""), classes="control", suggester=suggester, max_length=f.max_length or 0, disabled=self.read_only, select_on_focus=False)
+            yield Input(
+                str(v or ""),
+                classes="control",
+                suggester=suggester,
+                max_length=f.max_length or 0,
+                disabled=self.read_only,
+                select_on_focus=False,
+            )
 
     # -- value -----------------------------------------------------------------------------
     @property
@@ -112,7 +144,11 @@ class FieldEditor(Vertical):
         if isinstance(control, Switch):
             return control.value
         if isinstance(control, Input):
-            return parse_number(control.value) if self.field.widget == "number" else control.value.replace("\r\n", "\n").replace("\r", "\n")
+            return (
+                parse_number(control.value)
+                if self.field.widget == "number"
+                else control.value.replace("\r\n", "\n").replace("\r", "\n")
+            )
         return None
 
     def set_value(self, value: Any) -> None:
@@ -143,7 +179,9 @@ class FieldEditor(Vertical):
     def show_problems(self, problems: list[Problem]) -> None:
         text = Text()
         for p in problems:
-            text.append(("✗ " if p.is_error else "! ") + visible(str(p)) + "\n", style="red" if p.is_error else "yellow")
+            text.append(
+                ("✗ " if p.is_error else "! ") + visible(str(p)) + "\n", style="red" if p.is_error else "yellow"
+            )
         self._problems.update(text)
         self._problems.display = bool(problems)
         self.set_class(any(p.is_error for p in problems), "-error")
@@ -169,7 +207,9 @@ class FieldEditor(Vertical):
 class TableEditor(Vertical):
     """A sub-form for a table field (impact grid, randvoorwaarden, FTE, one milestone)."""
 
-    def __init__(self, f: Field, value: dict[str, Any] | None, *, removable: bool = False, title: str | None = None) -> None:
+    def __init__(
+        self, f: Field, value: dict[str, Any] | None, *, removable: bool = False, title: str | None = None
+    ) -> None:
         super().__init__(classes="table-editor")
         self.field = f
         self.initial = value or {}
@@ -178,7 +218,9 @@ class TableEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="table-head"):
-            yield Static(Text(self.title or self.field.label, style="bold underline"), markup=False, classes="table-title")
+            yield Static(
+                Text(self.title or self.field.label, style="bold underline"), markup=False, classes="table-title"
+            )
             if self.removable:
                 yield Button(t("editor.remove_item"), classes="remove-item", variant="error")
         for child in self.field.children:
@@ -225,7 +267,11 @@ class TablesEditor(Vertical):
     @property
     def value(self) -> list[dict[str, Any]]:
         items = [ed.value for ed in self.query_children(TableEditor)]
-        return [{k: v for k, v in item.items() if v not in ("", None, [], {})} for item in items if any(v not in ("", None, [], {}) for v in item.values())]
+        return [
+            {k: v for k, v in item.items() if v not in ("", None, [], {})}
+            for item in items
+            if any(v not in ("", None, [], {}) for v in item.values())
+        ]
 
     def set_value(self, value: list[dict[str, Any]] | None) -> None:
         for ed in list(self.query_children(TableEditor)):
@@ -241,7 +287,9 @@ class TablesEditor(Vertical):
             n = len(self.query_children(TableEditor)) + 1
             editor = TableEditor(self.field, {}, removable=True, title=f"{self.field.label} {n}")
             self.mount(editor, before=event.button)
-            self.call_after_refresh(lambda: editor.query(".control").first().focus() if editor.query(".control") else None)
+            self.call_after_refresh(
+                lambda: editor.query(".control").first().focus() if editor.query(".control") else None
+            )
             self.post_message(self.Changed())
         elif event.button.has_class("remove-item"):
             event.stop()

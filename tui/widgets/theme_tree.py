@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.message import Message
@@ -67,16 +67,23 @@ class ThemeTree(Tree[NodeFilter]):
             name = f"{reg.name} ({region})" if reg else region
             rnode = self.root.add(Text(f"{name} ({by_region[region]})"), data=NodeFilter(region), expand=True)
             order = [th.name for th in reg.themes] if reg else []
-            themes = sorted({th for r, th in by_theme if r == region}, key=lambda th: (order.index(th) if th in order else len(order), th))
+            themes = sorted(
+                {th for r, th in by_theme if r == region},
+                key=lambda th: (order.index(th) if th in order else len(order), th),
+            )
             for theme in themes:
                 label = theme or t("tree.no_theme")
                 number = next((th.number for th in reg.themes if th.name == theme), None) if reg else None
                 shown = f"{number}. {label}" if number else label
                 progs = sorted(p for (r, th, p) in by_prog if r == region and th == theme)
                 if progs:
-                    tnode = rnode.add(_label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme), expand=False)
+                    tnode = rnode.add(
+                        _label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme), expand=False
+                    )
                     for prog in progs:
-                        tnode.add_leaf(_label(prog, by_prog[(region, theme, prog)]), data=NodeFilter(region, theme, prog))
+                        tnode.add_leaf(
+                            _label(prog, by_prog[(region, theme, prog)]), data=NodeFilter(region, theme, prog)
+                        )
                 else:
                     rnode.add_leaf(_label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme))
         self.root.expand()

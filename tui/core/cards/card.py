@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 
 def blob_id(data: bytes) -> str:
@@ -41,12 +42,14 @@ class Card:
     mtime_ns: int = field(default=0, compare=False)
 
     @staticmethod
-    def build(path: Path, data: dict[str, Any], raw: bytes, *, bom: bool, crlf: bool, mtime_ns: int = 0) -> "Card":
+    def build(path: Path, data: dict[str, Any], raw: bytes, *, bom: bool, crlf: bool, mtime_ns: int = 0) -> Card:
         """A card from parsed data and the bytes it came from."""
         return Card(path, MappingProxyType(data), blob_id(raw), bom, crlf, mtime_ns)
 
     @staticmethod
-    def build_cached(path: Path, data: dict[str, Any], blob: str, *, bom: bool, crlf: bool, mtime_ns: int = 0) -> "Card":
+    def build_cached(
+        path: Path, data: dict[str, Any], blob: str, *, bom: bool, crlf: bool, mtime_ns: int = 0
+    ) -> Card:
         """A card restored from the parse cache (blob id already known)."""
         return Card(path, MappingProxyType(data), blob, bom, crlf, mtime_ns)
 

@@ -28,7 +28,13 @@ def template(kind: Kind, envelope: dict[str, Any]) -> dict[str, Any]:
             data[f.key] = envelope[f.key]
         elif f.key == "kind":
             data["kind"] = kind.name
-        elif f.widget in ("line", "text", "list") and f.key not in ("alt_titles", "related", "notes", "programme", "number"):
+        elif f.widget in ("line", "text", "list") and f.key not in (
+            "alt_titles",
+            "related",
+            "notes",
+            "programme",
+            "number",
+        ):
             data[f.key] = empty_value(f)
     return data
 

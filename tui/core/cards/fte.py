@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 
 from tui.core.cards.card import Card
 
@@ -43,11 +44,20 @@ class FteTotal:
 
     def add(self, fte: Mapping[str, Any] | None) -> None:
         status = fte.get("status") if isinstance(fte, Mapping) else "ontbreekt"
-        if status in ("number", "estimate") and isinstance(fte, Mapping) and isinstance(fte.get("waarde"), (int, float)):
+        if (
+            status in ("number", "estimate")
+            and isinstance(fte, Mapping)
+            and isinstance(fte.get("waarde"), (int, float))
+        ):
             self.low += fte["waarde"]
             self.high += fte["waarde"]
             self.counted += 1
-        elif status == "range" and isinstance(fte, Mapping) and isinstance(fte.get("min"), (int, float)) and isinstance(fte.get("max"), (int, float)):
+        elif (
+            status == "range"
+            and isinstance(fte, Mapping)
+            and isinstance(fte.get("min"), (int, float))
+            and isinstance(fte.get("max"), (int, float))
+        ):
             self.low += fte["min"]
             self.high += fte["max"]
             self.counted += 1

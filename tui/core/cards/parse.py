@@ -51,13 +51,15 @@ def parse_bytes(path: Path, raw: bytes, mtime_ns: int = 0) -> Card | LoadError:
     if len(raw) > MAX_BYTES:
         return LoadError(path, f"bestand is te groot ({len(raw) // 1024 // 1024} MB; hoogstens 5 MB)")
     bom = raw.startswith(BOM)
-    body = raw[len(BOM):] if bom else raw
+    body = raw[len(BOM) :] if bom else raw
     if not body.strip():
         return LoadError(path, "het bestand is leeg")
     marker = _CONFLICT.search(body)
     if marker is not None:
         line, col = _line_col(body, marker.start())
-        return LoadError(path, "onopgeloste conflictmarkeringen van git (<<<<<<<) in deze kaart", line, col, conflict=True)
+        return LoadError(
+            path, "onopgeloste conflictmarkeringen van git (<<<<<<<) in deze kaart", line, col, conflict=True
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

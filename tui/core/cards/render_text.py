@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from tui.core.cards.fte import fte_summary
 from tui.core.cards.schema import Field, Kind
@@ -35,7 +36,12 @@ def _scalar(value: Any) -> list[str]:
 
 def _field_sections(f: Field | None, key: str, value: Any, depth: int) -> list[Section]:
     label = f.label if f else key
-    if f is not None and f.widget == "table" and set(c.key for c in f.children) >= {"tekst", "status"} and isinstance(value, Mapping):
+    if (
+        f is not None
+        and f.widget == "table"
+        and set(c.key for c in f.children) >= {"tekst", "status"}
+        and isinstance(value, Mapping)
+    ):
         summary = fte_summary(value)
         text = str(value.get("tekst", ""))
         lines = [summary] if summary else []
@@ -97,7 +103,11 @@ def card_sections(data: Mapping[str, Any], kind: Kind | None, *, show_empty: boo
     for k in data:
         if k not in keys:
             out.extend(_field_sections(None, k, data[k], 0))
-    return [s for s in out if show_empty or not s.empty or any(o.depth > s.depth for o in out[out.index(s) + 1 : out.index(s) + 2])]
+    return [
+        s
+        for s in out
+        if show_empty or not s.empty or any(o.depth > s.depth for o in out[out.index(s) + 1 : out.index(s) + 2])
+    ]
 
 
 def card_text(data: Mapping[str, Any], kind: Kind | None, *, show_empty: bool = False) -> str:

@@ -33,14 +33,14 @@ class Field:
     group: str | None = None
     choices: tuple[str, ...] = ()
     max_length: int | None = None
-    children: tuple["Field", ...] = ()
+    children: tuple[Field, ...] = ()
 
     @property
     def is_table(self) -> bool:
         """Whether the field is written as a TOML table or array of tables."""
         return self.widget in ("table", "tables")
 
-    def child(self, key: str) -> "Field | None":
+    def child(self, key: str) -> Field | None:
         """The sub-field ``key`` of a table field."""
         return next((c for c in self.children if c.key == key), None)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from tui.core.cards import tomlfmt, writer
 from tui.core.cards.atomic import TEMP_SUFFIX, WriteError, write_atomic
@@ -103,7 +104,9 @@ class CardStore:
 
     def render_new(self, path: Path, data: dict[str, Any]) -> str:
         """The canonical text of a card (used for new cards and formatting)."""
-        return tomlfmt.render(data, self.order_for(str(data.get("kind", ""))), self.header_for(path, str(data.get("kind", ""))))
+        return tomlfmt.render(
+            data, self.order_for(str(data.get("kind", ""))), self.header_for(path, str(data.get("kind", "")))
+        )
 
     def save(self, card: Card, new: dict[str, Any], *, force: bool = False) -> Card:
         """Write ``new`` over ``card``'s file, changing only what changed.

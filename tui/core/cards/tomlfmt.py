@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
@@ -134,7 +135,7 @@ def render(data: dict[str, Any], order: Iterable[str], header: str | None = None
     ``#:schema ../../schema/json/project.schema.json``.
     """
     order = list(order)
-    ranked = sorted(data, key=lambda k: (order.index(k) if k in order else len(order)))
+    ranked = sorted(data, key=lambda k: order.index(k) if k in order else len(order))
     ordered = {k: data[k] for k in ranked}
     lines = [header] if header else []
     lines.extend(_lines_for_table("", ordered, set()))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -73,7 +74,7 @@ def label_for(kind: Kind | None, path: Sequence[str | int]) -> str:
 
 
 @lru_cache(maxsize=32)
-def _validator(kind: Kind) -> "Draft202012Validator":
+def _validator(kind: Kind) -> Draft202012Validator:
     from jsonschema import Draft202012Validator  # imported on first use: keeps start-up fast
 
     return Draft202012Validator(kind.json_schema)
@@ -89,7 +90,7 @@ def _empty(value: Any) -> bool:
     return False
 
 
-def _dutch(err: "ValidationError", kind: Kind) -> list[Problem]:
+def _dutch(err: ValidationError, kind: Kind) -> list[Problem]:
     path = tuple(err.absolute_path)
     v, val = err.validator, err.validator_value
     label = label_for(kind, path)
@@ -104,7 +105,12 @@ def _dutch(err: "ValidationError", kind: Kind) -> list[Problem]:
         props = err.schema.get("properties", {})
         extra = [k for k in err.instance if k not in props]
         return [
-            Problem(ERROR, (*path, k), str(k), "onbekend veld voor deze soort kaart. Verwijder het of controleer de spelling.")
+            Problem(
+                ERROR,
+                (*path, k),
+                str(k),
+                "onbekend veld voor deze soort kaart. Verwijder het of controleer de spelling.",
+            )
             for k in extra
         ]
     if v == "type":
@@ -133,7 +139,9 @@ def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | N
     """All problems of one card's data, errors first, in schema order."""
     problems: list[Problem] = []
     if isinstance(data.get("conflict"), list) and data["conflict"]:  # written by the merge driver (tui.core.sync.merge)
-        problems.append(Problem(ERROR, ("conflict",), "", "heeft onopgeloste conflicten; kies per veld in het conflictscherm"))
+        problems.append(
+            Problem(ERROR, ("conflict",), "", "heeft onopgeloste conflicten; kies per veld in het conflictscherm")
+        )
     kind_name = data.get("kind")
     kind = schema.kind(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
@@ -160,7 +168,9 @@ def _warnings(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> 
     if vocab is not None and region:
         reg = vocab.regions.get(region)
         if reg is None:
-            out.append(Problem(WARNING, ("region",), "Regio", f"'{region}' staat niet in de vocabulaire (schema/regions/)."))
+            out.append(
+                Problem(WARNING, ("region",), "Regio", f"'{region}' staat niet in de vocabulaire (schema/regions/).")
+            )
         else:
             theme = data.get("theme")
             if isinstance(theme, str) and theme and not vocab.knows("themes", theme, region):
@@ -169,15 +179,31 @@ def _warnings(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> 
                 out.append(Problem(WARNING, ("theme",), "Thema", f"'{theme}' staat niet in de lijst; {hint}"))
             prog = data.get("programme")
             if isinstance(prog, str) and prog and not vocab.knows("programmes", prog, region):
-                out.append(Problem(WARNING, ("programme",), "Programma", f"'{prog}' staat niet in de programmalijst van {reg.name}."))
+                out.append(
+                    Problem(
+                        WARNING,
+                        ("programme",),
+                        "Programma",
+                        f"'{prog}' staat niet in de programmalijst van {reg.name}.",
+                    )
+                )
             for t in data.get("themas", []) if isinstance(data.get("themas"), list) else []:
                 if isinstance(t, str) and not vocab.knows("themes", t, region):
-                    out.append(Problem(WARNING, ("themas",), label_for(kind, ("themas",)), f"'{t}' is geen thema van {reg.name}."))
+                    out.append(
+                        Problem(
+                            WARNING, ("themas",), label_for(kind, ("themas",)), f"'{t}' is geen thema van {reg.name}."
+                        )
+                    )
     for path, text in _strings(data):
         codes = suspicious_chars(text)
         if codes:
             out.append(
-                Problem(WARNING, path, label_for(kind, path), f"bevat onzichtbare of tekstrichting-tekens ({', '.join(codes)}); controleer de tekst.")
+                Problem(
+                    WARNING,
+                    path,
+                    label_for(kind, path),
+                    f"bevat onzichtbare of tekstrichting-tekens ({', '.join(codes)}); controleer de tekst.",
+                )
             )
     return out
 
@@ -209,7 +235,13 @@ def validate_cards(
     for c in cards:
         if c.id and c.id in seen:
             result[str(c.path)].insert(
-                0, Problem(ERROR, ("id",), "Kaart-id", f"'{c.id}' wordt ook gebruikt door {seen[c.id].path.name}. Kies een unieke id.")
+                0,
+                Problem(
+                    ERROR,
+                    ("id",),
+                    "Kaart-id",
+                    f"'{c.id}' wordt ook gebruikt door {seen[c.id].path.name}. Kies een unieke id.",
+                ),
             )
         seen.setdefault(c.id, c)
     for c in cards:
@@ -217,6 +249,11 @@ def validate_cards(
         for i, rid in enumerate(related if isinstance(related, list) else []):
             if isinstance(rid, str) and rid not in seen:
                 result[str(c.path)].append(
-                    Problem(WARNING, ("related", i), "Verwante kaarten", f"verwijst naar '{rid}', maar die kaart bestaat niet.")
+                    Problem(
+                        WARNING,
+                        ("related", i),
+                        "Verwante kaarten",
+                        f"verwijst naar '{rid}', maar die kaart bestaat niet.",
+                    )
                 )
     return result

@@ -9,7 +9,8 @@ replaced when only one of their keys changed. The result is cross-checked with `
 from __future__ import annotations
 
 import tomllib
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import tomlkit
 from tomlkit.container import Container

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import changed_fields, diff_cards, kind_for
@@ -107,7 +107,9 @@ def suggest_message(changes: Sequence[CardChange]) -> str:
 def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_detached: bool = False) -> str:
     """Commit exactly ``paths`` (nothing else that is staged) with ``message``; returns the new sha."""
     if "\0" in message or not message.strip():
-        raise CommitRefused("De beschrijving van de wijziging is leeg.", "Schrijf in een paar woorden wat je hebt veranderd.")
+        raise CommitRefused(
+            "De beschrijving van de wijziging is leeg.", "Schrijf in een paar woorden wat je hebt veranderd."
+        )
     rels = list(dict.fromkeys(repo.relpath(p) for p in paths))
     if not rels:
         raise CommitRefused("Er is niets gekozen om te bewaren.", "Kies eerst de kaarten die je wilt bewaren.")
@@ -123,10 +125,25 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
             raise CommitRefused(notice.message, notice.advice)
     rels = _changed(repo, rels)
     if not rels:
-        raise CommitRefused("Er is niets te bewaren: de gekozen kaarten zijn niet gewijzigd.", "Wijzig eerst een kaart.")
+        raise CommitRefused(
+            "Er is niets te bewaren: de gekozen kaarten zijn niet gewijzigd.", "Wijzig eerst een kaart."
+        )
     repo.run("add", "--all", "--", *rels)
-    repo.run("-c", "core.fsync=added", "-c", "core.fsyncMethod=fsync", "commit", "--quiet", "--no-edit",
-             "--cleanup=whitespace", "-m", message, "--only", "--", *rels)
+    repo.run(
+        "-c",
+        "core.fsync=added",
+        "-c",
+        "core.fsyncMethod=fsync",
+        "commit",
+        "--quiet",
+        "--no-edit",
+        "--cleanup=whitespace",
+        "-m",
+        message,
+        "--only",
+        "--",
+        *rels,
+    )
     sha = repo.head()
     assert sha is not None
     return sha

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
+from collections.abc import Mapping, Sequence
 
 from tui.core.cards.render_text import plain_value
 from tui.core.cards.schema import Kind, Schema
@@ -103,7 +104,11 @@ def _diff_value(kind: Kind | None, path: tuple[str | int, ...], old: Any, new: A
         if all(isinstance(v, Mapping) for v in old + new) and (old or new):
             out: list[FieldDiff] = []
             for i in range(max(len(old), len(new))):
-                out.extend(_diff_value(kind, (*path, i), old[i] if i < len(old) else _MISSING, new[i] if i < len(new) else _MISSING))
+                out.extend(
+                    _diff_value(
+                        kind, (*path, i), old[i] if i < len(old) else _MISSING, new[i] if i < len(new) else _MISSING
+                    )
+                )
             return out
         a, b = _items(old), _items(new)
         added = tuple(_multiset_minus(b, a))
@@ -124,7 +129,9 @@ def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
     return out
 
 
-def _ordered_keys(kind: Kind | None, path: tuple[str | int, ...], old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def _ordered_keys(
+    kind: Kind | None, path: tuple[str | int, ...], old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[str]:
     known: Sequence[str] = ()
     if kind is not None:
         if not path:
@@ -138,14 +145,18 @@ def _ordered_keys(kind: Kind | None, path: tuple[str | int, ...], old: Mapping[s
     return keys + [k for k in dict.fromkeys([*old, *new]) if k not in keys]
 
 
-def _diff_maps(kind: Kind | None, path: tuple[str | int, ...], old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldDiff]:
+def _diff_maps(
+    kind: Kind | None, path: tuple[str | int, ...], old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[FieldDiff]:
     out: list[FieldDiff] = []
     for key in _ordered_keys(kind, path, old, new):
         out.extend(_diff_value(kind, (*path, key), old.get(key, _MISSING), new.get(key, _MISSING)))
     return out
 
 
-def diff_cards(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, kind: Kind | None = None) -> list[FieldDiff]:
+def diff_cards(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, kind: Kind | None = None
+) -> list[FieldDiff]:
     """Every changed field from ``old`` to ``new`` in schema order; None stands for an absent card."""
     return _diff_maps(kind, (), old or {}, new or {})
 

@@ -15,7 +15,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import git
 
@@ -27,8 +28,13 @@ if TYPE_CHECKING:
 STALE_AFTER = 600.0  # seconds before an index.lock with no git process is called stale
 LOCK_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5, 0.75)  # ~2 s in all for a fresh index.lock
 _REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
-_OPERATIONS = (("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
-               ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"))
+_OPERATIONS = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+)
 
 
 class GitError(Exception):
@@ -57,7 +63,7 @@ class CorruptRepository(GitError):
 class IndexLocked(GitError):
     """Another git process holds (or left behind) ``.git/index.lock``."""
 
-    def __init__(self, message: str, advice: str, lock: "IndexLock", detail: str = "") -> None:
+    def __init__(self, message: str, advice: str, lock: IndexLock, detail: str = "") -> None:
         super().__init__(message, advice, detail)
         self.lock = lock
 
@@ -118,7 +124,13 @@ def _clean_env() -> dict[str, str]:
 
 
 def _fixed_env() -> dict[str, str]:
-    env = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C", "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+    env = {
+        "GIT_TERMINAL_PROMPT": "0",
+        "LC_ALL": "C",
+        "LANGUAGE": "C",
+        "GIT_LITERAL_PATHSPECS": "1",
+        "GIT_OPTIONAL_LOCKS": "0",
+    }
     if "GIT_SSH_COMMAND" not in os.environ and "GIT_SSH" not in os.environ:
         env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o ConnectTimeout=10"
     return env
@@ -133,19 +145,30 @@ def explain_error(stderr: str, where: Path | None = None, lock: IndexLock | None
             f"Git vertrouwt {place} niet: de map is van een andere gebruiker.",
             "Is de map van jou of van iemand die je vertrouwt? Laat dan alleen déze map toe met "
             f"'git config --global --add safe.directory {place}', of laat de eigenaar de map aan jou overdragen. "
-            "Kaartenbak voegt zelf geen uitzondering toe.", text)
-    if re.search(r"object file .* is empty|loose object .* is corrupt|corrupt|bad signature|index file smaller|"
-                 r"unable to read [0-9a-f]{40}|bad object|packfile .* cannot be accessed", low):
+            "Kaartenbak voegt zelf geen uitzondering toe.",
+            text,
+        )
+    if re.search(
+        r"object file .* is empty|loose object .* is corrupt|corrupt|bad signature|index file smaller|"
+        r"unable to read [0-9a-f]{40}|bad object|packfile .* cannot be accessed",
+        low,
+    ):
         return CorruptRepository(
             f"De git-gegevens in {place} zijn beschadigd.",
             "Controleer met 'git fsck'. Herstellen: kopieer eerst de map cards/ naar een veilige plek, "
-            "maak daarna een verse kloon en zet je gewijzigde kaarten daarin terug.", text)
+            "maak daarna een verse kloon en zet je gewijzigde kaarten daarin terug.",
+            text,
+        )
     if "index.lock" in low and ("file exists" in low or "unable to create" in low):
         if lock is None:
             lock = IndexLock(where / ".git" / "index.lock" if where else Path("index.lock"), 0.0, False)
         return lock_error(lock, text)
     if "not a git repository" in low:
-        return NotARepository(f"{place} is geen git-repository.", f"Maak er een met 'git init' in {place}, of kies een gekloonde kaartenbak.", text)
+        return NotARepository(
+            f"{place} is geen git-repository.",
+            f"Maak er een met 'git init' in {place}, of kies een gekloonde kaartenbak.",
+            text,
+        )
     return GitError(f"git meldt een fout: {visible(text.splitlines()[-1] if text else 'onbekende fout')}", "", text)
 
 
@@ -155,10 +178,16 @@ def lock_error(lock: IndexLock, detail: str = "") -> IndexLocked:
         return IndexLocked(
             f"Een oud slotbestand ({lock.path}, {int(lock.age_seconds // 60)} minuten oud) blokkeert git; "
             "waarschijnlijk is een eerder git-programma afgebroken.",
-            "Er draait geen git-programma meer, dus het slot mag weg: kies 'oud slot verwijderen'.", lock, detail)
+            "Er draait geen git-programma meer, dus het slot mag weg: kies 'oud slot verwijderen'.",
+            lock,
+            detail,
+        )
     return IndexLocked(
         f"Een ander git-programma is bezig in deze repository ({lock.path}).",
-        "Wacht tot het klaar is (sluit bijvoorbeeld een andere git-app) en probeer het opnieuw.", lock, detail)
+        "Wacht tot het klaar is (sluit bijvoorbeeld een andere git-app) en probeer het opnieuw.",
+        lock,
+        detail,
+    )
 
 
 class GitRepo:
@@ -172,20 +201,30 @@ class GitRepo:
         self.git_running: Callable[[], bool] = git_process_running
 
     @classmethod
-    def open(cls, path: str | Path) -> "GitRepo":
+    def open(cls, path: str | Path) -> GitRepo:
         """Open the repository whose top folder is ``path``; never a parent repository."""
         root = Path(path).expanduser().resolve()
         if not root.is_dir():
             raise NotARepository(f"Map bestaat niet: {root}.", "Kies een bestaande map met kaarten.")
-        out = cls._discover(root, "--is-bare-repository", "--path-format=absolute", "--absolute-git-dir",
-                            "--git-common-dir", "--git-path", "index", "--git-path", "objects")
+        out = cls._discover(
+            root,
+            "--is-bare-repository",
+            "--path-format=absolute",
+            "--absolute-git-dir",
+            "--git-common-dir",
+            "--git-path",
+            "index",
+            "--git-path",
+            "objects",
+        )
         bare_s, git_dir, common, index, objects = out.splitlines()[:5]
         bare = bare_s == "true"
         top = Path(git_dir) if bare else Path(cls._discover(root, "--show-toplevel").strip())
         if top.resolve() != root:
             raise NotARepository(
                 f"{root} is zelf geen git-repository (git zou {top} gebruiken).",
-                f"Kaartenbak neemt geen bovenliggende repository over. Maak hier een eigen repository met 'git init' in {root}, of kloon de kaartenbak.")
+                f"Kaartenbak neemt geen bovenliggende repository over. Maak hier een eigen repository met 'git init' in {root}, of kloon de kaartenbak.",
+            )
         env = {"GIT_DIR": git_dir, "GIT_INDEX_FILE": index, "GIT_OBJECT_DIRECTORY": objects, "GIT_COMMON_DIR": common}
         if not bare:
             env["GIT_WORK_TREE"] = str(root)
@@ -194,15 +233,21 @@ class GitRepo:
     @staticmethod
     def _discover(root: Path, *args: str) -> str:
         try:
-            proc = subprocess.run([git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "rev-parse", *args], cwd=root,
-                                  env=_clean_env(), capture_output=True, text=True, timeout=30)
+            proc = subprocess.run(
+                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "rev-parse", *args],
+                cwd=root,
+                env=_clean_env(),
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitError("Git kan niet worden gestart.", "Installeer git en probeer het opnieuw.", str(exc)) from None
         if proc.returncode != 0:
             raise explain_error(proc.stderr or "not a git repository", root)
         return proc.stdout
 
-    def __enter__(self) -> "GitRepo":
+    def __enter__(self) -> GitRepo:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,8 +282,13 @@ class GitRepo:
         delays = iter(LOCK_BACKOFF)
         while True:
             try:
-                out = self._repo.git.execute(["git", *args], env=env, kill_after_timeout=300,
-                                             stdout_as_string=as_text, strip_newline_in_stdout=as_text)
+                out = self._repo.git.execute(
+                    ["git", *args],
+                    env=env,
+                    kill_after_timeout=300,
+                    stdout_as_string=as_text,
+                    strip_newline_in_stdout=as_text,
+                )
                 return out if isinstance(out, (str, bytes)) else str(out)
             except git.GitCommandError as exc:
                 stderr = _stderr(exc)
@@ -279,7 +329,9 @@ class GitRepo:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise GitError(f"Kan {lock.path} niet verwijderen: {exc.strerror or exc}.", "Controleer de rechten van .git.") from None
+            raise GitError(
+                f"Kan {lock.path} niet verwijderen: {exc.strerror or exc}.", "Controleer de rechten van .git."
+            ) from None
         return True
 
     def state(self) -> RepoState:
@@ -293,10 +345,12 @@ class GitRepo:
             conflicted = tuple(p for p in out.split("\0") if p)
         name, email = self.try_run("config", "--get", "user.name"), self.try_run("config", "--get", "user.email")
         identity = (name, email) if name and email else None
-        return RepoState(self.root, branch or None, head, in_progress, self.index_lock(), conflicted, self.bare, identity)
+        return RepoState(
+            self.root, branch or None, head, in_progress, self.index_lock(), conflicted, self.bare, identity
+        )
 
 
-def explain(state: RepoState) -> list["Notice"]:
+def explain(state: RepoState) -> list[Notice]:
     """Plain-Dutch notices (what it means, the way forward) for every hostile state; empty when all is well."""
     from tui.core.git.status import explain_state  # the texts live with the rest of the status reporting
 

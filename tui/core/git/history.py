@@ -48,7 +48,9 @@ def resolve(repo: GitRepo, rev: str) -> str:
         raise BadRevision(f"'{rev}' is geen geldige versie.", "Gebruik een commit-id, een taknaam of HEAD.")
     sha = repo.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if not sha:
-        raise BadRevision(f"Versie '{rev}' bestaat niet in deze repository.", "Kijk met 'kaartenbak log KAART' welke versies er zijn.")
+        raise BadRevision(
+            f"Versie '{rev}' bestaat niet in deze repository.", "Kijk met 'kaartenbak log KAART' welke versies er zijn."
+        )
     return sha
 
 
@@ -67,7 +69,11 @@ def card_history(repo: GitRepo, path: str | Path, limit: int | None = 50, skip: 
     for record in out.split(_RECORD)[1:]:
         sha, author, email, date, subject, body, rest = record.split(_FIELD, 6)
         names = [n.strip("\n") for n in rest.split("\0") if n.strip("\n")]
-        revisions.append(Revision(sha, author, email, datetime.fromisoformat(date), subject, body.strip(), names[0] if names else rel))
+        revisions.append(
+            Revision(
+                sha, author, email, datetime.fromisoformat(date), subject, body.strip(), names[0] if names else rel
+            )
+        )
     return revisions
 
 

@@ -16,7 +16,15 @@ from tui.core.git.gitrepo import GitError, GitRepo, NoIdentity
 MAX_LENGTH = 200
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
-__all__ = ["Identity", "InvalidIdentity", "NoIdentity", "validate_identity", "read_identity", "require_identity", "store_identity"]
+__all__ = [
+    "Identity",
+    "InvalidIdentity",
+    "NoIdentity",
+    "read_identity",
+    "require_identity",
+    "store_identity",
+    "validate_identity",
+]
 
 
 class InvalidIdentity(GitError):
@@ -68,8 +76,10 @@ def require_identity(repo: GitRepo) -> Identity:
     """The configured identity, or NoIdentity: committing never invents one."""
     found = read_identity(repo)
     if found is None:
-        raise NoIdentity("Git weet nog niet wie je bent (user.name en user.email ontbreken).",
-                         "Vul je naam en e-mailadres in voordat je bewaart.")
+        raise NoIdentity(
+            "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
+            "Vul je naam en e-mailadres in voordat je bewaart.",
+        )
     return found
 
 

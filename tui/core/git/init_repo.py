@@ -163,7 +163,14 @@ def _scaffold(root: Path, with_regions: bool) -> list[str]:
         if not with_regions:
             (root / "schema" / "regions").mkdir()
             (root / "schema" / "regions" / "example.toml").write_text(REGION_TEMPLATE, encoding="utf-8")
-        done.append("schema/ gekopieerd" + (" met de meegeleverde regio's" if with_regions else " met een leeg regiovoorbeeld (schema/regions/example.toml)"))
+        done.append(
+            "schema/ gekopieerd"
+            + (
+                " met de meegeleverde regio's"
+                if with_regions
+                else " met een leeg regiovoorbeeld (schema/regions/example.toml)"
+            )
+        )
     (root / "cards").mkdir(exist_ok=True)
     keep = root / "cards" / ".gitkeep"
     if not any((root / "cards").iterdir()):
@@ -208,7 +215,14 @@ def _is_new(root: Path) -> bool:
     return True
 
 
-def init_repo(path: Path | None = None, *, program: str = DRIVER, with_regions: bool = False, textconv: bool = True, cwd: Path | None = None) -> InitReport:
+def init_repo(
+    path: Path | None = None,
+    *,
+    program: str = DRIVER,
+    with_regions: bool = False,
+    textconv: bool = True,
+    cwd: Path | None = None,
+) -> InitReport:
     """Set up ``path`` (default: the current folder): scaffold a new repository, or register the
     drivers and ``.gitattributes`` lines in an existing one. Safe to run again."""
     root = (path if path is not None else (cwd or Path.cwd())).expanduser().absolute()

@@ -58,4 +58,6 @@ def take_snapshot(root: Path) -> RepoSnapshot:
     except GitError as exc:
         return RepoSnapshot(False, exc.message, exc.advice)
     except OSError as exc:
-        return RepoSnapshot(False, f"git kon niet worden gestart: {exc}", "Installeer git om wijzigingen vast te leggen.")
+        return RepoSnapshot(
+            False, f"git kon niet worden gestart: {exc}", "Installeer git om wijzigingen vast te leggen."
+        )

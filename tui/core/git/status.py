@@ -6,9 +6,22 @@ from dataclasses import dataclass
 
 from tui.core.git.gitrepo import GitRepo, RepoState, lock_error
 
-NEW, MODIFIED, DELETED, UNTRACKED, RENAMED, CONFLICTED = "new", "modified", "deleted", "untracked", "renamed", "conflicted"
-LABELS = {NEW: "nieuw", MODIFIED: "gewijzigd", DELETED: "verwijderd", UNTRACKED: "nieuw (nog niet in git)",
-          RENAMED: "hernoemd", CONFLICTED: "conflict"}
+NEW, MODIFIED, DELETED, UNTRACKED, RENAMED, CONFLICTED = (
+    "new",
+    "modified",
+    "deleted",
+    "untracked",
+    "renamed",
+    "conflicted",
+)
+LABELS = {
+    NEW: "nieuw",
+    MODIFIED: "gewijzigd",
+    DELETED: "verwijderd",
+    UNTRACKED: "nieuw (nog niet in git)",
+    RENAMED: "hernoemd",
+    CONFLICTED: "conflict",
+}
 
 
 @dataclass(frozen=True)
@@ -101,36 +114,72 @@ class Notice:
 
 
 _OPERATION_TEXT = {  # operation -> (what is going on, how to finish or abort it)
-    op: (f"Er is een {name} bezig die nog niet is afgerond.",
-         f"Ga verder met 'git {op} --continue' of breek af met 'git {op} --abort'.")
+    op: (
+        f"Er is een {name} bezig die nog niet is afgerond.",
+        f"Ga verder met 'git {op} --continue' of breek af met 'git {op} --abort'.",
+    )
     for op, name in (("rebase", "rebase"), ("cherry-pick", "cherry-pick"), ("revert", "revert"))
 }
-_OPERATION_TEXT["merge"] = ("Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
-                            "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.")
+_OPERATION_TEXT["merge"] = (
+    "Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
+    "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.",
+)
 
 
 def explain_state(state: RepoState) -> list[Notice]:
     """Plain-Dutch notices for every hostile state, most blocking first; empty when all is well."""
     notes: list[Notice] = []
     if state.bare:
-        notes.append(Notice("bare", f"{state.root} is een kale (bare) repository zonder werkmap: hier staan geen kaartbestanden.",
-                            f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map."))
+        notes.append(
+            Notice(
+                "bare",
+                f"{state.root} is een kale (bare) repository zonder werkmap: hier staan geen kaartbestanden.",
+                f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map.",
+            )
+        )
     if state.in_progress:
         msg, advice = _OPERATION_TEXT[state.in_progress]
-        notes.append(Notice(state.in_progress, msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.", advice))
+        notes.append(
+            Notice(
+                state.in_progress,
+                msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.",
+                advice,
+            )
+        )
     if state.conflicted:
-        notes.append(Notice("conflicts", f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
-                            "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af."))
+        notes.append(
+            Notice(
+                "conflicts",
+                f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
+                "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af.",
+            )
+        )
     if state.index_lock is not None:
         err = lock_error(state.index_lock)
         notes.append(Notice("lock", err.message, err.advice, blocks_commit=state.index_lock.stale))
     if state.detached and state.head:
-        notes.append(Notice("detached", f"Je bekijkt een losse versie ({state.head[:7]}), niet een tak: nieuwe versies zouden zoekraken.",
-                            "Ga terug naar je tak met 'git switch main' (of maak een tak: 'git switch -c NAAM')."))
+        notes.append(
+            Notice(
+                "detached",
+                f"Je bekijkt een losse versie ({state.head[:7]}), niet een tak: nieuwe versies zouden zoekraken.",
+                "Ga terug naar je tak met 'git switch main' (of maak een tak: 'git switch -c NAAM').",
+            )
+        )
     if state.head is None and not state.bare:
-        notes.append(Notice("empty", "Deze repository heeft nog geen enkele versie.",
-                            "De eerste keer bewaren maakt de eerste versie.", blocks_commit=False))
+        notes.append(
+            Notice(
+                "empty",
+                "Deze repository heeft nog geen enkele versie.",
+                "De eerste keer bewaren maakt de eerste versie.",
+                blocks_commit=False,
+            )
+        )
     if state.identity is None and not state.bare:
-        notes.append(Notice("no-identity", "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
-                            "Vul je naam en e-mailadres in; ze komen bij elke versie die je bewaart."))
+        notes.append(
+            Notice(
+                "no-identity",
+                "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
+                "Vul je naam en e-mailadres in; ze komen bij elke versie die je bewaart.",
+            )
+        )
     return notes

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
@@ -23,17 +24,28 @@ WORD = re.compile(r"\w+")
 
 # Filter name as typed (folded) -> canonical Dutch name used in Query.filters.
 FILTER_NAMES: dict[str, str] = {
-    "thema": "thema", "theme": "thema",
-    "regio": "regio", "region": "regio",
-    "soort": "soort", "kind": "soort",
-    "org": "org", "organisatie": "org", "organisaties": "org",
-    "programma": "programma", "programme": "programma",
+    "thema": "thema",
+    "theme": "thema",
+    "regio": "regio",
+    "region": "regio",
+    "soort": "soort",
+    "kind": "soort",
+    "org": "org",
+    "organisatie": "org",
+    "organisaties": "org",
+    "programma": "programma",
+    "programme": "programma",
 }
 FILTERS: tuple[str, ...] = ("thema", "regio", "soort", "org", "programma")
 
 # Card keys whose strings count as "an organisation involved" for ``org:``.
 ORG_KEYS: tuple[str, ...] = (
-    "betrokken_organisaties", "organisaties", "betrokken", "betrokken_partijen", "ontvangen_van", "kartrekker",
+    "betrokken_organisaties",
+    "organisaties",
+    "betrokken",
+    "betrokken_partijen",
+    "ontvangen_van",
+    "kartrekker",
 )
 
 # Dutch words users say for a card kind (folded) -> kind keys; schema kind titles are added at runtime.
@@ -207,7 +219,12 @@ def split_last(text: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
-_VOCABS = {"thema": ("themes",), "regio": ("regions",), "programma": ("programmes",), "org": ("organisations", "submitters")}
+_VOCABS = {
+    "thema": ("themes",),
+    "regio": ("regions",),
+    "programma": ("programmes",),
+    "org": ("organisations", "submitters"),
+}
 
 
 class Facets:
@@ -232,7 +249,11 @@ class Facets:
             value = data.get(key)
             orgs.extend([value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)])
         values = {
-            "thema": themes, "regio": [card.region], "soort": [card.kind], "org": orgs, "programma": [card.programme],
+            "thema": themes,
+            "regio": [card.region],
+            "soort": [card.kind],
+            "org": orgs,
+            "programma": [card.programme],
         }
         return {name: [v for v in vs if v.strip()] for name, vs in values.items()}
 
@@ -348,8 +369,11 @@ def snippet(
     first = m.start()
     if where is None:
         cut, start, stop, lead = window(text, first)
-        spans = [(m.start() - start + lead, m.end() - start + lead)
-                 for m in _whole_words(terms).finditer(folded, first, stop) if m.end() <= stop]
+        spans = [
+            (m.start() - start + lead, m.end() - start + lead)
+            for m in _whole_words(terms).finditer(folded, first, stop)
+            if m.end() <= stop
+        ]
         return cut, tuple(spans)
     cut, start, stop, lead = window(text, where[first])
     found = set()

@@ -21,15 +21,28 @@ import sys
 from array import array
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
-from typing import Any, Collection, Iterable
+from typing import Any
+from collections.abc import Collection, Iterable
 
 from rapidfuzz import fuzz, process
 
 from tui.core.cards.card import Card
 from tui.core.search.query import (
-    FILTER_NAMES, FILTERS, WORD, Facets, Query, field_text, fold_aligned, fold_chars, fold_quick, parse_query,
+    FILTER_NAMES,
+    FILTERS,
+    WORD,
+    Facets,
+    Query,
+    field_text,
+    fold_aligned,
+    fold_chars,
+    fold_quick,
+    parse_query,
     quote_value,
-    snippet, split_last, strings, window,
+    snippet,
+    split_last,
+    strings,
+    window,
 )
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import fold
@@ -65,10 +78,11 @@ class _Entry:
     are not kept: a snippet is cut from ``card`` when a hit shows it.
     """
 
-    __slots__ = ("card", "fields", "weights", "words", "masks")
+    __slots__ = ("card", "fields", "masks", "weights", "words")
 
-    def __init__(self, card: Card, fields: tuple[str, ...], weights: tuple[float, ...], words: tuple[str, ...],
-                 masks: Any) -> None:
+    def __init__(
+        self, card: Card, fields: tuple[str, ...], weights: tuple[float, ...], words: tuple[str, ...], masks: Any
+    ) -> None:
         self.card = card
         self.fields = fields
         self.weights = weights  # per field
@@ -220,8 +234,9 @@ class SearchIndex:
                     self._df[term] += 1
         words = tuple(sorted(terms))  # interned: the vocabulary's own strings, a pointer each
         masks = _mask_array(len(fields), map(terms.__getitem__, words))
-        self._entries[cid] = _Entry(card, self._shared(tuple(map(sys.intern, fields))), self._shared(tuple(weights)),
-                                    words, masks)
+        self._entries[cid] = _Entry(
+            card, self._shared(tuple(map(sys.intern, fields))), self._shared(tuple(weights)), words, masks
+        )
         self._order[cid] = (fold_quick(card.title), cid)
         self._ids[fold_quick(cid)] = cid
         if not bulk:
@@ -309,9 +324,12 @@ class SearchIndex:
             for n in lengths:
                 candidates = self._buckets.get((initial, n))
                 if candidates:
-                    found.extend((t, score) for t, score, _ in process.extract(
-                        word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=FUZZY_TERMS
-                    ))
+                    found.extend(
+                        (t, score)
+                        for t, score, _ in process.extract(
+                            word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=FUZZY_TERMS
+                        )
+                    )
         return heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
 
     def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:

@@ -23,7 +23,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from tui.core.cards.schema import Kind
 from tui.core.cards.validate import label_for
@@ -107,7 +108,9 @@ class _Merge:
         self.conflict(path, base, ours, theirs)
         return ours
 
-    def table(self, path: FieldPath, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    def table(
+        self, path: FieldPath, base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
+    ) -> dict[str, Any]:
         """Merge per key; keys new in theirs go after their predecessor in theirs."""
         order = list(ours)
         prev: str | None = None
@@ -211,7 +214,9 @@ def _scalar_list(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[An
     return out
 
 
-def merge_cards(base: dict[str, Any] | None, ours: dict[str, Any] | None, theirs: dict[str, Any] | None, kind: Kind | None) -> MergeResult:
+def merge_cards(
+    base: dict[str, Any] | None, ours: dict[str, Any] | None, theirs: dict[str, Any] | None, kind: Kind | None
+) -> MergeResult:
     """Merge two versions of a card against their common base (``None``: card absent there)."""
     m = _Merge(kind)
     if ours is None or theirs is None:

@@ -37,8 +37,16 @@ from tui.core.cards.text import visible
 
 OFFLINE = "offline; je wijzigingen blijven bewaard en worden later verstuurd"
 COMMIT_FIRST = "Bewaar eerst je wijzigingen (commit first)"
-_NET_CONFIG = ("-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=10",  # abort a stalled link
-               "-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never")  # second lock behind the allowlist
+_NET_CONFIG = (
+    "-c",
+    "http.lowSpeedLimit=1000",
+    "-c",
+    "http.lowSpeedTime=10",  # abort a stalled link
+    "-c",
+    "protocol.ext.allow=never",
+    "-c",
+    "protocol.fd.allow=never",
+)  # second lock behind the allowlist
 _REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 _SCHEMES = ("https", "http", "ssh", "git", "file", "git+ssh", "ssh+git")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -291,8 +299,10 @@ class _Sync:
                 return self.result(sent=sent, message=summary(self.received, sent))
             if attempt == 1:
                 self.say("De server heeft intussen nieuwe wijzigingen; opnieuw ophalen en samenvoegen…")
-        return self.fail("De server kreeg steeds nieuwe wijzigingen; je versies zijn nog niet verstuurd.",
-                         "Ze blijven hier bewaard. Synchroniseer over een moment opnieuw.")
+        return self.fail(
+            "De server kreeg steeds nieuwe wijzigingen; je versies zijn nog niet verstuurd.",
+            "Ze blijven hier bewaard. Synchroniseer over een moment opnieuw.",
+        )
 
     def fetch(self) -> SyncResult | None:
         t = self.t
@@ -315,14 +325,17 @@ class _Sync:
                     "Sla je inlog op met een credential helper (bijvoorbeeld de Git Credential Manager, of 'git config"
                     " --global credential.helper store') en meld je één keer aan met 'git fetch' in een terminal."
                 )
-            return self.result(auth_needed=True, message="aanmelden nodig: de server wil weten wie je bent",
-                               advice=advice)
+            return self.result(
+                auth_needed=True, message="aanmelden nodig: de server wil weten wie je bent", advice=advice
+            )
         if r.timed_out or _OFFLINE.search(r.err):
             pending = self.ahead()
             message = OFFLINE + (f" ({_plural(pending)} nog niet gedeeld)" if pending else "")
             return self.result(offline=True, message=message, advice="Synchroniseer opnieuw zodra er verbinding is.")
-        return self.fail(f"Synchroniseren mislukt: git meldt '{_last_line(r.err)}'.",
-                         "Je versies blijven hier bewaard. Controleer het adres met 'kaartenbak remote'.")
+        return self.fail(
+            f"Synchroniseren mislukt: git meldt '{_last_line(r.err)}'.",
+            "Je versies blijven hier bewaard. Controleer het adres met 'kaartenbak remote'.",
+        )
 
     def blocking(self, ff: bool) -> list[str]:
         """Uncommitted files the merge would touch (any staged change blocks a real merge)."""
@@ -351,8 +364,10 @@ class _Sync:
         ff = head is None or repo.try_run("merge-base", "--is-ancestor", "HEAD", t.tracking) is not None
         blocked = self.blocking(ff)
         if blocked:
-            return self.fail(f"{COMMIT_FIRST}: binnengekomen wijzigingen raken {', '.join(map(visible, blocked))}.",
-                             "Bewaar of verwerp die wijzigingen en synchroniseer opnieuw; er is niets veranderd.")
+            return self.fail(
+                f"{COMMIT_FIRST}: binnengekomen wijzigingen raken {', '.join(map(visible, blocked))}.",
+                "Bewaar of verwerp die wijzigingen en synchroniseer opnieuw; er is niets veranderd.",
+            )
         missing = [] if ff else [n for n in explain(repo.state()) if n.code == "no-identity"]
         if missing:
             return self.fail(missing[0].message, missing[0].advice)
@@ -367,8 +382,10 @@ class _Sync:
             return self.conflicts(unmerged) if unmerged else None
         if "would be overwritten" in r.err:
             return self.fail(f"{COMMIT_FIRST}: git zou ze overschrijven.", "Bewaar ze en synchroniseer opnieuw.")
-        return self.fail(f"Samenvoegen mislukt: git meldt '{_last_line(r.err)}'.",
-                         "Je versies blijven bewaard. Bekijk de toestand met 'kaartenbak status'.")
+        return self.fail(
+            f"Samenvoegen mislukt: git meldt '{_last_line(r.err)}'.",
+            "Je versies blijven bewaard. Bekijk de toestand met 'kaartenbak status'.",
+        )
 
     def conflicts(self, unmerged: list[str]) -> SyncResult:
         """Cards with ``[[conflict]]`` entries apart from files with text conflict markers."""
@@ -377,14 +394,18 @@ class _Sync:
         other = [p for p in unmerged if p not in cards]
         parts = []
         if cards:
-            parts.append(f"Conflict in {len(cards)} kaart(en): {', '.join(map(visible, cards))}; hetzelfde veld is "
-                         "aan beide kanten anders gewijzigd en beide waarden staan in de kaart.")
+            parts.append(
+                f"Conflict in {len(cards)} kaart(en): {', '.join(map(visible, cards))}; hetzelfde veld is "
+                "aan beide kanten anders gewijzigd en beide waarden staan in de kaart."
+            )
         if other:
             parts.append(f"Niet per veld samen te voegen: {', '.join(map(visible, other))} (met <<<<<<<-markeringen).")
         paths = " ".join(shlex.quote(visible(p)) for p in unmerged)
-        advice = (f"Kies per veld in het conflictscherm{' en bewerk de andere bestanden' * bool(other)}; rond dan af "
-                  f"met 'git add -- {paths}' en 'git commit --no-edit' en synchroniseer opnieuw. Je eigen versies "
-                  "blijven bewaard; terug naar vóór het samenvoegen: 'git merge --abort'.")
+        advice = (
+            f"Kies per veld in het conflictscherm{' en bewerk de andere bestanden' * bool(other)}; rond dan af "
+            f"met 'git add -- {paths}' en 'git commit --no-edit' en synchroniseer opnieuw. Je eigen versies "
+            "blijven bewaard; terug naar vóór het samenvoegen: 'git merge --abort'."
+        )
         return self.result(conflicts=tuple(cards), other_conflicts=tuple(other), message=" ".join(parts), advice=advice)
 
     def push(self) -> int | SyncResult:
@@ -408,9 +429,13 @@ class _Sync:
         said = visible("\n".join(ln[7:].rstrip() for ln in r.err.splitlines() if ln.startswith("remote:")).strip())
         message = f"De server weigerde je wijzigingen ({visible(rejected[0].split(chr(9))[-1])})."
         message += f" De server zegt: {said}" * bool(said)
-        return self.result(rejected_by_server=True, server_text=said, message=message,
-                           advice="Je versies blijven hier bewaard en gaan mee bij een volgende synchronisatie. "
-                                  "Vraag de beheerder van de server waarom (bijvoorbeeld een beschermde tak).")
+        return self.result(
+            rejected_by_server=True,
+            server_text=said,
+            message=message,
+            advice="Je versies blijven hier bewaard en gaan mee bij een volgende synchronisatie. "
+            "Vraag de beheerder van de server waarom (bijvoorbeeld een beschermde tak).",
+        )
 
 
 def sync(root: str | Path, progress: Callable[[str], None] | None = None, timeout: float = 20) -> SyncResult:
@@ -423,8 +448,11 @@ def sync(root: str | Path, progress: Callable[[str], None] | None = None, timeou
                     return SyncResult(error=True, message=f"Synchroniseren kan nu niet. {n.message}", advice=n.advice)
             target = _target(repo, state.branch or "")
             if target is None:
-                return SyncResult(error=True, message="Er is nog geen gedeelde kaartenbak (remote) ingesteld.",
-                                  advice="Stel het adres in met 'kaartenbak remote ADRES'.")
+                return SyncResult(
+                    error=True,
+                    message="Er is nog geen gedeelde kaartenbak (remote) ingesteld.",
+                    advice="Stel het adres in met 'kaartenbak remote ADRES'.",
+                )
             url = remote_urls(repo, target.remote)[0]
             return _Sync(repo, progress or (lambda _line: None), timeout, target, url).run()
     except GitError as exc:

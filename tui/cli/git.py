@@ -20,7 +20,7 @@ from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status
 from tui.core.workspace import NoCardsFolder, Workspace
 from .cards import _find_card
-from .output import err, out
+from .output import err, open_workspace, out
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -89,7 +89,7 @@ def _guard(handler: Handler) -> Handler:
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.find(getattr(args, "repo", None))
+    return open_workspace(args)
 
 
 def _card_path(ws: Workspace, repo: GitRepo, ref: str) -> str:

@@ -23,9 +23,6 @@ class LoadResult:
     cards: list[Card] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
 
-    def by_id(self) -> dict[str, Card]:
-        return {c.id: c for c in self.cards}
-
 
 class ChangedOnDisk(Exception):
     """The card's file changed since it was loaded; saving would overwrite someone's work."""

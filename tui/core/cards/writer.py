@@ -71,7 +71,7 @@ def _apply(container: Any, path: tuple[str, ...], old: dict[str, Any], new: dict
             and len(ov) == len(nv)
             and all(isinstance(x, dict) for x in nv)
         ):
-            for i, (o_item, n_item) in enumerate(zip(ov, nv)):
+            for i, (o_item, n_item) in enumerate(zip(ov, nv, strict=True)):
                 _apply(cur[i], (*path, k), o_item, n_item, list(n_item))
             continue
         item = _entry_item((*path, k), nv)

@@ -91,8 +91,19 @@ def read_only_file(path: Path) -> WriteError:
 
 
 def is_read_only(st: os.stat_result, path: Path) -> bool:
-    """Whether a file may not be written by this user: no write bit at all (also for root), or no access."""
-    return not (st.st_mode & 0o222) or not os.access(path, os.W_OK)
+    """Whether a file's own permissions forbid writing it: no write bit at all (root too), or not for this user.
+
+    A file on a read-only file system is not "read-only" here: writing it fails with EROFS,
+    which ``explain`` phrases as a read-only disk.
+    """
+    if not (st.st_mode & 0o222):
+        return True
+    if os.access(path, os.W_OK):
+        return False
+    try:
+        return not (os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): the file's permissions decide
+        return True
 
 
 def _fsync_dir(folder: Path) -> None:

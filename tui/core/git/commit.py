@@ -41,7 +41,7 @@ class CommitFailed(GitError):
         self.read_only = code == "error.commit.read_only"
 
 
-_DISK_FULL = ("no space left on device", "disk quota exceeded")
+_DISK_FULL = ("no space left on device", "disk quota exceeded", "out of diskspace", "out of disk space")
 _READ_ONLY = ("read-only file system", "permission denied", "insufficient permission", "operation not permitted")
 
 
@@ -154,6 +154,19 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
     rels = list(dict.fromkeys(repo.relpath(p) for p in paths))
     if not rels:
         raise CommitRefused("Er is niets gekozen om te bewaren.", "Kies eerst de kaarten die je wilt bewaren.")
+    try:
+        _commit(repo, rels, message, allow_detached=allow_detached)
+    except CommitRefused:
+        raise
+    except GitError as exc:
+        raise commit_failure(exc, repo.root) from None
+    sha = repo.head()
+    assert sha is not None
+    return sha
+
+
+def _commit(repo: GitRepo, rels: list[str], message: str, *, allow_detached: bool) -> None:
+    """The checks that need git, then ``add`` and ``commit --only`` of exactly ``rels``."""
     state = repo.state()
     for notice in explain(state):
         if notice.code == "detached" and allow_detached:
@@ -169,28 +182,22 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
         raise CommitRefused(
             "Er is niets te bewaren: de gekozen kaarten zijn niet gewijzigd.", "Wijzig eerst een kaart."
         )
-    try:
-        repo.run("add", "--all", "--", *rels)
-        repo.run(
-            "-c",
-            "core.fsync=added",
-            "-c",
-            "core.fsyncMethod=fsync",
-            "commit",
-            "--quiet",
-            "--no-edit",
-            "--cleanup=whitespace",
-            "-m",
-            message,
-            "--only",
-            "--",
-            *rels,
-        )
-    except GitError as exc:
-        raise commit_failure(exc, repo.root) from None
-    sha = repo.head()
-    assert sha is not None
-    return sha
+    repo.run("add", "--all", "--", *rels)
+    repo.run(
+        "-c",
+        "core.fsync=added",
+        "-c",
+        "core.fsyncMethod=fsync",
+        "commit",
+        "--quiet",
+        "--no-edit",
+        "--cleanup=whitespace",
+        "-m",
+        message,
+        "--only",
+        "--",
+        *rels,
+    )
 
 
 def _changed(repo: GitRepo, rels: list[str]) -> list[str]:

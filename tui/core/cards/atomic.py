@@ -15,6 +15,7 @@ exception's own text is the Dutch sentence, for logs and for callers that show `
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -150,10 +151,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         if st is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.chmod(tmp_name, st.st_mode & 0o777)
-            except OSError:
-                pass
         _replace(tmp_name, path)
         tmp_name = None
         _fsync_dir(folder)
@@ -161,10 +160,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise explain(exc, path) from exc
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def is_interrupted_write(name: str) -> bool:

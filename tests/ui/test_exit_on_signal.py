@@ -3,6 +3,7 @@ writing drafts (RELIABILITY 9; issue 12 item 8). The app runs in a pseudo-termin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -40,10 +41,8 @@ def _drain(fd: int, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int
     while proc.poll() is None and time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
-            try:
+            with contextlib.suppress(OSError):
                 os.read(fd, 65536)
-            except OSError:
-                pass
     return proc.wait(timeout=5)
 
 

@@ -21,7 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate",
         help="controleer kaarten tegen het schema",
-        description="Controleer kaarten tegen het schema. Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is.",
+        description=(
+            "Controleer kaarten tegen het schema. "
+            "Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is."
+        ),
     )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("-q", "--quiet", action="store_true", help="toon geen waarschuwingen, alleen fouten")
@@ -39,7 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "fmt",
         help="schrijf kaarten in de vaste opmaak",
-        description='Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, lange tekst als """-blok). Met --check wordt niets geschreven. Exit 1 als een kaart anders zou worden (--check) of een bestand niet te openen, op te maken of te schrijven is.',
+        description=(
+            "Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, "
+            'lange tekst als """-blok). Met --check wordt niets geschreven. Exit 1 als een kaart anders '
+            "zou worden (--check) of een bestand niet te openen, op te maken of te schrijven is."
+        ),
     )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("--check", action="store_true", help="alleen controleren; exit 1 als een kaart anders zou worden")
@@ -70,10 +77,10 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
     if not args.paths:
         ws = _workspace(args)
-        files = ws.store.discover()
-        if not files:
+        found = ws.store.discover()
+        if not found:
             raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
-        return ws, files
+        return ws, found
     files: list[Path] = []
     for raw in args.paths:
         p = Path(raw)

@@ -66,7 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "textconv",
         help="kaart als tekst voor 'git diff'",
-        description='Schrijf een kaart als leesbare tekst, één veld per regel, voor git: git config diff.kaartenbak.textconv "kaartenbak textconv" en in .gitattributes: cards/**/*.toml diff=kaartenbak',
+        description=(
+            "Schrijf een kaart als leesbare tekst, één veld per regel, voor 'git diff'. "
+            "'kaartenbak init' stelt dit in: diff.kaartenbak.textconv in .git/config en "
+            "cards/**/*.toml diff=kaartenbak in .git/info/attributes."
+        ),
     )
     p.add_argument("file", metavar="BESTAND")
     p.set_defaults(handler=_guard(cmd_textconv))

@@ -8,7 +8,7 @@ import sys
 
 from tui.core.search.query import FILTERS, parse_query
 from tui.core.search.search import SearchIndex
-from tui.core.workspace import NoCardsFolder, Workspace
+from tui.core.workspace import NoCardsFolder
 from .output import err, open_workspace, out
 
 

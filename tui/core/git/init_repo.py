@@ -261,7 +261,8 @@ def _is_new(root: Path) -> bool:
         return entries == [".git"]
     if entries:
         raise InitError(
-            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, of open de map van een bestaande kaartenbak"
+            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, "
+            "of open de map van een bestaande kaartenbak"
         )
     return True
 

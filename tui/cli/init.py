@@ -42,7 +42,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     out(f"{'Nieuwe kaartenbak' if report.created else 'Kaartenbak'}: {report.root}")
     for line in report.done or ["alles was al ingesteld; niets veranderd"]:
         out(f"  {line}")
-    if report.done:
+    if report.done and not report.created:
         out(
             "Samenvoegen per veld staat aan in deze kloon (.git/config en .git/info/attributes); "
             "geen gedeeld bestand gewijzigd, git status blijft schoon."

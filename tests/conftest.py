@@ -96,9 +96,7 @@ def seed_remote(tmp_path: Path, cards: tuple[str, ...] = ("wbw-t1-1.1", "nml-b01
     from tui.core.git.init_repo import init_repo
 
     seed = make_repo(tmp_path / "seed", cards=list(cards))
-    init_repo(seed, program=DRIVER_PROGRAM, textconv=False)
-    git(seed, "add", ".gitattributes")
-    git(seed, "commit", "-q", "-m", "Samenvoegen per veld")
+    init_repo(seed, program=DRIVER_PROGRAM, textconv=False)  # attributes in .git/info: nothing to commit
     git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
     git(seed, "push", "-q", str(tmp_path / "remote.git"), "main")
     return tmp_path / "remote.git"

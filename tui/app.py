@@ -157,7 +157,7 @@ class KaartenbakApp(CardActions, App[int]):
     def _on_signal(self, signum: int) -> None:
         """Terminal closed or process asked to stop: keep what was typed, then exit non-zero."""
         self._flush_all_drafts()
-        self.exit(128 + signum)
+        self.exit(128 + signum, return_code=128 + signum)
 
     # -- errors ----------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

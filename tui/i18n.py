@@ -52,3 +52,14 @@ def t(key: str, **values: object) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def phrase(error: object) -> str:
+    """A core error or notice that carries ``code`` and ``params``, in the UI language.
+
+    Falls back to the object's own text when it has no code or the catalogue lacks it.
+    """
+    code = getattr(error, "code", None)
+    if isinstance(code, str) and (code in catalogue(_current) or code in catalogue("nl")):
+        return t(code, **dict(getattr(error, "params", None) or {}))
+    return str(error)

@@ -35,9 +35,7 @@ def pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, P
     """(bare remote, clone a, clone b); a first pushed the seed with `kaartenbak remote` and `sync`."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     a = make_repo(tmp_path / "a", cards=["wbw-t1-1.1"])
-    init_repo(a, program=PROGRAM, textconv=False)
-    git(a, "add", ".gitattributes")
-    git(a, "commit", "-q", "-m", "Samenvoegen per veld")
+    init_repo(a, program=PROGRAM, textconv=False)  # attributes in .git/info: nothing to commit
     git(tmp_path, "init", "-q", "--bare", "-b", "main", "remote.git")
     assert main(["--repo", str(a), "remote", str(tmp_path / "remote.git")]) == 0
     assert main(["--repo", str(a), "sync"]) == 0

@@ -29,7 +29,7 @@ def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
     out = []
     for name in ("a", "b"):
         report = clone_with_driver(remote, tmp_path / name)
-        assert not report.created and all("git config" in line for line in report.done)
+        assert not report.created and all(("git config" in ln or "info/attributes" in ln) for ln in report.done)
         out.append(tmp_path / name)
     return out[0], out[1]
 
@@ -209,10 +209,10 @@ def test_driver_handles_cards_added_on_both_sides(tmp_path: Path) -> None:
 
 def test_init_is_idempotent(clones: tuple[Path, Path]) -> None:
     a, _ = clones
-    attrs = (a / ".gitattributes").read_text(encoding="utf-8")
+    attrs = (a / ".git" / "info" / "attributes").read_text(encoding="utf-8")
     config = (a / ".git" / "config").read_text(encoding="utf-8")
     assert init_repo(a, program=PROGRAM, textconv=False).done == []
-    assert (a / ".gitattributes").read_text(encoding="utf-8") == attrs
+    assert (a / ".git" / "info" / "attributes").read_text(encoding="utf-8") == attrs
     assert (a / ".git" / "config").read_text(encoding="utf-8") == config
     for line in ATTRIBUTE_LINES:
         assert attrs.splitlines().count(line) == 1
@@ -271,6 +271,7 @@ def test_init_command_in_an_existing_repository(tmp_path: Path, capsys: pytest.C
         git(repo, "config", "merge.kaartenbak.driver").strip().endswith("-m tui merge-driver %O %A %B %P")
         or "kaartenbak merge-driver" in shown
     )
-    assert ATTRIBUTE_LINES[0] in (repo / ".gitattributes").read_text(encoding="utf-8")
+    assert ATTRIBUTE_LINES[0] in (repo / ".git" / "info" / "attributes").read_text(encoding="utf-8")
+    assert git(repo, "status", "--porcelain") == ""
     assert main(["init", str(repo)]) == 0
     assert "niets veranderd" in capsys.readouterr().out

@@ -5,20 +5,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.core.cards import writer
+from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.fte import fte_totals
 from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import card_text
 from tui.core.cards.validate import validate_cards
 from tui.core.workspace import NoCardsFolder, Workspace
-from .output import err, out
+from tui.i18n import phrase
+from .output import err, open_workspace, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate",
         help="controleer kaarten tegen het schema",
-        description="Controleer kaarten tegen het schema. Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is.",
+        description=(
+            "Controleer kaarten tegen het schema. "
+            "Exit 1 bij fouten, 0 bij alleen waarschuwingen, 2 als er niets te controleren is."
+        ),
     )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("-q", "--quiet", action="store_true", help="toon geen waarschuwingen, alleen fouten")
@@ -36,7 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "fmt",
         help="schrijf kaarten in de vaste opmaak",
-        description='Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, lange tekst als """-blok). Met --check wordt niets geschreven.',
+        description=(
+            "Herschrijf kaarten in de vaste opmaak van Kaartenbak (sleutels in schemavolgorde, "
+            'lange tekst als """-blok). Met --check wordt niets geschreven. Exit 1 als een kaart anders '
+            "zou worden (--check) of een bestand niet te openen, op te maken of te schrijven is."
+        ),
     )
     p.add_argument("paths", nargs="*", metavar="PAD", help="kaartbestanden of mappen (standaard: cards/)")
     p.add_argument("--check", action="store_true", help="alleen controleren; exit 1 als een kaart anders zou worden")
@@ -61,16 +71,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.find(getattr(args, "repo", None))
+    return open_workspace(args)
 
 
 def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
     if not args.paths:
         ws = _workspace(args)
-        files = ws.store.discover()
-        if not files:
+        found = ws.store.discover()
+        if not found:
             raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
-        return ws, files
+        return ws, found
     files: list[Path] = []
     for raw in args.paths:
         p = Path(raw)
@@ -135,26 +145,55 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    """Rewrite (or with --check, only judge) cards in the canonical layout.
+
+    Exit 1 when a card would change (--check) or a file cannot be opened, formatted or written;
+    such files are named on stderr and left as they are, and the others are still done.
+    """
     ws, files = _collect(args)
     changed = 0
+    failed = 0
     for path in files:
         loaded = load_file(path)
         if isinstance(loaded, LoadError):
             err(str(loaded))
+            failed += 1
             continue
-        text = ws.store.render_new(path, dict(loaded.data))
-        raw = text.encode("utf-8")
-        if path.read_bytes() != raw:
-            changed += 1
+        data = dict(loaded.data)
+        try:
+            raw = ws.store.render_new(path, data).encode("utf-8")
+            writer.check(raw.decode("utf-8"), data)
+        except RecursionError:
+            err(f"{path}: te diep geneste tabellen om op te maken; het bestand blijft zoals het is")
+            failed += 1
+            continue
+        except (ValueError, TypeError, writer.WriteCheckError) as exc:
+            err(f"{path}: kan niet in de vaste opmaak worden geschreven ({exc}); het bestand blijft zoals het is")
+            failed += 1
+            continue
+        try:
+            before = path.read_bytes()
+        except OSError as exc:
+            err(f"{path}: kan niet lezen: {exc.strerror or exc}")
+            failed += 1
+            continue
+        if before != raw:
             if args.check:
+                changed += 1
                 out(f"{path}: niet in de vaste opmaak")
-            else:
-                from tui.core.cards.atomic import write_atomic
-
+                continue
+            try:
                 write_atomic(path, raw)
-                out(f"{path}: opnieuw opgemaakt")
-    out(f"{len(files)} kaarten, {changed} {'anders' if args.check else 'herschreven'}.")
-    return 1 if (args.check and changed) else 0
+            except WriteError as exc:
+                read_only = exc.code == "error.write.card_read_only"
+                err(f"{path}: alleen-lezen; niet herschreven" if read_only else phrase(exc))
+                failed += 1
+                continue
+            changed += 1
+            out(f"{path}: opnieuw opgemaakt")
+    summary = f"{len(files)} kaarten, {changed} {'anders' if args.check else 'herschreven'}"
+    out(summary + (f", {failed} niet te openen of op te maken." if failed else "."))
+    return 1 if failed or (args.check and changed) else 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

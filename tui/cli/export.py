@@ -10,7 +10,7 @@ from pathlib import Path
 from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.export.export import DEFAULT_TITLE, FORMATS, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder, Workspace
-from .output import err
+from .output import err, open_workspace
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
 SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".htm": "html"}
@@ -94,7 +94,7 @@ def _write_failed(target: Path | None, exc: WriteError) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    ws = Workspace.find(getattr(args, "repo", None))
+    ws = open_workspace(args)
     loaded = ws.store.load_all()
     if not loaded.cards and not loaded.errors:
         raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")

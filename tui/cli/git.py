@@ -20,7 +20,7 @@ from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status
 from tui.core.workspace import NoCardsFolder, Workspace
 from .cards import _find_card
-from .output import err, out
+from .output import err, open_workspace, out
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -66,7 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "textconv",
         help="kaart als tekst voor 'git diff'",
-        description='Schrijf een kaart als leesbare tekst, één veld per regel, voor git: git config diff.kaartenbak.textconv "kaartenbak textconv" en in .gitattributes: cards/**/*.toml diff=kaartenbak',
+        description=(
+            "Schrijf een kaart als leesbare tekst, één veld per regel, voor 'git diff'. "
+            "'kaartenbak init' stelt dit in: diff.kaartenbak.textconv in .git/config en "
+            "cards/**/*.toml diff=kaartenbak in .git/info/attributes."
+        ),
     )
     p.add_argument("file", metavar="BESTAND")
     p.set_defaults(handler=_guard(cmd_textconv))
@@ -89,7 +93,7 @@ def _guard(handler: Handler) -> Handler:
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.find(getattr(args, "repo", None))
+    return open_workspace(args)
 
 
 def _card_path(ws: Workspace, repo: GitRepo, ref: str) -> str:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
-import shutil
-import sys
 from pathlib import Path
 
 from tui.core.git.init_repo import InitError, init_repo
@@ -17,8 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "init",
         help="maak een nieuwe kaartenbak, of stel samenvoegen per veld in",
         description=(
-            "Zonder MAP of met de map van een bestaande repository: registreer de merge-driver van Kaartenbak "
-            "in .git/config en vul .gitattributes aan (nodig in elke kloon; veilig om te herhalen). "
+            "Zonder MAP of met de map van een bestaande repository: registreer de merge- en diff-driver van "
+            "Kaartenbak in .git/config en .git/info/attributes van deze kloon (nodig in elke kloon; veilig om te "
+            "herhalen; geen gedeeld bestand verandert). "
             "Met een nieuwe of lege MAP: maak een git-repository met schema/, cards/, .gitattributes en een README "
             "voor de werkgroep, en een eerste commit als je git-identiteit is ingesteld. Exit 2 als MAP een niet-lege "
             "map zonder git is."
@@ -33,41 +31,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_init)
 
 
-def _program() -> tuple[str, str]:
-    """How git should start Kaartenbak: the console script when it is on PATH, else this Python."""
-    if shutil.which("kaartenbak"):
-        return "kaartenbak", ""
-    beside = Path(sys.executable).parent / ("kaartenbak.exe" if sys.platform == "win32" else "kaartenbak")
-    program = shlex.quote(str(beside)) if beside.is_file() else f"{shlex.quote(sys.executable)} -m tui"
-    return program, f"'kaartenbak' staat niet op PATH; git start de drivers met: {program}"
-
-
-def _has_textconv() -> bool:
-    """Whether this version has ``kaartenbak textconv``: registering a missing textconv would break ``git diff``."""
-    from . import build_parser
-
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return "textconv" in sub.choices
-
-
 def cmd_init(args: argparse.Namespace) -> int:
+    """Set up the folder and say what was done, where, and which command git will start."""
     target = args.path or getattr(args, "repo", None)
-    program, note = _program()
-    textconv = _has_textconv()
     try:
-        report = init_repo(
-            Path(target) if target else None, program=program, with_regions=args.with_regions, textconv=textconv
-        )
+        report = init_repo(Path(target) if target else None, with_regions=args.with_regions)
     except InitError as exc:
         err(f"kaartenbak: {exc}")
         return 2
     out(f"{'Nieuwe kaartenbak' if report.created else 'Kaartenbak'}: {report.root}")
     for line in report.done or ["alles was al ingesteld; niets veranderd"]:
         out(f"  {line}")
-    if note:
-        out(note)
-    if not textconv:
-        out("diff-driver niet geregistreerd: deze versie heeft nog geen 'kaartenbak textconv' (git diff werkt gewoon).")
+    if report.done and not report.created:
+        out(
+            "Samenvoegen per veld staat aan in deze kloon (.git/config en .git/info/attributes); "
+            "geen gedeeld bestand gewijzigd, git status blijft schoon."
+        )
+    if not report.on_path:
+        out(
+            f"'kaartenbak' staat niet op PATH; git start de drivers met: {report.program}. "
+            "Verplaats je deze Python-omgeving, draai dan opnieuw 'kaartenbak init'."
+        )
     if report.hint:
         out(report.hint)
     return 0

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 from tui.core.cards.text import visible
+from tui.core.workspace import Workspace
+from tui.i18n import t
 
 
 def out(text: str = "") -> None:
@@ -15,3 +19,11 @@ def out(text: str = "") -> None:
 def err(text: str) -> None:
     """Print a message to stderr, made safe the same way."""
     sys.stderr.write(visible(text) + "\n")
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace for ``--repo`` or the current folder; says on stderr when it falls back to the bundled cards."""
+    ws = Workspace.find(getattr(args, "repo", None))
+    if ws.fallback:
+        err(t("workspace.bundled", cwd=str(Path.cwd()), path=str(ws.root)))
+    return ws

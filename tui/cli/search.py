@@ -8,8 +8,8 @@ import sys
 
 from tui.core.search.query import FILTERS, parse_query
 from tui.core.search.search import SearchIndex
-from tui.core.workspace import NoCardsFolder, Workspace
-from .output import err, out
+from tui.core.workspace import NoCardsFolder
+from .output import err, open_workspace, out
 
 
 def _positive(text: str) -> int:
@@ -40,7 +40,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = parse_query(text)
     for token in query.unknown:
         err(f"kaartenbak: onbekend filter '{token}' genegeerd; bekende filters: {', '.join(f + ':' for f in FILTERS)}")
-    ws = Workspace.find(getattr(args, "repo", None))
+    ws = open_workspace(args)
     result = ws.store.load_all()
     if not result.cards:
         raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")

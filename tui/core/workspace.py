@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,8 @@ class Workspace:
     """Everything the CLI and the app need to know about one cards repository."""
 
     root: Path
+    # True when no repository was named and the current folder has no cards/: the bundled cards are used
+    fallback: bool = field(default=False, compare=False)
 
     @cached_property
     def schema(self) -> Schema:
@@ -45,11 +47,11 @@ class Workspace:
             root = Path(repo).expanduser().resolve()
             if not root.is_dir():
                 raise NoCardsFolder(f"map bestaat niet: {root}")
-            return Workspace(root)
+            return Workspace(root).opened()
         here = (cwd or Path.cwd()).resolve()
         if (here / "cards").is_dir():
-            return Workspace(here)
-        return Workspace(bundled_root())
+            return Workspace(here).opened()
+        return Workspace(bundled_root(), fallback=True).opened()
 
     @staticmethod
     def for_path(path: Path) -> Workspace:
@@ -57,5 +59,10 @@ class Workspace:
         path = path.resolve()
         for parent in [path, *path.parents]:
             if (parent / "schema" / "envelope.json").is_file() or ((parent / "cards").is_dir() and parent != path):
-                return Workspace(parent)
-        return Workspace(bundled_root())
+                return Workspace(parent).opened()
+        return Workspace(bundled_root()).opened()  # loose files: checked against the bundled schema
+
+    def opened(self) -> Workspace:
+        """This workspace, after the housekeeping every opening does: temp files of killed saves go."""
+        self.store.clean_interrupted_saves()
+        return self

@@ -10,9 +10,6 @@ cards with conflicts open in the conflict screen, one after another.
 
 from __future__ import annotations
 
-import shlex
-import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,19 +68,10 @@ def unresolved(repo: GitRepo) -> list[str]:
 
 
 def driver_program() -> tuple[str, bool]:
-    """How git should start Kaartenbak's merge driver (as ``kaartenbak init`` decides), and textconv."""
-    if shutil.which("kaartenbak"):
-        program = "kaartenbak"
-    else:
-        beside = Path(sys.executable).parent / ("kaartenbak.exe" if sys.platform == "win32" else "kaartenbak")
-        program = shlex.quote(str(beside)) if beside.is_file() else f"{shlex.quote(sys.executable)} -m tui"
-    try:
-        from ..cli.init import _has_textconv
+    """How git should start Kaartenbak's merge driver (the core's one choice), and textconv."""
+    from tui.core.git.init_repo import driver_program as choose
 
-        textconv = _has_textconv()
-    except Exception:  # the CLI is optional for the app; a missing textconv must not be registered
-        textconv = False
-    return program, textconv
+    return choose().command, True
 
 
 def preflight(root: Path) -> Preflight:

@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from tui.core.cards import tomlfmt, writer
-from tui.core.cards.atomic import TEMP_SUFFIX, WriteError, write_atomic
+from tui.core.cards.atomic import TEMP_SUFFIX, WriteError, clean_interrupted_writes, explain, write_atomic
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.parse import BOM, load_file, parse_bytes
 from tui.core.cards.schema import Schema
@@ -22,9 +22,6 @@ class LoadResult:
 
     cards: list[Card] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
-
-    def by_id(self) -> dict[str, Card]:
-        return {c.id: c for c in self.cards}
 
 
 class ChangedOnDisk(Exception):
@@ -81,17 +78,6 @@ class CardStore:
                 result.cards.append(loaded)
         return result
 
-    def iter_load(self, paths: list[Path]) -> Iterator[Card | LoadError]:
-        """Load cards one by one (for progress feedback)."""
-        for path in paths:
-            yield load_file(path)
-
-    def reload(self, card: Card) -> Card | LoadError | None:
-        """The card as it is on disk now, or None when the file is gone."""
-        if not card.path.exists():
-            return None
-        return load_file(card.path)
-
     def header_for(self, path: Path, kind: str) -> str:
         """The ``#:schema`` line pointing editors (taplo) at the exported JSON Schema."""
         target = self.root / "schema" / "json" / f"{kind}.schema.json"
@@ -121,22 +107,33 @@ class CardStore:
                 raise ChangedOnDisk(card.path, None) from None
             return self.create(new, card.path)
         except OSError as exc:
-            raise WriteError(f"Kan {card.path} niet lezen: {exc.strerror or exc}", card.path) from exc
+            reason = str(exc.strerror or exc)
+            raise WriteError(
+                f"Kan {card.path} niet lezen: {reason}",
+                card.path,
+                code="error.write.unreadable",
+                params={"reason": reason},
+            ) from exc
         current = parse_bytes(card.path, raw)
         if not force and (isinstance(current, LoadError) or current.blob != card.blob):
             raise ChangedOnDisk(card.path, current)
         base = dict(current.data) if isinstance(current, Card) else dict(card.data)
-        if new == base and isinstance(current, Card):
+        if writer.same(new, base) and isinstance(current, Card):
             return current
         bom = raw.startswith(BOM)
         text = raw[len(BOM) if bom else 0 :].decode("utf-8")
         try:
             out = writer.updated_text(text, base, new, self.order_for(str(new.get("kind", ""))))
-        except (writer.WriteCheckError, Exception) as exc:  # tomlkit could not keep the layout
-            if isinstance(exc, WriteError):
-                raise
-            out = self.render_new(card.path, new)
-            writer.check(out, new)
+        except Exception:  # tomlkit could not keep the layout: write the canonical text instead
+            try:
+                out = self.render_new(card.path, new)
+                writer.check(out, new)
+            except Exception as exc:  # e.g. nesting too deep to write back: keep the file as it is
+                raise WriteError(
+                    f"Kaartenbak kan {card.path} niet terugschrijven: {exc}",
+                    card.path,
+                    params={"reason": str(exc)},
+                ) from exc
             if "\r\n" in text:
                 out = out.replace("\n", "\r\n")
         data = (BOM if bom else b"") + out.encode("utf-8")
@@ -155,14 +152,12 @@ class CardStore:
         """Write a new card in canonical layout; never overwrites an existing file."""
         path = path or self.path_for_new(str(data.get("id", "")), str(data.get("region", "")))
         if path.exists():
-            raise WriteError(f"{path} bestaat al; kies een andere id", path)
+            raise WriteError(f"{path} bestaat al; kies een andere id", path, code="error.write.exists")
         text = self.render_new(path, data)
         writer.check(text, data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from tui.core.cards.atomic import explain
-
             raise explain(exc, path) from exc
         raw = text.encode("utf-8")
         write_atomic(path, raw)
@@ -177,6 +172,8 @@ class CardStore:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            from tui.core.cards.atomic import explain
-
             raise explain(exc, card.path) from exc
+
+    def clean_interrupted_saves(self) -> list[Path]:
+        """Remove the temp files of saves that were killed (Kaartenbak's own temp names only)."""
+        return clean_interrupted_writes(self.cards_dir)

@@ -84,8 +84,10 @@ def value(val: Any, *, multiline_text: bool = False) -> str:
     if isinstance(val, int):
         return str(val)
     if isinstance(val, float):
-        if not math.isfinite(val):
-            raise ValueError("getallen moeten eindig zijn")
+        if math.isnan(val):
+            return "nan"  # TOML 1.0 has nan and inf; a card that holds them round-trips
+        if math.isinf(val):
+            return "inf" if val > 0 else "-inf"
         text = repr(val)
         return text if any(c in text for c in ".en") else text + ".0"
     if isinstance(val, str):
@@ -141,10 +143,3 @@ def render(data: dict[str, Any], order: Iterable[str], header: str | None = None
     lines.extend(_lines_for_table("", ordered, set()))
     text = "\n".join(lines)
     return text.lstrip("\n") + "\n"
-
-
-def render_entry(name: str, val: Any) -> str:
-    """The text of one top-level entry (``key = value`` or a table block), for tomlkit to parse."""
-    if is_table_value(val):
-        return "\n".join(_table_block(key(name), val, set())).lstrip("\n") + "\n"
-    return f"{key(name)} = {value(val, multiline_text=True)}\n"

@@ -8,6 +8,7 @@ replaced when only one of their keys changed. The result is cross-checked with `
 
 from __future__ import annotations
 
+import math
 import tomllib
 from typing import Any
 from collections.abc import Sequence
@@ -56,7 +57,7 @@ def _apply(container: Any, path: tuple[str, ...], old: dict[str, Any], new: dict
     for k in [k for k in old if k not in new]:
         del container[k]
     for k, nv in new.items():
-        if k in old and old[k] == nv and k in container:
+        if k in old and same(old[k], nv) and k in container:
             continue
         cur = container.get(k) if k in container else None
         ov = old.get(k)
@@ -70,7 +71,7 @@ def _apply(container: Any, path: tuple[str, ...], old: dict[str, Any], new: dict
             and len(ov) == len(nv)
             and all(isinstance(x, dict) for x in nv)
         ):
-            for i, (o_item, n_item) in enumerate(zip(ov, nv)):
+            for i, (o_item, n_item) in enumerate(zip(ov, nv, strict=True)):
                 _apply(cur[i], (*path, k), o_item, n_item, list(n_item))
             continue
         item = _entry_item((*path, k), nv)
@@ -80,20 +81,46 @@ def _apply(container: Any, path: tuple[str, ...], old: dict[str, Any], new: dict
             _insert(container, order, k, item)
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equality of card values where ``nan`` equals ``nan`` (TOML allows it; ``==`` says it changed)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b  # true is not 1
+    return bool(a == b)
+
+
+def line_endings(text: str) -> str:
+    """``"lf"``, ``"crlf"`` or ``"mixed"``: how the lines of a card end."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    if crlf and lf:
+        return "mixed"
+    return "crlf" if crlf else "lf"
+
+
 def updated_text(old_text: str, old: dict[str, Any], new: dict[str, Any], order: Sequence[str]) -> str:
     """The old card text with only the changed keys rewritten.
 
-    ``old_text`` has no BOM; line endings are returned as in ``old_text`` (CRLF files stay CRLF).
+    ``old_text`` has no BOM. Line endings stay as they were: a CRLF file stays CRLF, and in a
+    file that mixes CRLF and LF every untouched line keeps its own ending (tomlkit keeps the
+    text of untouched items as it was; only the rewritten keys' lines end in LF).
     """
-    crlf = "\r\n" in old_text
+    endings = line_endings(old_text)
     doc = tomlkit.parse(old_text)
     _apply(doc, (), old, new, list(order))
-    out = doc.as_string()
-    out = out.replace("\r\n", "\n")
-    if not out.endswith("\n"):
-        out += "\n"
+    raw = doc.as_string()
+    if not raw.endswith("\n"):
+        raw += "\r\n" if endings == "crlf" else "\n"
+    out = raw.replace("\r\n", "\n")
     check(out, new)
-    return out.replace("\n", "\r\n") if crlf else out
+    if endings == "mixed":
+        return raw
+    return out.replace("\n", "\r\n") if endings == "crlf" else out
 
 
 def check(text: str, expected: dict[str, Any]) -> None:
@@ -102,5 +129,5 @@ def check(text: str, expected: dict[str, Any]) -> None:
         got = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise WriteCheckError(f"de geschreven tekst is geen geldige TOML: {exc}") from exc
-    if got != expected:
+    if not same(got, expected):
         raise WriteCheckError("de geschreven tekst leest niet terug als de bedoelde kaart")

@@ -1,150 +1,30 @@
 """Exports of cards for meetings (Markdown, CSV for Dutch Excel, one printable HTML page).
 
 The format modules (``export_md``, ``export_csv``, ``export_html``) only lay out text; what they
-share lives here: the order cards appear in (region, then theme in vocabulary order, then
-number), which fields a card shows (``card_sections``), and the selection by a search query.
+share lives in ``shared`` (the order cards appear in, which fields a card shows, FTE in words).
+This module chooses the format and selects cards by a search query.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from tui.core.cards.card import Card
-from tui.core.cards.fte import fte_summary
-from tui.core.cards.render_text import Section, card_sections
-from tui.core.cards.schema import Field, Kind, Schema
-from tui.core.cards.text import fold, visible
+from tui.core.cards.schema import Kind, Schema
+from tui.core.cards.text import fold
 from tui.core.cards.vocab import Vocabulary
+from tui.core.export.export_csv import render_csv
+from tui.core.export.export_html import render_html
+from tui.core.export.export_md import render_markdown
+from tui.core.export.shared import Progress, fte_text, group_cards, load_vocab
+
+__all__ = ["DEFAULT_TITLE", "FORMATS", "Format", "export_cards", "fte_text", "group_cards", "select_cards"]
 
 Format = Literal["md", "csv", "html"]
-Progress = Callable[[int, int], None]
 FORMATS: tuple[str, ...] = ("md", "csv", "html")
-NO_THEME = "(geen thema)"
 DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"
-
-
-@dataclass(frozen=True)
-class ThemeGroup:
-    """The cards of one theme within one region, in reading order."""
-
-    region: str
-    region_name: str
-    theme: str
-    cards: tuple[Card, ...]
-
-
-def clean(value: Any) -> str:
-    """Card text as a string with control, bidi and zero-width characters made visible."""
-    return visible(str(value))
-
-
-def is_fte(f: Field | None) -> bool:
-    """Whether a field is a structured FTE figure (``tekst``/``status``/``waarde``...)."""
-    return f is not None and f.widget == "table" and {"tekst", "status"} <= {c.key for c in f.children}
-
-
-def fte_text(value: Any) -> str:
-    """``9 fte``; the document's own words are added only when they say more (``n.t.b.``)."""
-    if not isinstance(value, Mapping):
-        return "" if value is None else str(value)
-    summary = fte_summary(value)
-    literal = str(value.get("tekst", "")).strip()
-
-    def bare(text: str) -> str:
-        return re.sub(r"[^0-9a-z]", "", fold(text).replace("fte", ""))
-
-    if not summary:
-        return literal
-    if literal and bare(literal) != bare(summary):
-        return f"{summary} (letterlijk: {literal})"
-    return summary
-
-
-def kind_title(schema: Schema, name: str) -> str:
-    """The Dutch title of a card kind (``Initiatief (NML)``), or the raw name."""
-    kind = schema.kind(name)
-    return kind.title if kind else name
-
-
-def _natural(text: str) -> tuple[Any, ...]:
-    """Sort key that puts ``B2.1`` before ``B10.1``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", text) if p)
-
-
-def load_vocab(schema: Schema) -> Vocabulary | None:
-    """The vocabulary next to the schema, or None when there is none (themes then sort by name)."""
-    try:
-        return Vocabulary(Path(schema.folder))
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def group_cards(cards: Iterable[Card], vocab: Vocabulary | None = None) -> list[ThemeGroup]:
-    """Cards grouped by region and theme: vocabulary order first, unknown themes after, no theme last."""
-    regions = vocab.regions if vocab else {}
-    buckets: dict[tuple[str, str], list[Card]] = {}
-    for card in cards:
-        reg = regions.get(card.region)
-        known = reg.theme(card.theme) if (reg and card.theme) else None
-        theme = known.name if known else (card.theme or NO_THEME)
-        buckets.setdefault((card.region, theme), []).append(card)
-    region_order = [r for r in regions if any(k[0] == r for k in buckets)]
-    region_order += sorted({r for r, _ in buckets} - set(region_order))
-
-    def theme_key(region: str, theme: str) -> tuple[int, int, str]:
-        reg = regions.get(region)
-        names = [t.name for t in reg.themes] if reg else []
-        if theme in names:
-            return (0, names.index(theme), "")
-        return (2 if theme == NO_THEME else 1, 0, fold(theme))
-
-    out: list[ThemeGroup] = []
-    for region in region_order:
-        reg = regions.get(region)
-        themes = sorted((t for r, t in buckets if r == region), key=lambda t: theme_key(region, t))
-        for theme in themes:
-            members = sorted(buckets[(region, theme)], key=lambda c: (_natural(c.number or c.id), _natural(c.id)))
-            out.append(ThemeGroup(region, reg.name if reg else region, theme, tuple(members)))
-    return out
-
-
-def card_heading(card: Card) -> str:
-    """``B01.1 Mentale gezondheidsnetwerken``: the number the document uses, then the title."""
-    number = card.number or card.id
-    return f"{number} {card.title}".strip()
-
-
-def readable_sections(data: Mapping[str, Any], schema: Schema) -> list[Section]:
-    """``card_sections`` without the title (it is the heading), kind and FTE in words."""
-    kind = schema.kind(str(data.get("kind", "")))
-    out = []
-    for s in card_sections(data, kind):
-        f = kind.field(s.key) if (kind and not s.depth) else None
-        if s.key == "title" and not s.depth:
-            continue
-        if s.key == "kind" and not s.depth:
-            s = Section(s.key, s.label, (kind_title(schema, str(data.get("kind", ""))),))
-        elif is_fte(f):
-            s = Section(s.key, s.label, (fte_text(data.get(s.key)),))
-        out.append(s)
-    return out
-
-
-def bullets(lines: Sequence[str]) -> list[str] | None:
-    """The items of a list field (``card_sections`` marks each with ``• ``), else None."""
-    lines = [ln for ln in lines if ln.strip()]
-    if lines and all(ln.startswith("• ") for ln in lines):
-        return [ln[2:] for ln in lines]
-    return None
-
-
-def is_row(section: Section) -> bool:
-    """Whether a section is one row of a list of tables (``mijlpalen.2``), labelled ``2.``."""
-    return section.key.rsplit(".", 1)[-1].isdigit()
 
 
 def export_cards(
@@ -163,15 +43,9 @@ def export_cards(
         vocab = load_vocab(schema)
     groups = group_cards(cards, vocab)
     if fmt == "md":
-        from tui.core.export.export_md import render_markdown
-
         return render_markdown(groups, schema, title, progress).encode("utf-8")
     if fmt == "csv":
-        from tui.core.export.export_csv import render_csv
-
         return render_csv([c for g in groups for c in g.cards], schema, progress)
-    from tui.core.export.export_html import render_html
-
     return render_html(groups, schema, title, progress).encode("utf-8")
 
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tui.core.cards.card import Card
-from tui.core.export.export import Progress, clean, fte_text, is_fte, kind_title
+from tui.core.export.shared import Progress, clean, fte_text, is_fte, kind_title
 from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Field, Kind, Schema
 

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from tui.core.cards.card import Card
-from tui.core.export.export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
 from tui.core.cards.fte import FteTotal, fte_totals
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
@@ -131,7 +131,7 @@ def toc(groups: list[ThemeGroup], names: dict[int, str], theme_ids: list[str]) -
     """The table of contents: per region and theme, a link to every card."""
     parts = ['<nav aria-label="Inhoud"><h2>Inhoud</h2><ul>']
     region = None
-    for g, tid in zip(groups, theme_ids):
+    for g, tid in zip(groups, theme_ids, strict=True):
         if g.region != region:
             if region is not None:
                 parts.append("</ul></li>")
@@ -160,7 +160,7 @@ def render_html(groups: list[ThemeGroup], schema: Schema, title: str, progress: 
         fte_table(cards, groups),
     ]
     done = 0
-    for g, tid in zip(groups, theme_ids):
+    for g, tid in zip(groups, theme_ids, strict=True):
         body.append(f'<section class="theme" id="{tid}">')
         body.append(f'<h2>{h(g.theme)}</h2><p class="meta">{h(g.region_name)} · {len(g.cards)} kaarten</p>')
         for card in g.cards:

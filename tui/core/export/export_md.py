@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tui.core.export.export import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
 

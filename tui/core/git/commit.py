@@ -26,6 +26,47 @@ class CommitRefused(GitError):
     """Committing now would be unsafe or pointless; the message says why and what to do."""
 
 
+class CommitFailed(GitError):
+    """Git could not write the commit (full disk, read-only repository); nothing was committed.
+
+    ``code`` (``error.commit.disk_full`` / ``error.commit.read_only``) and ``params`` (``path``) are
+    for ``tui/locale``; git's own text stays in ``detail`` for the log.
+    """
+
+    def __init__(self, message: str, advice: str, detail: str, *, code: str, path: Path) -> None:
+        super().__init__(message, advice, detail)
+        self.code = code
+        self.params = {"path": str(path)}
+        self.disk_full = code == "error.commit.disk_full"
+        self.read_only = code == "error.commit.read_only"
+
+
+_DISK_FULL = ("no space left on device", "disk quota exceeded", "out of diskspace", "out of disk space")
+_READ_ONLY = ("read-only file system", "permission denied", "insufficient permission", "operation not permitted")
+
+
+def commit_failure(error: GitError, root: Path) -> GitError:
+    """``error`` as a CommitFailed when git's output says the disk is full or read-only, else unchanged."""
+    text = f"{error.detail}\n{error.message}".lower()
+    if any(s in text for s in _DISK_FULL):
+        return CommitFailed(
+            f"Schijf vol: de wijziging is niet vastgelegd in {root}.",
+            "Je kaarten staan ongewijzigd op schijf; maak ruimte vrij en probeer het opnieuw.",
+            error.detail,
+            code="error.commit.disk_full",
+            path=root,
+        )
+    if any(s in text for s in _READ_ONLY):
+        return CommitFailed(
+            f"Kan niet vastleggen in {root}: de repository is alleen-lezen of je hebt geen toestemming.",
+            "Je kaarten staan ongewijzigd op schijf.",
+            error.detail,
+            code="error.commit.read_only",
+            path=root,
+        )
+    return error
+
+
 @dataclass(frozen=True)
 class CardChange:
     """One changed card file: how it changed, its title and the labels of the changed fields."""
@@ -113,6 +154,19 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
     rels = list(dict.fromkeys(repo.relpath(p) for p in paths))
     if not rels:
         raise CommitRefused("Er is niets gekozen om te bewaren.", "Kies eerst de kaarten die je wilt bewaren.")
+    try:
+        _commit(repo, rels, message, allow_detached=allow_detached)
+    except CommitRefused:
+        raise
+    except GitError as exc:
+        raise commit_failure(exc, repo.root) from None
+    sha = repo.head()
+    assert sha is not None
+    return sha
+
+
+def _commit(repo: GitRepo, rels: list[str], message: str, *, allow_detached: bool) -> None:
+    """The checks that need git, then ``add`` and ``commit --only`` of exactly ``rels``."""
     state = repo.state()
     for notice in explain(state):
         if notice.code == "detached" and allow_detached:
@@ -144,9 +198,6 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
         "--",
         *rels,
     )
-    sha = repo.head()
-    assert sha is not None
-    return sha
 
 
 def _changed(repo: GitRepo, rels: list[str]) -> list[str]:

@@ -1,15 +1,28 @@
 """Setting up a cards repository: a new one from scratch, or git's field-level merge in an existing one.
 
-Git only merges cards per field when the repository says so: ``.gitattributes`` assigns the
+Git only merges cards per field when the repository says so: an attributes file assigns the
 ``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` and ``.git/config`` says which command
 that is. ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
+
+Where the attributes go: ``.git/info/attributes``, next to the driver's command in ``.git/config``.
+Both are per clone and untracked, so ``init`` never leaves a tracked file modified (a change in
+``.gitattributes`` would show in ``git status`` forever while the app's commit dialog, which
+offers cards only, never offers it), and the assignment only exists where the command that
+serves it is defined. A new repository also gets a committed ``.gitattributes`` with the shared
+line-ending rule (``*.toml text eol=lf``) as part of its first commit.
+
+Which command: ``kaartenbak`` when the console script is on PATH (survives moving or rebuilding
+the virtualenv), else this interpreter with ``-m tui`` (works for any installation, also one
+without console scripts; it is an absolute path, so ``init`` says to run again after moving it).
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +30,7 @@ from tui.core.paths import schema_dir
 
 DRIVER = "kaartenbak"
 ATTRIBUTE_LINES = (f"cards/**/*.toml merge={DRIVER} diff={DRIVER}", "*.toml text eol=lf")
+SHARED_ATTRIBUTES = "# Kaarten zijn tekst met LF-regeleinden, ook in Windows-klonen.\n*.toml text eol=lf\n"
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 
 REGION_TEMPLATE = """\
@@ -92,6 +106,29 @@ class InitReport:
     done: list[str] = field(default_factory=list)
     committed: bool = False
     hint: str = ""
+    program: str = DRIVER
+    on_path: bool = True  # False: the drivers name this interpreter by its absolute path
+
+
+@dataclass(frozen=True)
+class DriverProgram:
+    """How git starts Kaartenbak for merges and diffs."""
+
+    command: str
+    on_path: bool  # the console script found on PATH (True) or this interpreter's ``-m tui`` (False)
+
+
+def driver_program() -> DriverProgram:
+    """The one choice of driver command, for ``kaartenbak init`` and the app's sync alike.
+
+    ``kaartenbak`` when the console script is on PATH: it survives moving or rebuilding the
+    virtualenv. Otherwise this interpreter with ``-m tui``: a console script beside it would
+    itself name the interpreter by absolute path, and ``-m tui`` also works where no script was
+    installed.
+    """
+    if shutil.which(DRIVER):
+        return DriverProgram(DRIVER, True)
+    return DriverProgram(f"{shlex.quote(sys.executable)} -m tui", False)
 
 
 def _env() -> dict[str, str]:
@@ -136,9 +173,16 @@ def register_drivers(root: Path, program: str = DRIVER, *, textconv: bool = True
     return done
 
 
-def ensure_gitattributes(root: Path) -> list[str]:
-    """Add the Kaartenbak lines to ``.gitattributes`` where missing (the file keeps everything else)."""
-    path = root / ".gitattributes"
+def attributes_path(root: Path) -> Path:
+    """This clone's own, untracked attributes file (``.git/info/attributes``; worktrees share it)."""
+    got = _git(root, "rev-parse", "--git-path", "info/attributes").stdout.strip()
+    path = Path(got)
+    return path if path.is_absolute() else root / path
+
+
+def ensure_attributes(root: Path) -> list[str]:
+    """Add the Kaartenbak lines to ``.git/info/attributes`` where missing (the file keeps everything else)."""
+    path = attributes_path(root)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     present = {line.strip() for line in text.splitlines()}
     missing = [line for line in ATTRIBUTE_LINES if line not in present]
@@ -146,10 +190,14 @@ def ensure_gitattributes(root: Path) -> list[str]:
         return []
     if text and not text.endswith("\n"):
         text += "\n"
-    if not text:
-        text = "# Kaarten: samenvoegen per veld (kaartenbak init) en overal LF-regeleinden.\n"
-    path.write_text(text + "".join(f"{line}\n" for line in missing), encoding="utf-8")
-    return [f".gitattributes: {line}" for line in missing]
+    text += "# Kaartenbak (kaartenbak init): kaarten per veld samenvoegen, overal LF-regeleinden.\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "".join(f"{line}\n" for line in missing), encoding="utf-8")
+    except OSError as exc:
+        raise InitError(f"kan {path} niet schrijven: {exc.strerror or exc}") from None
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    return [f"{rel}: {line}" for line in missing]
 
 
 def _scaffold(root: Path, with_regions: bool) -> list[str]:
@@ -179,6 +227,9 @@ def _scaffold(root: Path, with_regions: bool) -> list[str]:
     if not (root / "README.md").exists():
         (root / "README.md").write_text(README_TEMPLATE, encoding="utf-8")
         done.append("README.md voor de werkgroep geschreven")
+    if not (root / ".gitattributes").exists():
+        (root / ".gitattributes").write_text(SHARED_ATTRIBUTES, encoding="utf-8")
+        done.append(".gitattributes geschreven (*.toml text eol=lf, gedeeld met elke kloon)")
     return done
 
 
@@ -210,7 +261,8 @@ def _is_new(root: Path) -> bool:
         return entries == [".git"]
     if entries:
         raise InitError(
-            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, of open de map van een bestaande kaartenbak"
+            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, "
+            "of open de map van een bestaande kaartenbak"
         )
     return True
 
@@ -218,23 +270,26 @@ def _is_new(root: Path) -> bool:
 def init_repo(
     path: Path | None = None,
     *,
-    program: str = DRIVER,
+    program: str | None = None,
     with_regions: bool = False,
     textconv: bool = True,
     cwd: Path | None = None,
 ) -> InitReport:
     """Set up ``path`` (default: the current folder): scaffold a new repository, or register the
-    drivers and ``.gitattributes`` lines in an existing one. Safe to run again."""
+    drivers (``.git/config``) and their attributes (``.git/info/attributes``) in an existing one.
+    Safe to run again; never leaves a tracked file modified. ``program`` defaults to ``driver_program()``."""
     root = (path if path is not None else (cwd or Path.cwd())).expanduser().absolute()
+    chosen = DriverProgram(program, program == DRIVER) if program is not None else driver_program()
+    program = chosen.command
     new = _is_new(root)
-    report = InitReport(root=root, created=new)
+    report = InitReport(root=root, created=new, program=program, on_path=chosen.on_path)
     if new:
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InitError(f"kan {root} niet maken: {exc.strerror or exc}") from None
         report.done.extend(_scaffold(root, with_regions))
-    report.done.extend(ensure_gitattributes(root))
+    report.done.extend(ensure_attributes(root))
     report.done.extend(register_drivers(root, program, textconv=textconv))
     if new:
         _commit_first(root, report)

@@ -323,7 +323,10 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
     app = app_for(small_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.pause(0.2)
+        for _ in range(50):  # the offer comes after the list's first refresh (bounded wait)
+            if type(app.screen).__name__ == "RecoverDraftDialog":
+                break
+            await pilot.pause(0.1)
         assert type(app.screen).__name__ == "RecoverDraftDialog"
         await pilot.click("#restore")
         await settle(app, pilot)

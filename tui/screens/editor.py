@@ -115,11 +115,15 @@ class EditorScreen(Screen[None]):
     @work(exclusive=True, group="editor-build", exit_on_error=False)
     async def _build(self) -> None:
         """Mount the form after the loading state is on screen; focus the first field when done."""
-        await self._painted.wait()
+        await self._ready_to_build()
         form = self.query_one("#form", VerticalScroll)
         await form.mount_all(self._form_widgets())
         # keys typed while building were dropped (on_key); only now does the form take them
         self._built()
+
+    async def _ready_to_build(self) -> None:
+        """Wait until the loading state has been drawn once (tests may hold the build here)."""
+        await self._painted.wait()
 
     def _built(self) -> None:
         self.built = True

@@ -215,11 +215,18 @@ class EditorScreen(Screen[None]):
             return  # the controls announcing their first values while being built
         if self._validate_timer is not None:
             self._validate_timer.stop()
-        self._validate_timer = self.set_timer(self.VALIDATE_DELAY, self.run_validation)
+        self._validate_timer = self._later(self.VALIDATE_DELAY, self.run_validation)
         if self._draft_timer is not None:
             self._draft_timer.stop()
         delay = self._draft_schedule.changed(time.monotonic())
-        self._draft_timer = self.set_timer(delay, self.write_draft)
+        self._draft_timer = self._later(delay, self.write_draft)
+
+    def _later(self, delay: float, callback: Any) -> Any:
+        """Run ``callback`` after ``delay`` seconds (at once, after this message, when 0)."""
+        if delay > 0:
+            return self.set_timer(delay, callback)
+        self.call_later(callback)
+        return None
 
     def run_validation(self) -> None:
         data = self.collect()

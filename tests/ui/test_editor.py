@@ -291,9 +291,9 @@ DRIVER = textwrap.dedent(
             area.cursor_location = (0, 0)
             await pilot.press(*"Getypt vlak voor de stroomstoring. ")
             drafts = repo / ".git" / "kaartenbak" / "drafts"
-            for _ in range(100):
+            for _ in range(200):  # a draft may be written mid-sentence: wait for the whole one
                 await pilot.pause(0.05)
-                if any(drafts.glob("*.json")):
+                if any("stroomstoring. " in f.read_text(encoding="utf-8") for f in drafts.glob("*.json")):
                     break
             await app.workers.wait_for_complete()
             print("READY", flush=True)

@@ -9,14 +9,17 @@ import pytest
 
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.card import Card
+from tui.core.cards.parse import load_file
 from tui.core.cards.save_copy import copy_bytes, save_copy, suggested_copy_path
 from tui.core.workspace import Workspace
 
 
 def _card(repo: Path, card_id: str) -> tuple[Workspace, Card]:
     ws = Workspace.find(repo)
-    cards = ws.store.load_all().by_id()
-    return ws, cards[card_id]
+    stem = card_id.lower().replace("/", "-")
+    card = load_file(repo / "cards" / stem.split("-")[0] / f"{stem}.toml")
+    assert isinstance(card, Card) and card.id == card_id
+    return ws, card
 
 
 def test_the_copy_is_what_saving_would_write_and_the_card_is_untouched(repo: Path, tmp_path: Path) -> None:

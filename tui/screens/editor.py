@@ -12,6 +12,7 @@ is loading and takes no keystrokes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from typing import Any, ClassVar
@@ -164,10 +165,8 @@ class EditorScreen(Screen[None]):
         from tui.core.locks import EditLocks
 
         self._locks = EditLocks(self.library.workspace.root)
-        try:
+        with contextlib.suppress(OSError):  # read-only repository: saving will explain
             self._locks.acquire(self.card.id)
-        except OSError:
-            pass  # read-only repository: saving will explain
         self._shadow_app_letters()
         self._update_title()
         self.call_after_refresh(self._painted.set)
@@ -246,9 +245,9 @@ class EditorScreen(Screen[None]):
         summary = Text()
         changed = (
             [
-                self.kind.field(k).label
+                f.label
                 for k in data
-                if self.kind and self.kind.field(k) and data.get(k) != self.saved.get(k)
+                if self.kind and (f := self.kind.field(k)) is not None and data.get(k) != self.saved.get(k)
             ]
             if not self.new
             else []
@@ -338,10 +337,7 @@ class EditorScreen(Screen[None]):
     def _save_worker(self, data: dict[str, Any], force: bool) -> None:
         store = self.library.workspace.store
         try:
-            if self.new:
-                card = store.create(data, self.card.path)
-            else:
-                card = store.save(self.card, data, force=force)
+            card = store.create(data, self.card.path) if self.new else store.save(self.card, data, force=force)
         except ChangedOnDisk as exc:
             self.app.call_from_thread(self._changed_on_disk, data, exc)
             return

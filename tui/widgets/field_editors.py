@@ -8,6 +8,7 @@ add/remove. Every editor reports changes upward with ``FieldEditor.Changed``.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
@@ -16,8 +17,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, Switch, TextArea
+from textual.widgets.select import InvalidSelectValueError
 
 from tui.core.cards.forms import field_value, select_options, shown_value, tables_value
 from tui.core.cards.schema import Field
@@ -159,7 +160,11 @@ class FieldEditor(Vertical):
         elif isinstance(control, TextArea):
             control.load_text(str(value or ""))
         elif isinstance(control, Select):
-            control.value = value if value else Select.NULL
+            options = select_options(self.field, value, self.choices)
+            if value and value not in [v for _, v in control._options]:
+                control.set_options([(visible(o), o) for o in options])  # a value from elsewhere is offered too
+            with contextlib.suppress(InvalidSelectValueError):  # a required choice cannot be blank
+                control.value = value if value else Select.NULL
         elif isinstance(control, Switch):
             control.value = bool(value)
         elif isinstance(control, Input):
@@ -241,13 +246,13 @@ class TableEditor(Vertical):
             out[ed.field.key] = ed.value
         return out
 
-    def children_editors(self) -> list[Widget]:
+    def children_editors(self) -> list[FieldEditor | TableEditor | TablesEditor]:
         return [w for w in self.children if isinstance(w, (FieldEditor, TableEditor, TablesEditor))]
 
     def set_value(self, value: dict[str, Any] | None) -> None:
         value = value or {}
         for ed in self.children_editors():
-            ed.set_value(value.get(ed.field.key))  # type: ignore[attr-defined]
+            ed.set_value(value.get(ed.field.key))
 
 
 class TablesEditor(Vertical):

@@ -13,11 +13,11 @@ import tomllib
 from tests.conftest import CARDS, SCHEMA, git, make_repo
 from tests.ui.conftest import app_for, settle, wait_loaded
 from tui.core.cards.card import Card
-from tui.core.cards.forms import collect, untouched_values
+from tui.core.cards.forms import HIDDEN_FIELDS, collect, untouched_values
 from tui.core.cards.parse import load_file
 from tui.core.cards.schema import Schema
 from tui.core.drafts import DraftStore
-from tui.screens.editor import HIDDEN_FIELDS, EditorScreen
+from tui.screens.editor import EditorScreen
 from tui.widgets.field_editors import FieldEditor
 
 SHIPPED = sorted(CARDS.rglob("*.toml"))

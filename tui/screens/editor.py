@@ -31,7 +31,7 @@ from tui.core.cards.atomic import WriteError
 from tui.core.cards.card import Card
 from tui.core.drafts import DraftSchedule, DraftStore
 from tui.core.cards.forms import collect as collect_form
-from tui.core.cards.forms import untouched_values
+from tui.core.cards.forms import HIDDEN_FIELDS, untouched_values
 from tui.core.library import Library
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
@@ -41,7 +41,6 @@ from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
-HIDDEN_FIELDS = frozenset({"kind", "conflict"})  # set by the card's kind / resolved in the conflict screen
 
 
 class EditorScreen(Screen[None]):

@@ -6,6 +6,8 @@ from typing import Any
 
 from tui.core.cards.schema import Field, Kind
 
+HIDDEN_FIELDS = frozenset({"kind", "conflict"})  # set by the card's kind / resolved in the conflict screen
+
 
 def empty_value(f: Field) -> Any:
     """The empty value of a field in a new card's template."""

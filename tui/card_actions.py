@@ -182,9 +182,11 @@ class CardActions:
     def offer_drafts(self) -> None:
         """After a crash or kill: offer every unsaved draft back, one at a time."""
         from tui.core.drafts import DraftStore
+        from tui.core.locks import EditLocks, crashed_drafts
 
         store = DraftStore(self.workspace.root)
-        pending = [d for d in store.all() if not self._being_edited(d.card_id)]
+        found = crashed_drafts(store, EditLocks(self.workspace.root))  # not another live editor's
+        pending = [d for d in found if not self._being_edited(d.card_id)]
         self._offer_next(store, pending)
 
     def _being_edited(self, card_id: str) -> bool:

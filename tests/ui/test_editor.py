@@ -291,9 +291,9 @@ DRIVER = textwrap.dedent(
             area.cursor_location = (0, 0)
             await pilot.press(*"Getypt vlak voor de stroomstoring. ")
             drafts = repo / ".git" / "kaartenbak" / "drafts"
-            for _ in range(100):
+            for _ in range(200):  # a draft may be written mid-sentence: wait for the whole one
                 await pilot.pause(0.05)
-                if any(drafts.glob("*.json")):
+                if any("stroomstoring. " in f.read_text(encoding="utf-8") for f in drafts.glob("*.json")):
                     break
             await app.workers.wait_for_complete()
             print("READY", flush=True)
@@ -323,7 +323,10 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
     app = app_for(small_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.pause(0.2)
+        for _ in range(50):  # the offer comes after the list's first refresh (bounded wait)
+            if type(app.screen).__name__ == "RecoverDraftDialog":
+                break
+            await pilot.pause(0.1)
         assert type(app.screen).__name__ == "RecoverDraftDialog"
         await pilot.click("#restore")
         await settle(app, pilot)

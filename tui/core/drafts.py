@@ -2,8 +2,9 @@
 
 Drafts live in the repository's ``.git/kaartenbak/drafts/`` (never committed, never seen as
 cards) or, for a folder without git, in the user's state folder. Each draft is one JSON file
-written atomically a moment after every change, so a crash, a kill or a closed terminal loses
-at most the last second of typing.
+written atomically a moment after a change and, while the user keeps typing, at least every
+couple of seconds (``DraftSchedule``), so a crash, a kill or a closed terminal loses at most the
+last couple of seconds of typing.
 """
 
 from __future__ import annotations
@@ -30,9 +31,26 @@ class Draft:
     saved_at: float
     file: Path
 
-    @property
-    def is_new(self) -> bool:
-        return not self.base_blob
+
+class DraftSchedule:
+    """When to write the next draft: ``debounce`` seconds after the last change, but never later
+    than ``max_wait`` seconds after the first change not yet in a draft, so steady typing still
+    reaches the disk. Times come from the caller's clock (tests drive it)."""
+
+    def __init__(self, debounce: float = 0.8, max_wait: float = 2.0) -> None:
+        self.debounce = debounce
+        self.max_wait = max_wait
+        self.pending_since: float | None = None
+
+    def changed(self, now: float) -> float:
+        """A change at ``now``: the delay, in seconds, after which the draft should be written."""
+        if self.pending_since is None:
+            self.pending_since = now
+        return max(0.0, min(self.debounce, self.pending_since + self.max_wait - now))
+
+    def written(self) -> None:
+        """The draft now holds every change so far."""
+        self.pending_since = None
 
 
 def drafts_dir(root: Path) -> Path:

@@ -14,7 +14,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.drafts import drafts_dir
+from tui.core.drafts import Draft, DraftStore, drafts_dir
 from tui.core.cards.slug import slugify
 
 
@@ -94,3 +94,14 @@ class EditLocks:
             path.unlink()
         except OSError:
             pass
+
+
+def crashed_drafts(drafts: DraftStore, locks: EditLocks) -> list[Draft]:
+    """The drafts that are left-over work of an editor that is gone, oldest first.
+
+    A draft whose card is still locked by another live process (a second Kaartenbak editing it
+    now, here or on another host) is that process's work in progress, not crashed work; a dead
+    local holder's lock is cleared on the way (``EditLocks.holder``). Drafts of this process's
+    own open editors are for the caller to leave out.
+    """
+    return [d for d in drafts.all() if locks.holder(d.card_id) is None]

@@ -1,13 +1,21 @@
 """The editor: a form generated from the card's schema kind, validated as you type.
 
-Every change is journaled to the draft store a moment later; saving goes through the core
-store (only changed keys change on disk, atomically) in a worker; a card changed on disk
-meanwhile is never overwritten blindly.
+The form never invents a value: a field the user did not touch is exactly what the file holds
+(``tui.core.cards.forms``). Every change is journaled to the draft store a moment later and, while
+the user keeps typing, at least every couple of seconds (``DraftSchedule``), written off the UI
+thread; saving goes through the core store (only changed keys change on disk, atomically) in a
+worker; a card changed on disk meanwhile is never overwritten blindly; a card whose file cannot be
+written can be saved as a copy elsewhere. While the form is being built the editor shows that it
+is loading and takes no keystrokes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import threading
+import time
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,12 +23,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.events import Key
+from textual.keys import key_to_character
 from textual.widgets import Footer, Static
 
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.card import Card
-from tui.core.drafts import DraftStore
-from tui.core.cards.forms import merge_form
+from tui.core.drafts import DraftSchedule, DraftStore
+from tui.core.cards.forms import collect as collect_form
+from tui.core.cards.forms import HIDDEN_FIELDS, untouched_values
 from tui.core.library import Library
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
@@ -30,7 +41,6 @@ from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
-HIDDEN_FIELDS = {"kind", "conflict"}  # set by the card's kind / resolved in the conflict screen
 
 
 class EditorScreen(Screen[None]):
@@ -41,7 +51,15 @@ class EditorScreen(Screen[None]):
         Binding("escape", "leave", t("keys.leave"), id="editor-leave"),
         Binding("f1", "field_help", t("keys.field_help"), id="editor-field-help", priority=True),
         Binding("ctrl+r", "revert_field", t("keys.revert_field"), id="editor-revert-field"),
+        # a letter never leaves the editor: the app's "q" (quit) does nothing here
+        Binding("q", "nothing", "", show=False, id="editor-q"),
     ]
+    AUTO_FOCUS = None  # the first field is focused once the form is built
+
+    # delays in seconds; tests set them to 0 or drive them
+    VALIDATE_DELAY: ClassVar[float] = 0.25
+    DRAFT_DEBOUNCE: ClassVar[float] = 0.8
+    DRAFT_MAX_WAIT: ClassVar[float] = 2.0
 
     def __init__(self, library: Library, card: Card, *, data: dict[str, Any] | None = None, new: bool = False) -> None:
         super().__init__()
@@ -55,33 +73,84 @@ class EditorScreen(Screen[None]):
         self.drafts = DraftStore(ws.root)
         self.editors: dict[str, Any] = {}
         self.problems: list[Problem] = []
-        self._validate_timer = None
-        self._draft_timer = None
-        self._saving = False
+        self.built = False  # the form's widgets exist and take keystrokes
+        self._validate_timer: Any = None
+        self._draft_timer: Any = None
+        self._draft_schedule = DraftSchedule(self.DRAFT_DEBOUNCE, self.DRAFT_MAX_WAIT)
+        self._draft_lock = threading.Lock()
+        self._draft_seq = 0  # drafts requested
+        self._draft_done = 0  # the newest draft written (an older write finishing late is skipped)
+        self.draft_error: str | None = None  # why the last draft write failed, if it did
+        self._painted = asyncio.Event()
+        self._leave_after_save = False
+        self._owns_draft = data is not None  # a draft of this card is this editor's to discard
 
     # -- building --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static("", id="editor-title", markup=False)
         yield Static("", id="editor-summary", markup=False)
-        with VerticalScroll(id="form"):
-            group = None
-            for f in self.kind.fields if self.kind else ():
-                if f.key in HIDDEN_FIELDS:
-                    continue
-                if f.group and f.group != group:
-                    group = f.group
-                    yield Static(Text(t(f"group.{group}"), style="bold reverse"), classes="group-head", markup=False)
-                editor = self._editor_for(f)
-                self.editors[f.key] = editor
-                yield editor
+        yield Static(Text(t("editing.loading"), style="italic"), id="editor-loading", markup=False)
+        form = VerticalScroll(id="form")
+        form.display = False
+        yield form
         yield Footer()
+
+    def _form_widgets(self) -> list[Any]:
+        """Group heads and one editor per field, in schema order (fills ``self.editors``)."""
+        widgets: list[Any] = []
+        group = None
+        for f in self.kind.fields if self.kind else ():
+            if f.key in HIDDEN_FIELDS:
+                continue
+            if f.group and f.group != group:
+                group = f.group
+                widgets.append(
+                    Static(Text(t(f"group.{group}"), style="bold reverse"), classes="group-head", markup=False)
+                )
+            editor = self._editor_for(f)
+            self.editors[f.key] = editor
+            widgets.append(editor)
+        return widgets
+
+    @work(exclusive=True, group="editor-build", exit_on_error=False)
+    async def _build(self) -> None:
+        """Mount the form after the loading state is on screen; focus the first field when done."""
+        await self._ready_to_build()
+        form = self.query_one("#form", VerticalScroll)
+        await form.mount_all(self._form_widgets())
+        # keys typed while building were dropped (on_key); only now does the form take them
+        self._built()
+
+    async def _ready_to_build(self) -> None:
+        """Wait until the loading state has been drawn once (tests may hold the build here)."""
+        await self._painted.wait()
+
+    def _built(self) -> None:
+        self.built = True
+        self.query_one("#editor-loading", Static).display = False
+        self.query_one("#form", VerticalScroll).display = True
+        self.run_validation()
+        # start in the first field with content to edit, not in the card's id
+        target = self.editors.get("title")
+        controls = target.query(".control") if target is not None else self.query(".control")
+        if controls:
+            controls.first().focus()
+
+    def on_key(self, event: Key) -> None:
+        """While the form is being built, keystrokes go nowhere (not into a half-built field)."""
+        if not self.built and event.key not in ("escape", "ctrl+s", "ctrl+c", "ctrl+q"):
+            event.stop()
+            event.prevent_default()
+
+    def action_nothing(self) -> None:
+        """A letter key the app binds (``q``) that must not act inside the editor."""
 
     def _editor_for(self, f):  # type: ignore[no-untyped-def]
         value = self.start.get(f.key)
         if f.widget == "table":
             return TableEditor(f, value if isinstance(value, dict) else None)
         if f.widget == "tables":
-            return TablesEditor(f, value if isinstance(value, list) else None)
+            return TablesEditor(f, value)
         vocab = self.library.workspace.vocab
         region = str(self.start.get("region", "")) or None
         if f.key == "theme":
@@ -95,18 +164,21 @@ class EditorScreen(Screen[None]):
         from tui.core.locks import EditLocks
 
         self._locks = EditLocks(self.library.workspace.root)
-        try:
+        with contextlib.suppress(OSError):  # read-only repository: saving will explain
             self._locks.acquire(self.card.id)
-        except OSError:
-            pass  # read-only repository: saving will explain
+        self._shadow_app_letters()
         self._update_title()
-        self.run_validation()
-        # start in the first field with content to edit, not in the card's id
-        start = next((k for k in ("title",) if k in self.editors), None)
-        target = self.editors.get(start) if start else None
-        controls = target.query(".control") if target is not None else self.query(".control")
-        if controls:
-            controls.first().focus()
+        self.call_after_refresh(self._painted.set)
+        self._build()
+
+    def _shadow_app_letters(self) -> None:
+        """App-wide single-character keys (quit, or one the user's keymap set) do nothing in the
+        editor, whatever has focus; they are not shown in the footer either."""
+        for key, bindings in self.app._bindings.key_to_bindings.items():
+            char = key_to_character(key)
+            leaves = any(b.action not in ("help", "app.help") for b in bindings)
+            if char and char.isprintable() and leaves and key not in self._bindings.key_to_bindings:
+                self._bindings.bind(key, "nothing", show=False)
 
     def on_unmount(self) -> None:
         locks = getattr(self, "_locks", None)
@@ -120,13 +192,13 @@ class EditorScreen(Screen[None]):
 
     # -- data ------------------------------------------------------------------------------
     def collect(self) -> dict[str, Any]:
-        """The card as the form says it is now."""
-        values = {key: ed.value for key, ed in self.editors.items()}
+        """The card as the form says it is now (before the form is built: as it will start)."""
         base = self.start if self.new else self.saved
-        data = merge_form(base, values)
-        data["kind"] = self.kind.name if self.kind else data.get("kind")
-        order = list(self.kind.keys) if self.kind else list(data)
-        return {k: data[k] for k in sorted(data, key=lambda k: order.index(k) if k in order else len(order))}
+        if self.built:
+            values = {key: ed.value for key, ed in self.editors.items()}
+        else:
+            values = untouched_values(self.kind, self.start, HIDDEN_FIELDS) if self.kind else {}
+        return collect_form(self.kind, base, values)
 
     @property
     def dirty(self) -> bool:
@@ -137,12 +209,22 @@ class EditorScreen(Screen[None]):
     @on(FieldEditor.Changed)
     @on(TablesEditor.Changed)
     def _changed(self, event: Any) -> None:
+        if not self.built:
+            return  # the controls announcing their first values while being built
         if self._validate_timer is not None:
             self._validate_timer.stop()
-        self._validate_timer = self.set_timer(0.25, self.run_validation)
+        self._validate_timer = self._later(self.VALIDATE_DELAY, self.run_validation)
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.8, self.write_draft)
+        delay = self._draft_schedule.changed(time.monotonic())
+        self._draft_timer = self._later(delay, self.write_draft)
+
+    def _later(self, delay: float, callback: Any) -> Any:
+        """Run ``callback`` after ``delay`` seconds (at once, after this message, when 0)."""
+        if delay > 0:
+            return self.set_timer(delay, callback)
+        self.call_later(callback)
+        return None
 
     def run_validation(self) -> None:
         data = self.collect()
@@ -162,9 +244,9 @@ class EditorScreen(Screen[None]):
         summary = Text()
         changed = (
             [
-                self.kind.field(k).label
+                f.label
                 for k in data
-                if self.kind and self.kind.field(k) and data.get(k) != self.saved.get(k)
+                if self.kind and (f := self.kind.field(k)) is not None and data.get(k) != self.saved.get(k)
             ]
             if not self.new
             else []
@@ -178,33 +260,61 @@ class EditorScreen(Screen[None]):
             summary.append("  ·  " + t("editor.changed_fields", fields=", ".join(changed + removed)), style="italic")
         elif not self.new:
             summary.append("  ·  " + t("editor.unchanged"), style="dim")
+        if self.draft_error is not None:
+            summary.append("\n" + t("editing.draft_not_kept", reason=visible(self.draft_error)), style="bold red")
         self.query_one("#editor-summary", Static).update(summary)
 
     def write_draft(self) -> None:
+        """Journal the form now (the file is written in a worker, off the UI thread)."""
+        self._draft_schedule.written()
         if not self.dirty:
-            self.drafts.discard(self.card.id)
+            if self._owns_draft:
+                self.drafts.discard(self.card.id)
             return
-        self._write_draft_worker(self.collect())
+        self._owns_draft = True
+        self._draft_seq += 1
+        self._write_draft_worker(self.collect(), self._draft_seq)
 
-    @work(thread=True, exclusive=True, group="draft", exit_on_error=False)
-    def _write_draft_worker(self, data: dict[str, Any]) -> None:
-        try:
-            self.drafts.write(self.card.id, self.card.path, "" if self.new else self.card.blob, data)
-        except WriteError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title=t("editor.draft_failed"), severity="error", markup=False
-            )
+    @work(thread=True, group="draft", exit_on_error=False)
+    def _write_draft_worker(self, data: dict[str, Any], seq: int) -> None:
+        error = self._write_draft_now(data, seq)
+        self.app.call_from_thread(self._draft_written, error)
+
+    def _write_draft_now(self, data: dict[str, Any], seq: int) -> str | None:
+        """Write one draft unless a newer one is already on disk; the error text if it failed."""
+        with self._draft_lock:
+            if seq < self._draft_done:
+                return None
+            try:
+                self.drafts.write(self.card.id, self.card.path, "" if self.new else self.card.blob, data)
+            except (WriteError, OSError, TypeError, ValueError) as exc:
+                return str(exc)
+            self._draft_done = seq
+            return None
+
+    def _draft_written(self, error: str | None) -> None:
+        failed_before = self.draft_error is not None
+        self.draft_error = error
+        if error is not None and not failed_before:
+            self.notify(error, title=t("editor.draft_failed"), severity="error", markup=False)
+        if (error is not None) != failed_before and self.built:
+            self.run_validation()
 
     def flush_draft(self) -> None:
-        """Write the draft now, on this thread (before a crash dialog or on exit)."""
+        """Write the draft now, on this thread (before saving, a crash dialog or on exit)."""
         try:
             if self.dirty:
-                self.drafts.write(self.card.id, self.card.path, "" if self.new else self.card.blob, self.collect())
-        except Exception:
-            pass
+                self._owns_draft = True
+                self._draft_seq += 1
+                self.draft_error = self._write_draft_now(self.collect(), self._draft_seq)
+        except Exception as exc:  # never let journaling stop a save or an exit
+            self.draft_error = str(exc)
 
     # -- saving ------------------------------------------------------------------------------
     def action_save(self) -> None:
+        if not self.built:
+            self.notify(t("editing.loading"), timeout=2)
+            return
         self.run_validation()
         errors = [p for p in self.problems if p.is_error]
         if errors:
@@ -226,21 +336,20 @@ class EditorScreen(Screen[None]):
     def _save_worker(self, data: dict[str, Any], force: bool) -> None:
         store = self.library.workspace.store
         try:
-            if self.new:
-                card = store.create(data, self.card.path)
-            else:
-                card = store.save(self.card, data, force=force)
+            card = store.create(data, self.card.path) if self.new else store.save(self.card, data, force=force)
         except ChangedOnDisk as exc:
             self.app.call_from_thread(self._changed_on_disk, data, exc)
             return
         except WriteError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
+            self.app.call_from_thread(self._save_failed, exc, data)
             return
         self.app.call_from_thread(self._saved, card)
 
     def _saved(self, card: Card) -> None:
         old_id = self.card.id
         self.drafts.discard(old_id)
+        self._owns_draft = False
+        self.draft_error = None
         self.card = card
         self.saved = card.to_dict()
         self.start = card.to_dict()
@@ -252,14 +361,77 @@ class EditorScreen(Screen[None]):
         self.notify(
             t("editor.saved", path=str(card.path.relative_to(self.library.workspace.root))), timeout=3, markup=False
         )
-        if getattr(self, "_leave_after_save", False):
+        if self._leave_after_save:
             self.app.pop_screen()
 
-    def _save_failed(self, message: str) -> None:
+    def _save_failed(self, exc: WriteError, data: dict[str, Any]) -> None:
+        """Saving did not happen: say why and where; the edit stays in the form (and the draft)."""
         self._leave_after_save = False
+        path = str(exc.path)
+        if exc.read_only:
+            self._offer_copy(path, data)
+            return
         from ..dialogs.error import ErrorDialog
 
+        if exc.disk_full:
+            key = "editing.disk_full_draft" if self.draft_error is None else "editing.disk_full_no_draft"
+            message = t(key, path=path)
+        else:
+            message = str(exc) + "\n\n" + self._draft_state()
         self.app.push_screen(ErrorDialog(t("editor.save_failed"), message))
+
+    def _draft_state(self) -> str:
+        """One sentence on whether the edit is also in the draft file."""
+        if self.draft_error is not None:
+            return t("editing.draft_state_failed", reason=self.draft_error)
+        return t("editing.draft_state_kept")
+
+    def _offer_copy(self, path: str, data: dict[str, Any]) -> None:
+        """The card's own file is read-only: keep the edit and offer to save a copy elsewhere."""
+        from ..dialogs.choice import ChoiceDialog
+
+        detail = t("editing.read_only_detail", path=path) + "\n\n" + self._draft_state()
+        choices = [("copy", t("editing.save_copy"), "primary"), ("keep", t("disk.keep_editing"), "default")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "copy":
+                self._ask_copy_path(data)
+
+        self.app.push_screen(ChoiceDialog(t("editing.read_only_title"), detail, choices, "keep"), answered)
+
+    def _ask_copy_path(self, data: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from tui.core.cards.save_copy import suggested_copy_path
+        from ..dialogs.save_copy import SaveCopyDialog
+
+        def answered(target: str | None) -> None:
+            if target:
+                self._save_copy_worker(data, Path(target))
+
+        self.app.push_screen(SaveCopyDialog(str(suggested_copy_path(self.card.path))), answered)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save_copy_worker(self, data: dict[str, Any], target: Any) -> None:
+        from tui.core.cards.save_copy import save_copy
+
+        try:
+            written = save_copy(self.library.workspace.store, self.card, data, target)
+        except WriteError as exc:
+            self.app.call_from_thread(self._copy_failed, str(exc), data)
+            return
+        self.app.call_from_thread(self.notify, t("editing.copy_saved", path=str(written)), timeout=10, markup=False)
+
+    def _copy_failed(self, message: str, data: dict[str, Any]) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        choices = [("copy", t("editing.copy_again"), "primary"), ("keep", t("disk.keep_editing"), "default")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "copy":
+                self._ask_copy_path(data)
+
+        self.app.push_screen(ChoiceDialog(t("editing.copy_failed"), message, choices, "keep"), answered)
 
     def _changed_on_disk(self, data: dict[str, Any], exc: ChangedOnDisk) -> None:
         from tui.core.git.fielddiff import diff_cards, format_diff
@@ -335,7 +507,8 @@ class EditorScreen(Screen[None]):
     # -- leaving and field actions -----------------------------------------------------------
     def action_leave(self) -> None:
         if not self.dirty:
-            self.drafts.discard(self.card.id)
+            if self._owns_draft:
+                self.drafts.discard(self.card.id)
             self.app.pop_screen()
             return
         from ..dialogs.choice import ChoiceDialog
@@ -353,7 +526,10 @@ class EditorScreen(Screen[None]):
             ("discard", t("unsaved.discard"), "error"),
             ("keep", t("unsaved.keep"), "default"),
         ]
-        self.app.push_screen(ChoiceDialog(t("unsaved.title"), t("unsaved.detail"), choices, "keep"), answered)
+        detail = t("unsaved.detail")
+        if self.draft_error is not None:
+            detail += "\n\n" + t("editing.leave_no_draft", reason=self.draft_error)
+        self.app.push_screen(ChoiceDialog(t("unsaved.title"), detail, choices, "keep"), answered)
 
     def _focused_editor(self) -> FieldEditor | None:
         node = self.focused

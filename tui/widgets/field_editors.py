@@ -8,6 +8,7 @@ add/remove. Every editor reports changes upward with ``FieldEditor.Changed``.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
@@ -16,10 +17,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, Switch, TextArea
+from textual.widgets.select import InvalidSelectValueError
 
-from tui.core.cards.forms import parse_number
+from tui.core.cards.forms import field_value, select_options, shown_value, tables_value
 from tui.core.cards.schema import Field
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
@@ -72,6 +73,7 @@ class FieldEditor(Vertical):
         self.choices = choices
         self._label = Static("", classes="field-label", markup=False)
         self._problems = Static("", classes="field-problems", markup=False)
+        self._baseline: Any = shown_value(f, value, choices)
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -84,6 +86,9 @@ class FieldEditor(Vertical):
         yield self._problems
 
     def on_mount(self) -> None:
+        # what the control shows once built (a TextArea evens out line endings, for example):
+        # while it still shows this, the field's value is exactly the file's
+        self._baseline = self._shown()
         self.mark(changed=False)
 
     def controls(self) -> ComposeResult:
@@ -106,13 +111,11 @@ class FieldEditor(Vertical):
                 classes="control list-control",
             )
         elif f.widget == "enum" or (self.choices is not None):
-            options = list(self.choices if self.choices is not None else f.choices)
-            if v and v not in options:
-                options.append(str(v))
+            options = select_options(f, v, self.choices)
             yield Select(
                 [(visible(o), o) for o in options],
                 value=v if v in options else Select.NULL,
-                allow_blank=not f.required,
+                allow_blank=not f.required or v not in options,  # no choice made for the user
                 classes="control",
             )
         elif f.widget == "bool":
@@ -132,38 +135,42 @@ class FieldEditor(Vertical):
             )
 
     # -- value -----------------------------------------------------------------------------
-    @property
-    def value(self) -> Any:
+    def _shown(self) -> Any:
+        """What the control shows now, in the form model's terms (see ``forms.shown_value``)."""
         control = self.query_one(".control")
-        if isinstance(control, ListArea):
-            return [line.strip() for line in control.text.split("\n") if line.strip()]
         if isinstance(control, TextArea):
-            return control.text.replace("\r\n", "\n").replace("\r", "\n")
+            return control.text
         if isinstance(control, Select):
-            return "" if control.value is Select.NULL else control.value
-        if isinstance(control, Switch):
+            return None if control.value is Select.NULL else control.value
+        if isinstance(control, (Switch, Input)):
             return control.value
-        if isinstance(control, Input):
-            return (
-                parse_number(control.value)
-                if self.field.widget == "number"
-                else control.value.replace("\r\n", "\n").replace("\r", "\n")
-            )
         return None
 
+    @property
+    def value(self) -> Any:
+        """The field's value: the file's own (None when absent) until the user changes the control."""
+        return field_value(self.field, self._shown(), self.initial, self._baseline, self.choices)
+
     def set_value(self, value: Any) -> None:
-        """Put a value back in the control (revert, restore from history or a draft)."""
+        """Put a value in the control (revert, restore from history or a draft, merge): from now
+        on the field stands for exactly ``value`` until the user changes it."""
         control = self.query_one(".control")
         if isinstance(control, ListArea):
             control.load_text("\n".join(str(i) for i in (value or [])))
         elif isinstance(control, TextArea):
             control.load_text(str(value or ""))
         elif isinstance(control, Select):
-            control.value = value if value else Select.NULL
+            options = select_options(self.field, value, self.choices)
+            if value and value not in [v for _, v in control._options]:
+                control.set_options([(visible(o), o) for o in options])  # a value from elsewhere is offered too
+            with contextlib.suppress(InvalidSelectValueError):  # a required choice cannot be blank
+                control.value = value if value else Select.NULL
         elif isinstance(control, Switch):
             control.value = bool(value)
         elif isinstance(control, Input):
-            control.value = "" if value is None else str(value)
+            control.value = shown_value(self.field, value)
+        self.initial = value
+        self._baseline = self._shown()
         self.post_message(self.Changed(self))
 
     # -- display ---------------------------------------------------------------------------
@@ -212,6 +219,7 @@ class TableEditor(Vertical):
     ) -> None:
         super().__init__(classes="table-editor")
         self.field = f
+        self.original = value  # None for an item added in the form
         self.initial = value or {}
         self.removable = removable
         self.title = title
@@ -238,13 +246,13 @@ class TableEditor(Vertical):
             out[ed.field.key] = ed.value
         return out
 
-    def children_editors(self) -> list[Widget]:
+    def children_editors(self) -> list[FieldEditor | TableEditor | TablesEditor]:
         return [w for w in self.children if isinstance(w, (FieldEditor, TableEditor, TablesEditor))]
 
     def set_value(self, value: dict[str, Any] | None) -> None:
         value = value or {}
         for ed in self.children_editors():
-            ed.set_value(value.get(ed.field.key))  # type: ignore[attr-defined]
+            ed.set_value(value.get(ed.field.key))
 
 
 class TablesEditor(Vertical):
@@ -253,10 +261,11 @@ class TablesEditor(Vertical):
     class Changed(Message):
         """An item was added or removed."""
 
-    def __init__(self, f: Field, value: list[dict[str, Any]] | None) -> None:
+    def __init__(self, f: Field, value: Any) -> None:
         super().__init__(classes="tables-editor")
         self.field = f
-        self.initial = value or []
+        self.original = value  # exactly what the file holds (None when absent)
+        self.initial = [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.field.label, style="bold"), markup=False, classes="field-label")
@@ -265,19 +274,17 @@ class TablesEditor(Vertical):
         yield Button(t("editor.add_item", label=self.field.label.lower()), classes="add-item")
 
     @property
-    def value(self) -> list[dict[str, Any]]:
-        items = [ed.value for ed in self.query_children(TableEditor)]
-        return [
-            {k: v for k, v in item.items() if v not in ("", None, [], {})}
-            for item in items
-            if any(v not in ("", None, [], {}) for v in item.values())
-        ]
+    def value(self) -> Any:
+        """The items as the form shows them; the original list itself while nothing changed."""
+        return tables_value(self.original, [(ed.original, ed.value) for ed in self.query_children(TableEditor)])
 
-    def set_value(self, value: list[dict[str, Any]] | None) -> None:
+    def set_value(self, value: Any) -> None:
+        self.original = value
         for ed in list(self.query_children(TableEditor)):
             ed.remove()
         button = self.query_one(".add-item", Button)
-        for i, item in enumerate(value or [], 1):
+        items = [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+        for i, item in enumerate(items, 1):
             self.mount(TableEditor(self.field, item, removable=True, title=f"{self.field.label} {i}"), before=button)
         self.post_message(self.Changed())
 

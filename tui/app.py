@@ -9,7 +9,6 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker
 
@@ -17,18 +16,19 @@ from .card_actions import CardActions
 from tui.core.config import Config, load_config
 from tui.core.library import Library
 from tui.core.workspace import Workspace
-from .i18n import set_language, t
+from .i18n import lazy, set_language, t
 from .messages import CardSaved, RepoChanged
+from .ui_language import LocalizedApp
 
 
-class KaartenbakApp(CardActions, App[int]):
+class KaartenbakApp(CardActions, LocalizedApp):
     """Browse, search and edit the cards of one repository."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Kaartenbak"
     BINDINGS = [
-        Binding("q", "quit", t("keys.quit"), id="quit"),
-        Binding("question_mark,f1", "help", t("keys.help"), id="help"),
+        Binding("q", "quit", lazy("keys.quit"), id="quit"),
+        Binding("question_mark,f1", "help", lazy("keys.help"), id="help"),
     ]
 
     def __init__(self, workspace: Workspace, config: Config, *, use_cache: bool = True) -> None:

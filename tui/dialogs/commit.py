@@ -25,7 +25,7 @@ from tui.core.git.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, exp
 from tui.core.library import Library
 from tui.core.git.status import changed_files
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 from ..messages import RepoChanged
 
 _ASKED_AT_COMMIT = ("no-identity", "lock")  # asked for (identity) or offered (stale lock) when committing
@@ -93,8 +93,8 @@ class CommitDialog(ModalScreen[str | None]):
     """The changed cards (all chosen), a suggested message, and a commit button; answers the new sha."""
 
     BINDINGS = [
-        Binding("ctrl+s", "commit", t("commit.commit"), id="commit-confirm", priority=True),
-        Binding("escape", "cancel", t("commit.cancel"), id="commit-cancel"),
+        Binding("ctrl+s", "commit", lazy("commit.commit"), id="commit-confirm", priority=True),
+        Binding("escape", "cancel", lazy("commit.cancel"), id="commit-cancel"),
     ]
 
     busy: reactive[bool] = reactive(False)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, LoadingIndicator, Static
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.identity import InvalidIdentity, store_identity, validate_identity
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 
 _GOOD_NAME, _GOOD_EMAIL = "Naam", "naam@voorbeeld.nl"  # stand-ins to check one field at a time
 
@@ -46,7 +46,7 @@ def email_problem(email: str) -> str | None:
 class IdentityDialog(ModalScreen[tuple[str, str] | None]):
     """Name and e-mail for git; answers the stored (name, email), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", t("identity.cancel"), id="identity-cancel")]
+    BINDINGS = [Binding("escape", "cancel", lazy("identity.cancel"), id="identity-cancel")]
 
     busy: reactive[bool] = reactive(False)
 

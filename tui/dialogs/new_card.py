@@ -16,7 +16,7 @@ from tui.core.cards.card import Card
 from tui.core.cards.forms import template
 from tui.core.library import Library
 from tui.core.cards.slug import slugify
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 def propose_id(library: Library, region: str, title: str) -> str:
@@ -33,7 +33,7 @@ def propose_id(library: Library, region: str, title: str) -> str:
 class NewCardDialog(ModalScreen[None]):
     """Asks what kind of card to make, then opens it in the editor."""
 
-    BINDINGS = [Binding("escape", "dismiss", t("dialog.cancel"), id="new-cancel")]
+    BINDINGS = [Binding("escape", "dismiss", lazy("dialog.cancel"), id="new-cancel")]
 
     def __init__(
         self, library: Library, region: str | None = None, theme: str | None = None, kind: str | None = None

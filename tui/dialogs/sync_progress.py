@@ -30,7 +30,7 @@ from tui.core.library import Library
 from tui.core.cards.parse import load_file
 from tui.core.sync.sync import SyncResult, sync, sync_status
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 from ..messages import CardSaved, RepoChanged
 
 SYNC_TIMEOUT = 20.0  # seconds per network call (fetch, push); sync never hangs longer
@@ -133,7 +133,7 @@ def apply_reloaded(app: App, library: Library, reloaded: list[tuple[Path, Card |
 class SyncProgress(ModalScreen[SyncOutcome | None]):
     """A spinner and what git is doing while the sync runs; answers the outcome."""
 
-    BINDINGS = [Binding("escape", "hide", t("keys.close"), id="sync-close")]
+    BINDINGS = [Binding("escape", "hide", lazy("keys.close"), id="sync-close")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()

@@ -13,7 +13,7 @@ from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.library import Library
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 def _one_line(text: str) -> str:
@@ -23,7 +23,7 @@ def _one_line(text: str) -> str:
 class BlameScreen(Screen[None]):
     """A table: field (Dutch label, schema order), who last changed it, when, version and message."""
 
-    BINDINGS = [Binding("escape", "back", t("keys.back"), id="blame-back")]
+    BINDINGS = [Binding("escape", "back", lazy("keys.back"), id="blame-back")]
 
     def __init__(self, library: Library, card_id: str) -> None:
         super().__init__()

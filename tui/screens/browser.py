@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from tui.core.library import Library
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
@@ -29,21 +29,21 @@ class BrowserScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("slash", "focus_search", t("keys.search"), id="search"),
-        Binding("escape", "clear_search", t("keys.clear"), show=False, id="clear-search"),
-        Binding("e", "app.edit_card", t("keys.edit"), id="edit-card"),
-        Binding("n", "app.new_card", t("keys.new"), id="new-card", show=False),
-        Binding("d", "app.duplicate_card", t("keys.duplicate"), id="duplicate-card", show=False),
-        Binding("delete", "app.delete_card", t("keys.delete"), id="delete-card", show=False),
-        Binding("h", "app.history", t("keys.history"), id="history"),
-        Binding("c", "app.commit", t("keys.commit"), id="commit"),
-        Binding("s", "app.sync", t("keys.sync"), id="sync"),
-        Binding("x", "app.resolve_conflicts", t("conflict.key"), id="resolve-conflicts"),
-        Binding("o", "app.overview", t("overview.key"), id="overview"),
-        Binding("t", "toggle_tree", t("keys.tree"), id="toggle-tree", show=False),
-        Binding("v", "toggle_empty", t("keys.empty"), id="toggle-empty", show=False),
-        Binding("r", "cycle_sort", t("keys.sort"), id="sort", show=False),
-        Binding("tab", "focus_next", t("keys.next_panel"), show=False, id="next-panel"),
+        Binding("slash", "focus_search", lazy("keys.search"), id="search"),
+        Binding("escape", "clear_search", lazy("keys.clear"), show=False, id="clear-search"),
+        Binding("e", "app.edit_card", lazy("keys.edit"), id="edit-card"),
+        Binding("n", "app.new_card", lazy("keys.new"), id="new-card", show=False),
+        Binding("d", "app.duplicate_card", lazy("keys.duplicate"), id="duplicate-card", show=False),
+        Binding("delete", "app.delete_card", lazy("keys.delete"), id="delete-card", show=False),
+        Binding("h", "app.history", lazy("keys.history"), id="history"),
+        Binding("c", "app.commit", lazy("keys.commit"), id="commit"),
+        Binding("s", "app.sync", lazy("keys.sync"), id="sync"),
+        Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
+        Binding("o", "app.overview", lazy("overview.key"), id="overview"),
+        Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree", show=False),
+        Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
+        Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
+        Binding("tab", "focus_next", lazy("keys.next_panel"), show=False, id="next-panel"),
     ]
 
     def __init__(self, library: Library) -> None:

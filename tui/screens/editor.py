@@ -25,7 +25,7 @@ from tui.core.library import Library
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
-from ..i18n import t
+from ..i18n import lazy, t
 from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
@@ -37,10 +37,10 @@ class EditorScreen(Screen[None]):
     """Edit one card (or a new one) field by field."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("keys.save"), id="editor-save", priority=True),
-        Binding("escape", "leave", t("keys.leave"), id="editor-leave"),
-        Binding("f1", "field_help", t("keys.field_help"), id="editor-field-help", priority=True),
-        Binding("ctrl+r", "revert_field", t("keys.revert_field"), id="editor-revert-field"),
+        Binding("ctrl+s", "save", lazy("keys.save"), id="editor-save", priority=True),
+        Binding("escape", "leave", lazy("keys.leave"), id="editor-leave"),
+        Binding("f1", "field_help", lazy("keys.field_help"), id="editor-field-help", priority=True),
+        Binding("ctrl+r", "revert_field", lazy("keys.revert_field"), id="editor-revert-field"),
     ]
 
     def __init__(self, library: Library, card: Card, *, data: dict[str, Any] | None = None, new: bool = False) -> None:

@@ -29,7 +29,7 @@ from tui.core.library import Library
 from tui.core.cards.render_text import plain_value
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
-from ..i18n import t
+from ..i18n import lazy, t
 
 PAGE = 50
 EQUAL_CONTEXT = 240  # characters of unchanged text kept on each side of a change in long fields
@@ -151,7 +151,7 @@ def revision_prompt(r: Revision) -> Text:
 class FieldPicker(ModalScreen[str | None]):
     """Choose one field (top-level key) of a version's diff; escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", t("dialog.cancel"), id="history-pick-cancel")]
+    BINDINGS = [Binding("escape", "cancel", lazy("dialog.cancel"), id="history-pick-cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str, str]]) -> None:
         super().__init__()
@@ -197,13 +197,13 @@ class HistoryScreen(Screen[None]):
     """The versions of one card and, per version, what changed in which field."""
 
     BINDINGS = [
-        Binding("escape", "back", t("history.back"), id="history-back"),
-        Binding("enter", "restore", t("history.restore"), id="history-restore-enter", show=False, priority=True),
-        Binding("r", "restore", t("history.restore"), id="history-restore"),
-        Binding("f", "restore_field", t("history.restore_field"), id="history-restore-field"),
-        Binding("b", "app.blame", t("history.blame"), id="history-blame"),
-        Binding("m", "more", t("history.more"), id="history-more"),
-        Binding("c", "app.commit", t("keys.commit"), id="history-commit", show=False),
+        Binding("escape", "back", lazy("history.back"), id="history-back"),
+        Binding("enter", "restore", lazy("history.restore"), id="history-restore-enter", show=False, priority=True),
+        Binding("r", "restore", lazy("history.restore"), id="history-restore"),
+        Binding("f", "restore_field", lazy("history.restore_field"), id="history-restore-field"),
+        Binding("b", "app.blame", lazy("history.blame"), id="history-blame"),
+        Binding("m", "more", lazy("history.more"), id="history-more"),
+        Binding("c", "app.commit", lazy("keys.commit"), id="history-commit", show=False),
     ]
 
     def __init__(self, library: Library, card_id: str) -> None:

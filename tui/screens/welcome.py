@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.config import Config
-from ..i18n import t
+from ..i18n import lazy, t
 
 # (binding id, default keys, what it does) for the keys a new user needs first
 KEYS = (
@@ -86,7 +86,7 @@ def welcome_text(keymap: dict[str, str]) -> Text:
 class WelcomeScreen(ModalScreen[None]):
     """A short introduction; enter, escape or the button closes it."""
 
-    BINDINGS = [Binding("escape,enter", "dismiss", t("keys.close"), id="welcome-close")]
+    BINDINGS = [Binding("escape,enter", "dismiss", lazy("keys.close"), id="welcome-close")]
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()

@@ -87,8 +87,8 @@ def _header(fields: list[Field]) -> list[str]:
 
 
 def _one_field_kind(f: Field) -> Kind:
-    """A stand-in kind holding only ``f``, so ``card_sections`` labels its sub-fields in Dutch."""
-    return Kind(name="", title="", description="", regions=(), fields=(f,), json_schema={})
+    """A stand-in kind holding only ``f``, so ``card_sections`` labels its sub-fields in the display language."""
+    return Kind(name="", title_nl="", description_nl="", regions=(), fields=(f,), json_schema={})
 
 
 def table_text(f: Field, value: Any) -> str:

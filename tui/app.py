@@ -62,7 +62,7 @@ class KaartenbakApp(CardActions, LocalizedApp):
         self.browser = BrowserScreen(self.library)
         self.push_screen(self.browser)
         for problem in self.config.problems:
-            self.notify(problem, title=t("config.title"), severity="warning", timeout=10, markup=False)
+            self.notify(str(problem), title=t("config.title"), severity="warning", timeout=10, markup=False)
         from .screens.welcome import should_welcome
 
         if not self.is_headless and should_welcome(self.config):

@@ -66,7 +66,7 @@ def on_language_change(listener: Callable[[str], None]) -> None:
         _listeners.append(listener)
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The string ``key`` in the current language, with ``{name}`` placeholders filled in."""
     text = catalogue(_language.current()).get(key) or catalogue("nl").get(key) or key
     if values:
@@ -86,7 +86,7 @@ class Lazy(str):
     key: str
     values: dict[str, object]
 
-    def __new__(cls, key: str, **values: object) -> Lazy:
+    def __new__(cls, key: str, /, **values: object) -> Lazy:
         self = super().__new__(cls, t(key, **values))
         self.key = key
         self.values = values
@@ -97,7 +97,7 @@ class Lazy(str):
         return Lazy(self.key, **self.values)
 
 
-def lazy(key: str, **values: object) -> Lazy:
+def lazy(key: str, /, **values: object) -> Lazy:
     """A label to be looked up when shown (binding descriptions, anything made at import)."""
     return Lazy(key, **values)
 
@@ -107,9 +107,12 @@ def shown(text: str) -> str:
     return text.again() if isinstance(text, Lazy) else text
 
 
-def phrase(code: str, **params: object) -> str:
+def phrase(code: str, /, **params: object) -> str:
     """Words for a core code (``core.<code>`` in the catalogue); unknown codes show as the code."""
     return t(f"core.{code}", **params)
+
+
+_language.set_phraser(lambda code, params: phrase(code, **params))
 
 
 def explained(message: str, advice: str = "", sep: str = "\n\n") -> str:

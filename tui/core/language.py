@@ -7,6 +7,8 @@ not the core's business: it returns codes and parameters that ``tui/locale`` phr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 LANGUAGES = ("nl", "en")
 _current = "nl"
 
@@ -26,3 +28,20 @@ def set_current(lang: str) -> str:
 def pick(nl: str, en: str) -> str:
     """``en`` in English mode when there is one, else ``nl``."""
     return en if _current == "en" and en else nl
+
+
+Phraser = Callable[[str, Mapping[str, object]], str]
+_phraser: Phraser | None = None
+
+
+def set_phraser(phraser: Phraser) -> None:
+    """Register how codes become words (``tui.i18n`` does, reading ``tui/locale``)."""
+    global _phraser
+    _phraser = phraser
+
+
+def phrase(code: str, params: Mapping[str, object]) -> str:
+    """Words for a core message code in the display language (the code itself when no phraser is set)."""
+    if _phraser is not None:
+        return _phraser(code, params)
+    return f"{code} {dict(params)}" if params else code

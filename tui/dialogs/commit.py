@@ -25,7 +25,7 @@ from tui.core.git.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, exp
 from tui.core.library import Library
 from tui.core.git.status import changed_files
 from tui.core.cards.text import visible
-from ..i18n import lazy, t
+from ..i18n import explained, lazy, t
 from ..messages import RepoChanged
 
 _ASKED_AT_COMMIT = ("no-identity", "lock")  # asked for (identity) or offered (stale lock) when committing
@@ -34,7 +34,7 @@ _STATE_STYLE = {"new": "green", "untracked": "green", "deleted": "red", "conflic
 
 def explain_git_error(error: GitError) -> str:
     """A GitError as dialog text: what happened, then what to do."""
-    return "\n\n".join(part for part in (error.message, error.advice) if part)
+    return explained(error.message, error.advice)
 
 
 def start_commit(app: App, library: Library) -> None:

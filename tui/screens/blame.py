@@ -13,7 +13,7 @@ from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.library import Library
 from tui.core.cards.text import visible
-from ..i18n import lazy, t
+from ..i18n import explained, lazy, t
 
 
 def _one_line(text: str) -> str:
@@ -98,7 +98,7 @@ class BlameScreen(Screen[None]):
 
         self.query_one("#blame-busy").display = False
         self.query_one("#blame-note", Static).update(Text(t("blame.failed"), style="red"))
-        self.app.push_screen(ErrorDialog(t("blame.failed"), "\n\n".join(p for p in (error.message, error.advice) if p)))
+        self.app.push_screen(ErrorDialog(t("blame.failed"), explained(error.message, error.advice)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from tui.core.library import Library
 from tui.core.cards.text import visible
-from ..i18n import lazy, t
+from ..i18n import explained, lazy, t
 from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
@@ -192,13 +192,21 @@ class BrowserScreen(Screen[None]):
         if not snap.is_repo and "repo" not in self._told:
             self._told.add("repo")
             self.notify(
-                f"{snap.message}\n{snap.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+                explained(snap.message, snap.advice, "\n"),
+                title=t("git.notice"),
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         for n in snap.notices:
             if n.code not in self._told:
                 self._told.add(n.code)
                 self.notify(
-                    f"{n.message}\n{n.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+                    explained(n.message, n.advice, "\n"),
+                    title=t("git.notice"),
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
                 )
         if self.loaded:
             self.refresh_list()

@@ -29,7 +29,7 @@ from tui.core.library import Library
 from tui.core.cards.render_text import plain_value
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
-from ..i18n import lazy, t
+from ..i18n import explained, lazy, t
 
 PAGE = 50
 EQUAL_CONTEXT = 240  # characters of unchanged text kept on each side of a change in long fields
@@ -380,9 +380,7 @@ class HistoryScreen(Screen[None]):
 
         self.loading_page = False
         self.query_one("#history-busy").display = False
-        self.app.push_screen(
-            ErrorDialog(t("history.failed"), "\n\n".join(p for p in (error.message, error.advice) if p))
-        )
+        self.app.push_screen(ErrorDialog(t("history.failed"), explained(error.message, error.advice)))
 
     def _with_version(self, then: Callable[[VersionDiff], None]) -> None:
         """Run ``then`` with the selected version's diff, loading it first if needed."""

@@ -11,6 +11,8 @@ from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import card_text
 from tui.core.cards.validate import validate_cards
 from tui.core.workspace import NoCardsFolder, Workspace
+from .. import i18n
+from ..i18n import t
 from .output import err, out
 
 
@@ -69,7 +71,7 @@ def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
         ws = _workspace(args)
         files = ws.store.discover()
         if not files:
-            raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
+            raise NoCardsFolder(t("cli.cards.none_in", folder=ws.store.cards_dir))
         return ws, files
     files: list[Path] = []
     for raw in args.paths:
@@ -79,9 +81,9 @@ def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
         elif p.is_file():
             files.append(p)
         else:
-            raise NoCardsFolder(f"pad bestaat niet: {raw}")
+            raise NoCardsFolder(t("cli.cards.no_path", path=raw))
     if not files:
-        raise NoCardsFolder(f"geen kaarten (*.toml) gevonden in: {', '.join(args.paths)}")
+        raise NoCardsFolder(t("cli.cards.no_toml", paths=", ".join(args.paths)))
     ws = Workspace(Path(args.repo).resolve()) if getattr(args, "repo", None) else Workspace.for_path(files[0])
     return ws, files
 
@@ -102,10 +104,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 n_warn += 1
                 if args.quiet:
                     continue
-            kind = "fout" if pr.is_error else "waarschuwing"
-            out(f"{path}: {pr.label or '(kaart)'}: {pr.message} [{kind}]")
+            level = t("cli.validate.error" if pr.is_error else "cli.validate.warning")
+            out(f"{path}: {pr.label or t('cli.validate.whole_card')}: {pr.message} [{level}]")
     total = len(result.cards) + len(result.errors)
-    out(f"{total} kaarten gecontroleerd: {n_err} fouten, {n_warn} waarschuwingen.")
+    out(t("cli.validate.summary", total=total, errors=n_err, warnings=n_warn))
     return 1 if n_err else 0
 
 
@@ -124,7 +126,7 @@ def _find_card(ws: Workspace, ref: str) -> Card:
     matches = [c for c in result.cards if c.title.casefold() == lowered]
     if len(matches) == 1:
         return matches[0]
-    raise NoCardsFolder(f"geen kaart met id of bestandsnaam '{ref}' in {ws.store.cards_dir}")
+    raise NoCardsFolder(t("cli.cards.not_found", ref=ref, folder=ws.store.cards_dir))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -161,7 +163,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     result = ws.store.load_all()
     if not result.cards:
-        raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
+        raise NoCardsFolder(i18n.t("cli.cards.none_in", folder=ws.store.cards_dir))
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for c in result.cards:
         counts.setdefault((c.region, c.theme or "(geen thema)"), {}).setdefault(c.kind, 0)

@@ -9,10 +9,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
+from tui.core.cards.text import visible
 from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.library import Library
-from tui.core.cards.text import visible
+
+from ..dialogs.error import ErrorDialog
 from ..i18n import explained, lazy, t
 
 
@@ -94,8 +96,6 @@ class BlameScreen(Screen[None]):
         table.focus()
 
     def _failed(self, error: GitError) -> None:
-        from ..dialogs.error import ErrorDialog
-
         self.query_one("#blame-busy").display = False
         self.query_one("#blame-note", Static).update(Text(t("blame.failed"), style="red"))
         self.app.push_screen(ErrorDialog(t("blame.failed"), explained(error.message, error.advice)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,14 +13,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tui.core.library import Library
 from tui.core.cards.text import visible
+from tui.core.drafts import DraftStore
+from tui.core.git.snapshot import take_snapshot
+from tui.core.library import Library
+from tui.core.search.search import parse_query
+
 from ..i18n import explained, lazy, t
 from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
+from .card_screen import CardScreen
 
 SORTS = ("title", "number", "changed")
 SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit
@@ -123,8 +130,6 @@ class BrowserScreen(Screen[None]):
     def _sort_key(self, card_id: str):  # type: ignore[no-untyped-def]
         card = self.library.cards[card_id]
         if self.sort == "number":
-            import re
-
             parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
             return (card.region, [(0, p) if isinstance(p, int) else (1, p) for p in parts])
         if self.sort == "changed":
@@ -167,9 +172,6 @@ class BrowserScreen(Screen[None]):
     # -- git state -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def refresh_git(self) -> None:
-        from tui.core.drafts import DraftStore
-        from tui.core.git.snapshot import take_snapshot
-
         snap = take_snapshot(self.library.workspace.root)
         drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
         self.app.call_from_thread(self._apply_snapshot, snap, drafts)
@@ -280,8 +282,6 @@ class BrowserScreen(Screen[None]):
 
     @on(CardList.Selected)
     def _selected(self, event: CardList.Selected) -> None:
-        from .card_screen import CardScreen
-
         card = self.library.cards.get(event.card_id)
         if card:
             self.app.push_screen(CardScreen(self.library, card.id))
@@ -310,8 +310,6 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str) -> None:
-        from tui.core.search.search import parse_query
-
         query = parse_query(text)
         hits = self.library.index.search(query, limit=SEARCH_LIMIT)
         if get_current_worker().is_cancelled:

@@ -19,12 +19,18 @@ from textual.widgets import Footer, Static
 
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.card import Card
-from tui.core.drafts import DraftStore
 from tui.core.cards.forms import merge_form
-from tui.core.library import Library
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
+from tui.core.drafts import DraftStore
+from tui.core.git.fielddiff import diff_cards, format_diff
+from tui.core.library import Library
+from tui.core.locks import EditLocks
+from tui.core.sync.merge import merge_cards
+
+from ..dialogs.choice import ChoiceDialog
+from ..dialogs.error import ErrorDialog
 from ..i18n import lazy, t
 from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
@@ -92,8 +98,6 @@ class EditorScreen(Screen[None]):
         return FieldEditor(f, value, suggestions=suggestions)
 
     def on_mount(self) -> None:
-        from tui.core.locks import EditLocks
-
         self._locks = EditLocks(self.library.workspace.root)
         try:
             self._locks.acquire(self.card.id)
@@ -257,14 +261,9 @@ class EditorScreen(Screen[None]):
 
     def _save_failed(self, message: str) -> None:
         self._leave_after_save = False
-        from ..dialogs.error import ErrorDialog
-
         self.app.push_screen(ErrorDialog(t("editor.save_failed"), message))
 
     def _changed_on_disk(self, data: dict[str, Any], exc: ChangedOnDisk) -> None:
-        from tui.core.git.fielddiff import diff_cards, format_diff
-        from ..dialogs.choice import ChoiceDialog
-
         current = exc.current if isinstance(exc.current, Card) else None
         if exc.current is None:
             detail = t("disk.deleted", path=str(self.card.path))
@@ -317,8 +316,6 @@ class EditorScreen(Screen[None]):
     def _merge_with(self, current: Card, mine: dict[str, Any]) -> None:
         """Combine per field with the core merge (as git's merge driver does): their changes
         where I did not touch a field, mine where I did; a field both changed keeps mine."""
-        from tui.core.sync.merge import merge_cards
-
         theirs = current.to_dict()
         result = merge_cards(self.saved, mine, theirs, self.kind)
         self.card = current
@@ -338,7 +335,6 @@ class EditorScreen(Screen[None]):
             self.drafts.discard(self.card.id)
             self.app.pop_screen()
             return
-        from ..dialogs.choice import ChoiceDialog
 
         def answered(choice: str | None) -> None:
             if choice == "save":
@@ -366,8 +362,6 @@ class EditorScreen(Screen[None]):
         if ed is None:
             self.notify(t("editor.help_none"), timeout=3)
             return
-        from ..dialogs.error import ErrorDialog
-
         f = ed.field
         extra = []
         if f.required:

@@ -8,9 +8,9 @@ computed once and kept.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -22,14 +22,17 @@ from textual.widgets import Footer, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.core.cards.render_text import plain_value
+from tui.core.cards.text import visible
+from tui.core.cards.validate import label_for
 from tui.core.git.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.history import BrokenRevision, Revision, card_at, card_history
 from tui.core.library import Library
-from tui.core.cards.render_text import plain_value
-from tui.core.cards.text import visible
-from tui.core.cards.validate import label_for
+
+from ..dialogs.error import ErrorDialog
 from ..i18n import explained, lazy, t
+from .editor import EditorScreen
 
 PAGE = 50
 EQUAL_CONTEXT = 240  # characters of unchanged text kept on each side of a change in long fields
@@ -376,8 +379,6 @@ class HistoryScreen(Screen[None]):
             body.mount_all([Static(text, markup=False, classes=cls) for text, cls in blocks])
 
     def _git_failed(self, error: GitError) -> None:
-        from ..dialogs.error import ErrorDialog
-
         self.loading_page = False
         self.query_one("#history-busy").display = False
         self.app.push_screen(ErrorDialog(t("history.failed"), explained(error.message, error.advice)))
@@ -462,8 +463,6 @@ class HistoryScreen(Screen[None]):
         )
 
     def _open_editor(self, card, data: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
-        from .editor import EditorScreen
-
         self.app.push_screen(EditorScreen(self.library, card, data=data))
 
     def action_back(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_state_dir
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.config import Config
+
 from ..i18n import lazy, t
 
 # (binding id, default keys, what it does) for the keys a new user needs first
@@ -30,8 +32,6 @@ KEYS = (
 
 def marker_path() -> Path:
     """The file whose presence means the welcome has been seen."""
-    from platformdirs import user_state_dir
-
     return Path(user_state_dir("kaartenbak")) / "welcomed"
 
 

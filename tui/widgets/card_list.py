@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.cards.text import visible
+
 from ..i18n import lazy
 
 
@@ -99,8 +100,6 @@ class CardList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(card_id))
 
     def scroll_to_region_cursor(self) -> None:
-        from textual.geometry import Region
-
         if self.rows:
             self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True)
 

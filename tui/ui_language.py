@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 # the Textual widgets we use, imported now so their bindings exist before the first relabel()
-from textual.widgets import (  # noqa: F401
+from textual.widgets import (  # noqa: F401 (Select is also given a prompt in our language)
     Button,
     Checkbox,
     DataTable,
@@ -109,12 +109,20 @@ def relabel(app: App[object] | None = None) -> None:
         listed = cls.__dict__.get("BINDINGS")
         if isinstance(listed, list):  # our help screen reads BINDINGS lists
             cls.BINDINGS = [_relabelled(b) if isinstance(b, Binding) else b for b in listed]
+    _select_prompt()
     if app is None:
         return
     for node in _nodes(app):
         _relabel_map(node._bindings)
     for screen in app.screen_stack:
         screen.refresh_bindings()
+
+
+def _select_prompt() -> None:
+    """Textual's Select says "Select" when nothing is chosen: its default prompt in our language."""
+    defaults = Select.__init__.__kwdefaults__
+    if defaults is not None and "prompt" in defaults:
+        defaults["prompt"] = t("textual.select_prompt")
 
 
 def describe(binding: Binding) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from rich.align import Align
 from rich.text import Text
@@ -93,7 +94,7 @@ def _classes(root: type[DOMNode] = DOMNode) -> Iterator[type[DOMNode]]:
         stack.extend(cls.__subclasses__())
 
 
-def _nodes(app: App[object]) -> Iterable[DOMNode]:
+def _nodes(app: App[Any]) -> Iterable[DOMNode]:
     yield app
     screens = {*app.screen_stack, *app._installed_screens.values()}
     for screen in screens:
@@ -102,7 +103,7 @@ def _nodes(app: App[object]) -> Iterable[DOMNode]:
             yield from screen.walk_children(with_self=False)
 
 
-def relabel(app: App[object] | None = None) -> None:
+def relabel(app: App[Any] | None = None) -> None:
     """Every binding label of every widget class (and of ``app``'s live nodes) in the current language."""
     for cls in _classes():
         _relabel_map(cls.__dict__.get("_merged_bindings"))
@@ -170,7 +171,7 @@ class LocalizedApp(App[int]):
             yield command._replace(title=textual_word(command.title), help=textual_word(command.help))
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(Palette(id="--command-palette"))
 
     def search_themes(self) -> None:
@@ -190,7 +191,7 @@ class LocalizedApp(App[int]):
 on_language_change(lambda _lang: relabel(_running_app()))
 
 
-def _running_app() -> App[object] | None:
+def _running_app() -> App[Any] | None:
     try:
         return active_app.get()
     except LookupError:

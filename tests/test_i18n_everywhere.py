@@ -195,3 +195,19 @@ def test_show_and_validate_speak_english_in_english_mode() -> None:
     assert "Soort kaart" not in shown_card.stdout and "Probleemstelling" not in shown_card.stdout
     checked = _kaartenbak("--lang", "en", "validate", "-q")
     assert "cards checked:" in checked.stdout and "kaarten gecontroleerd" not in checked.stdout
+
+
+def test_an_english_export_has_english_chrome_and_dutch_content(schema: Schema) -> None:
+    from tui.core.cards.parse import load_file
+    from tui.core.export.export import export_cards
+
+    card = load_file(ROOT / "cards" / "wbw" / "wbw-t1-1.1.toml")
+    assert not isinstance(card, Exception)
+    set_language("en")
+    html = export_cards([card], schema, "html").decode("utf-8")
+    assert '<html lang="en">' in html and "Contents" in html and "1 cards" in html
+    assert "Problem statement" in html and "Welzijn op Recept" in html
+    assert "Inhoud" not in html and "Probleemstelling" not in html
+    set_language("nl")
+    markdown = export_cards([card], schema, "md").decode("utf-8")
+    assert "Probleemstelling" in markdown and "1 kaarten." in markdown

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..language import pick
+from ..language import phrase, pick
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCALAR_WIDGETS = {"line", "text", "enum", "number", "bool"}
@@ -102,16 +102,20 @@ class Kind:
 
 
 class SchemaError(Exception):
-    """The schema files themselves are missing or broken."""
+    """The schema files themselves are missing or broken: a code (``core.schema.<code>``) and parameters."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(phrase(f"schema.{code}", params))
 
 
 def _load_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SchemaError(f"schemabestand ontbreekt: {path}") from None
+        raise SchemaError("file_missing", path=path) from None
     except (OSError, ValueError) as exc:
-        raise SchemaError(f"schemabestand {path} is onleesbaar: {exc}") from None
+        raise SchemaError("file_unreadable", path=path, error=exc) from None
 
 
 def _resolve_refs(node: Any, defs: dict[str, Any]) -> Any:
@@ -166,10 +170,10 @@ class Schema:
         self.defs = _load_json(folder / "defs.json").get("$defs", {})
         kinds_dir = folder / "kinds"
         if not kinds_dir.is_dir():
-            raise SchemaError(f"map met kaartsoorten ontbreekt: {kinds_dir}")
+            raise SchemaError("kinds_missing", folder=kinds_dir)
         self._sources = {p.stem: _load_json(p) for p in sorted(kinds_dir.glob("*.json"))}
         if not self._sources:
-            raise SchemaError(f"geen kaartsoorten in {kinds_dir}")
+            raise SchemaError("no_kinds", folder=kinds_dir)
 
     @cached_property
     def kinds(self) -> dict[str, Kind]:

@@ -19,12 +19,18 @@ from tui.core.cards.render_text import Section, card_sections
 from tui.core.cards.schema import Field, Kind, Schema
 from tui.core.cards.text import fold, visible
 from tui.core.cards.vocab import Vocabulary
+from tui.core.language import phrase
 
 Format = Literal["md", "csv", "html"]
 Progress = Callable[[int, int], None]
 FORMATS: tuple[str, ...] = ("md", "csv", "html")
 NO_THEME = "(geen thema)"
-DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"
+DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"  # the Dutch default; default_title() follows the language
+
+
+def default_title() -> str:
+    """The document title when none is given, in the display language."""
+    return phrase("export.default_title", {})
 
 
 @dataclass(frozen=True)
@@ -154,13 +160,14 @@ def export_cards(
     progress: Progress | None = None,
     *,
     vocab: Vocabulary | None = None,
-    title: str = DEFAULT_TITLE,
+    title: str | None = None,
 ) -> bytes:
     """The cards as one document in ``fmt``; ``progress(done, total)`` is called once per card."""
     if fmt not in FORMATS:
         raise ValueError(f"onbekend exportformaat: {fmt} (kies uit {', '.join(FORMATS)})")
     if vocab is None:
         vocab = load_vocab(schema)
+    title = default_title() if title is None else title
     groups = group_cards(cards, vocab)
     if fmt == "md":
         from tui.core.export.export_md import render_markdown

@@ -26,6 +26,7 @@ from tui.core.cards.card import Card
 from tui.core.export.export import Progress, clean, fte_text, is_fte, kind_title
 from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Field, Kind, Schema
+from tui.core.language import phrase
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "
@@ -121,7 +122,7 @@ def cell_text(f: Field, value: Any, schema: Schema) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(" ".join(str(v).split()) for v in value)
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return phrase("render.yes" if value else "render.no", {})
     if isinstance(value, float):
         return decimal(value)
     return str(value)

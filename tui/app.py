@@ -6,29 +6,45 @@ becomes a dialog (drafts are already on disk) instead of a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import traceback
 from pathlib import Path
 
-from textual.app import App
+from platformdirs import user_state_dir
 from textual.binding import Binding
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
-from .card_actions import CardActions
 from tui.core.config import Config, load_config
 from tui.core.library import Library
 from tui.core.workspace import Workspace
-from .i18n import set_language, t
+
+from .card_actions import CardActions
+from .commands.cards import CardCommands
+from .dialogs.commit import CommitDialog, start_commit
+from .dialogs.error import ErrorDialog
+from .dialogs.sync_progress import start_sync
+from .i18n import lazy, set_language, t
 from .messages import CardSaved, RepoChanged
+from .screens.blame import BlameScreen
+from .screens.browser import BrowserScreen
+from .screens.conflict import ConflictScreen, open_conflicts
+from .screens.help import HelpScreen
+from .screens.history import HistoryScreen
+from .screens.overview import OverviewScreen
+from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
+from .ui_language import LocalizedApp
+from .widgets.card_list import CardList
 
 
-class KaartenbakApp(CardActions, App[int]):
+class KaartenbakApp(CardActions, LocalizedApp):
     """Browse, search and edit the cards of one repository."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Kaartenbak"
     BINDINGS = [
-        Binding("q", "quit", t("keys.quit"), id="quit"),
-        Binding("question_mark,f1", "help", t("keys.help"), id="help"),
+        Binding("q", "quit", lazy("keys.quit"), id="quit"),
+        Binding("question_mark,f1", "help", lazy("keys.help"), id="help"),
     ]
 
     def __init__(self, workspace: Workspace, config: Config, *, use_cache: bool = True) -> None:
@@ -37,14 +53,9 @@ class KaartenbakApp(CardActions, App[int]):
         self.config = config
         self.library = Library(workspace, use_cache=use_cache)
         self.had_error = False
-        from .commands.cards import CardCommands
-
         self.COMMANDS = self.COMMANDS | {CardCommands}
 
     def on_mount(self) -> None:
-        import asyncio
-        import signal
-
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             try:
@@ -57,35 +68,25 @@ class KaartenbakApp(CardActions, App[int]):
             self.config.problems.append(t("config.bad_theme", theme=self.config.theme))
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        from .screens.browser import BrowserScreen
-
         self.browser = BrowserScreen(self.library)
         self.push_screen(self.browser)
         for problem in self.config.problems:
-            self.notify(problem, title=t("config.title"), severity="warning", timeout=10, markup=False)
-        from .screens.welcome import should_welcome
-
+            self.notify(str(problem), title=t("config.title"), severity="warning", timeout=10, markup=False)
         if not self.is_headless and should_welcome(self.config):
             self.show_welcome()
 
     # -- global actions --------------------------------------------------------------------
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
         groups = [(t("help.global"), list(self.BINDINGS))]
         screen = self.screen
         if screen is not self.browser:
             groups.insert(0, (t("help.this_screen"), list(getattr(screen, "BINDINGS", []))))
         groups.append((t("help.browser"), list(self.browser.BINDINGS)))
-        from .widgets.card_list import CardList
-
         groups.append((t("help.list"), list(CardList.BINDINGS)))
         self.push_screen(HelpScreen(groups))
 
     def action_overview(self) -> None:
         """Per region and theme: cards, completeness, FTE, invalid cards, and the latest commits."""
-        from .screens.overview import OverviewScreen
-
         if self.browser is None or not self.browser.loaded:
             self.notify(t("overview.loading"), severity="warning", timeout=4)
             return
@@ -94,7 +95,6 @@ class KaartenbakApp(CardActions, App[int]):
 
     def show_welcome(self) -> None:
         """The first-run welcome; once it is closed it is not shown again (a marker file)."""
-        from .screens.welcome import WelcomeScreen, remember_welcomed
 
         def closed(_: object) -> None:
             self.run_worker(remember_welcomed, thread=True, group="welcome", exit_on_error=False)
@@ -111,8 +111,6 @@ class KaartenbakApp(CardActions, App[int]):
         if card_id is None or card_id not in self.library.cards:
             self.notify(t("history.no_card"), severity="warning")
             return
-        from .screens.history import HistoryScreen
-
         self.push_screen(HistoryScreen(self.library, card_id))
 
     def action_blame(self) -> None:
@@ -120,24 +118,16 @@ class KaartenbakApp(CardActions, App[int]):
         if card_id is None or card_id not in self.library.cards:
             self.notify(t("history.no_card"), severity="warning")
             return
-        from .screens.blame import BlameScreen
-
         self.push_screen(BlameScreen(self.library, card_id))
 
     def action_commit(self) -> None:
-        from .dialogs.commit import CommitDialog, start_commit
-
         if not isinstance(self.screen, CommitDialog):
             start_commit(self, self.library)
 
     def action_sync(self) -> None:
-        from .dialogs.sync_progress import start_sync
-
         start_sync(self, self.library)
 
     def action_resolve_conflicts(self) -> None:
-        from .screens.conflict import ConflictScreen, open_conflicts
-
         if not isinstance(self.screen, ConflictScreen):
             open_conflicts(self, self.library, self.current_card_id())
 
@@ -162,8 +152,6 @@ class KaartenbakApp(CardActions, App[int]):
     # -- errors ----------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A background task failed: explain it instead of failing silently."""
-        from textual.worker import WorkerState
-
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self._handle_exception(event.worker.error)
 
@@ -193,9 +181,6 @@ class KaartenbakApp(CardActions, App[int]):
         Textual stops the message loop of a widget whose handler raised, so the screen it was on
         cannot be trusted any more: it is replaced by a fresh one.
         """
-        from .dialogs.error import ErrorDialog
-        from .screens.browser import BrowserScreen
-
         broken = self.screen
         if isinstance(broken, ErrorDialog):
             return  # already explaining an error
@@ -216,8 +201,6 @@ class KaartenbakApp(CardActions, App[int]):
 
 
 def _error_log() -> Path:
-    from platformdirs import user_state_dir
-
     return Path(user_state_dir("kaartenbak")) / "errors.log"
 
 

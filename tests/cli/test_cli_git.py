@@ -131,7 +131,7 @@ def test_textconv_as_git_diff_driver(repo: Path) -> None:
     [
         (["log", "bestaat-niet"], "geen kaart"),
         (["diff", "nope..HEAD"], "bestaat niet"),
-        (["diff", "-x"], "unrecognized"),
+        (["diff", "-x"], "onbekende argumenten"),  # argparse in Dutch
         (["log", "/etc/passwd.toml"], "buiten de repository"),
         (["textconv", "/nonexistent/kaart.toml"], "kan /nonexistent/kaart.toml niet lezen"),
     ],

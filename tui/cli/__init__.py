@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
+from ..i18n import set_language
 from . import cards, config, export, git, init, merge, search, sync
+from .lang import argparse_words, choose_language, translate_parser
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 REGISTRARS: list[Registrar] = [
@@ -44,8 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kaartenbak`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = choose_language(argv)
+    set_language(lang)
+    with argparse_words(lang):
+        parser = build_parser()
+        translate_parser(parser, lang)
+        args = parser.parse_args(argv)
     try:
         if args.command is None:
             from ..app_main import run_app

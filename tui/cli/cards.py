@@ -13,7 +13,8 @@ from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import card_text
 from tui.core.cards.validate import validate_cards
 from tui.core.workspace import NoCardsFolder, Workspace
-from tui.i18n import phrase
+from .. import i18n
+from ..i18n import phrase_error, t
 from .output import err, open_workspace, out
 
 
@@ -77,10 +78,10 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
     if not args.paths:
         ws = _workspace(args)
-        found = ws.store.discover()
-        if not found:
-            raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
-        return ws, found
+        files = ws.store.discover()
+        if not files:
+            raise NoCardsFolder(t("cli.cards.none_in", folder=ws.store.cards_dir))
+        return ws, files
     files: list[Path] = []
     for raw in args.paths:
         p = Path(raw)
@@ -89,9 +90,9 @@ def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
         elif p.is_file():
             files.append(p)
         else:
-            raise NoCardsFolder(f"pad bestaat niet: {raw}")
+            raise NoCardsFolder(t("cli.cards.no_path", path=raw))
     if not files:
-        raise NoCardsFolder(f"geen kaarten (*.toml) gevonden in: {', '.join(args.paths)}")
+        raise NoCardsFolder(t("cli.cards.no_toml", paths=", ".join(args.paths)))
     ws = Workspace(Path(args.repo).resolve()) if getattr(args, "repo", None) else Workspace.for_path(files[0])
     return ws, files
 
@@ -112,10 +113,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 n_warn += 1
                 if args.quiet:
                     continue
-            kind = "fout" if pr.is_error else "waarschuwing"
-            out(f"{path}: {pr.label or '(kaart)'}: {pr.message} [{kind}]")
+            level = t("cli.validate.error" if pr.is_error else "cli.validate.warning")
+            out(f"{path}: {pr.label or t('cli.validate.whole_card')}: {pr.message} [{level}]")
     total = len(result.cards) + len(result.errors)
-    out(f"{total} kaarten gecontroleerd: {n_err} fouten, {n_warn} waarschuwingen.")
+    out(t("cli.validate.summary", total=total, errors=n_err, warnings=n_warn))
     return 1 if n_err else 0
 
 
@@ -134,7 +135,7 @@ def _find_card(ws: Workspace, ref: str) -> Card:
     matches = [c for c in result.cards if c.title.casefold() == lowered]
     if len(matches) == 1:
         return matches[0]
-    raise NoCardsFolder(f"geen kaart met id of bestandsnaam '{ref}' in {ws.store.cards_dir}")
+    raise NoCardsFolder(t("cli.cards.not_found", ref=ref, folder=ws.store.cards_dir))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -186,7 +187,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 write_atomic(path, raw)
             except WriteError as exc:
                 read_only = exc.code == "error.write.card_read_only"
-                err(f"{path}: alleen-lezen; niet herschreven" if read_only else phrase(exc))
+                err(f"{path}: alleen-lezen; niet herschreven" if read_only else phrase_error(exc))
                 failed += 1
                 continue
             changed += 1
@@ -200,7 +201,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     result = ws.store.load_all()
     if not result.cards:
-        raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
+        raise NoCardsFolder(i18n.t("cli.cards.none_in", folder=ws.store.cards_dir))
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for c in result.cards:
         counts.setdefault((c.region, c.theme or "(geen thema)"), {}).setdefault(c.kind, 0)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.core.cards.atomic import WriteError, write_atomic
-from tui.core.export.export import DEFAULT_TITLE, FORMATS, Format, export_cards, select_cards
+from tui.core.export.export import FORMATS, default_title, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder, Workspace
 from .output import err, open_workspace
 
@@ -117,7 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except WriteError as exc:
         return _write_failed(target, exc)
     data = export_cards(
-        cards, ws.schema, fmt, _Progress(not args.quiet), vocab=ws.vocab, title=args.title or DEFAULT_TITLE
+        cards, ws.schema, fmt, _Progress(not args.quiet), vocab=ws.vocab, title=args.title or default_title()
     )
     if target is not None:
         try:

@@ -11,8 +11,24 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LANGUAGES = ("nl", "en")
+from .language import LANGUAGES, phrase
+
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night", "solarized-light")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """Something wrong in the config file: a code (``config.<code>`` in ``tui/locale``) and parameters."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return phrase(f"config.{self.code}", dict(self.params))
+
+
+def _problem(code: str, **params: object) -> ConfigProblem:
+    return ConfigProblem(code, tuple((k, str(v)) for k, v in params.items()))
 
 
 @dataclass
@@ -24,7 +40,7 @@ class Config:
     theme: str = "textual-dark"
     repo: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[ConfigProblem | str] = field(default_factory=list)
     exists: bool = False
 
 
@@ -48,35 +64,35 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         raw = {}
     except (OSError, UnicodeDecodeError) as exc:
-        cfg.problems.append(f"{path}: kan niet lezen ({exc}); standaardinstellingen gebruikt")
+        cfg.problems.append(_problem("unreadable", path=path, error=exc))
         raw = {}
     except tomllib.TOMLDecodeError as exc:
-        cfg.problems.append(f"{path}: geen geldige TOML ({exc}); standaardinstellingen gebruikt")
+        cfg.problems.append(_problem("not_toml", path=path, error=exc))
         raw = {}
     lang = raw.get("lang", cfg.lang)
     if lang in LANGUAGES:
         cfg.lang = lang
     else:
-        cfg.problems.append(f"{path}: lang = {lang!r} onbekend; kies uit {', '.join(LANGUAGES)}")
+        cfg.problems.append(_problem("bad_lang", path=path, value=repr(lang), choices=", ".join(LANGUAGES)))
     theme = raw.get("theme", cfg.theme)
     if isinstance(theme, str) and theme:
         cfg.theme = theme
     else:
-        cfg.problems.append(f"{path}: theme moet een naam zijn")
+        cfg.problems.append(_problem("bad_theme_type", path=path))
     repo = raw.get("repo")
     if repo is not None:
         if isinstance(repo, str):
             cfg.repo = repo
         else:
-            cfg.problems.append(f"{path}: repo moet een pad zijn")
+            cfg.problems.append(_problem("bad_repo", path=path))
     keymap = raw.get("keymap", {})
     if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         cfg.keymap = dict(keymap)
     else:
-        cfg.problems.append(f'{path}: [keymap] moet binding-id = "toets" regels bevatten')
+        cfg.problems.append(_problem("bad_keymap", path=path))
     for key in raw:
         if key not in ("lang", "theme", "repo", "keymap"):
-            cfg.problems.append(f"{path}: onbekende instelling '{key}' genegeerd")
+            cfg.problems.append(_problem("unknown_setting", path=path, key=key))
     env_lang = os.environ.get("KAARTENBAK_LANG")
     if env_lang in LANGUAGES:
         cfg.lang = env_lang

@@ -17,7 +17,7 @@ from tui.core.cards.schema import Schema
 from tui.core.cards.validate import Problem, validate_data
 from tui.core.cards.vocab import Vocabulary
 
-VERSION = 1
+VERSION = 2  # 2: problems as codes and parameters
 
 
 def schema_fingerprint(folder: Path) -> str:
@@ -53,13 +53,13 @@ class ProblemCache:
         hit = self.entries.get(card.blob)
         if hit is not None:
             try:
-                found = [Problem(level, tuple(path), label, message) for level, path, label, message in hit]
+                found = [Problem.from_plain(raw) for raw in hit]
                 self.used[card.blob] = hit
                 return found
             except (TypeError, ValueError):
                 pass
         found = validate_data(card.data, self.schema, self.vocab)
-        self.used[card.blob] = tuple((p.level, tuple(p.path), p.label, p.message) for p in found)
+        self.used[card.blob] = tuple(p.plain() for p in found)
         return found
 
     def save(self) -> None:

@@ -7,8 +7,8 @@ is something to commit. Git runs in workers; a missing identity is asked for onc
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -20,13 +20,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from tui.core.cards.text import visible
 from tui.core.git.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
 from tui.core.git.gitrepo import GitError, GitRepo, IndexLocked, NoIdentity, explain
-from tui.core.library import Library
 from tui.core.git.status import changed_files
-from tui.core.cards.text import visible
-from ..i18n import t
+from tui.core.library import Library
+
+from ..i18n import explained, lazy, t
 from ..messages import RepoChanged
+from .choice import ChoiceDialog
+from .error import ErrorDialog
+from .identity import IdentityDialog
 
 _ASKED_AT_COMMIT = ("no-identity", "lock")  # asked for (identity) or offered (stale lock) when committing
 _STATE_STYLE = {"new": "green", "untracked": "green", "deleted": "red", "conflicted": "bold red"}
@@ -34,7 +38,7 @@ _STATE_STYLE = {"new": "green", "untracked": "green", "deleted": "red", "conflic
 
 def explain_git_error(error: GitError) -> str:
     """A GitError as dialog text: what happened, then what to do."""
-    return "\n\n".join(part for part in (error.message, error.advice) if part)
+    return explained(error.message, error.advice)
 
 
 def start_commit(app: App, library: Library) -> None:
@@ -68,8 +72,6 @@ def start_commit(app: App, library: Library) -> None:
 
 
 def _show_refusal(app: App, error: GitError) -> None:
-    from .error import ErrorDialog
-
     app.push_screen(ErrorDialog(t("commit.refused"), explain_git_error(error)))
 
 
@@ -93,8 +95,8 @@ class CommitDialog(ModalScreen[str | None]):
     """The changed cards (all chosen), a suggested message, and a commit button; answers the new sha."""
 
     BINDINGS = [
-        Binding("ctrl+s", "commit", t("commit.commit"), id="commit-confirm", priority=True),
-        Binding("escape", "cancel", t("commit.cancel"), id="commit-cancel"),
+        Binding("ctrl+s", "commit", lazy("commit.commit"), id="commit-confirm", priority=True),
+        Binding("escape", "cancel", lazy("commit.cancel"), id="commit-cancel"),
     ]
 
     busy: reactive[bool] = reactive(False)
@@ -226,8 +228,6 @@ class CommitDialog(ModalScreen[str | None]):
     def _refused(self, error: GitError) -> None:
         self.busy = False
         if isinstance(error, IndexLocked) and error.lock.stale:
-            from .choice import ChoiceDialog
-
             choices = [("remove", t("commit.remove_lock"), "warning"), ("keep", t("commit.keep_lock"), "default")]
 
             def answered(choice: str | None) -> None:
@@ -237,8 +237,6 @@ class CommitDialog(ModalScreen[str | None]):
 
             self.app.push_screen(ChoiceDialog(t("commit.refused"), explain_git_error(error), choices, "keep"), answered)
             return
-        from .error import ErrorDialog
-
         self.app.push_screen(ErrorDialog(t("commit.refused"), explain_git_error(error)))
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
@@ -256,8 +254,6 @@ class CommitDialog(ModalScreen[str | None]):
         self.notify(t("commit.lock_removed"), timeout=5)
 
     def _ask_identity(self, name: str, email: str) -> None:
-        from .identity import IdentityDialog
-
         self.busy = False  # the identity dialog is on top; no spinner behind it
 
         def answered(identity: tuple[str, str] | None) -> None:

@@ -10,13 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks before doing something that cannot simply be undone; escape means no."""
 
-    BINDINGS = [Binding("escape", "cancel", t("dialog.cancel"), id="confirm-cancel")]
+    BINDINGS = [Binding("escape", "cancel", lazy("dialog.cancel"), id="confirm-cancel")]
 
     def __init__(self, question: str, detail: str = "", yes: str | None = None, no: str | None = None) -> None:
         super().__init__()

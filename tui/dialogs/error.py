@@ -10,13 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 class ErrorDialog(ModalScreen[None]):
     """Shows an error message; escape or OK closes it."""
 
-    BINDINGS = [Binding("escape", "dismiss", t("keys.close"), id="error-close")]
+    BINDINGS = [Binding("escape", "dismiss", lazy("keys.close"), id="error-close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()

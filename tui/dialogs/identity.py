@@ -20,33 +20,33 @@ from textual.widgets import Button, Input, LoadingIndicator, Static
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.identity import InvalidIdentity, store_identity, validate_identity
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import explained, lazy, t
 
 _GOOD_NAME, _GOOD_EMAIL = "Naam", "naam@voorbeeld.nl"  # stand-ins to check one field at a time
 
 
 def name_problem(name: str) -> str | None:
-    """What is wrong with ``name`` (Dutch), or None."""
+    """What is wrong with ``name`` (in the UI language), or None."""
     try:
         validate_identity(name, _GOOD_EMAIL)
     except InvalidIdentity as exc:
-        return f"{exc.message} {exc.advice}".strip()
+        return explained(exc.message, exc.advice, " ")
     return None
 
 
 def email_problem(email: str) -> str | None:
-    """What is wrong with ``email`` (Dutch), or None."""
+    """What is wrong with ``email`` (in the UI language), or None."""
     try:
         validate_identity(_GOOD_NAME, email)
     except InvalidIdentity as exc:
-        return f"{exc.message} {exc.advice}".strip()
+        return explained(exc.message, exc.advice, " ")
     return None
 
 
 class IdentityDialog(ModalScreen[tuple[str, str] | None]):
     """Name and e-mail for git; answers the stored (name, email), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", t("identity.cancel"), id="identity-cancel")]
+    BINDINGS = [Binding("escape", "cancel", lazy("identity.cancel"), id="identity-cancel")]
 
     busy: reactive[bool] = reactive(False)
 
@@ -150,7 +150,7 @@ class IdentityDialog(ModalScreen[tuple[str, str] | None]):
 
     def _failed(self, error: GitError) -> None:
         self.busy = False
-        self._show("identity-problem", t("identity.failed", error=f"{error.message} {error.advice}".strip()))
+        self._show("identity-problem", t("identity.failed", error=explained(error.message, error.advice, " ")))
 
     def _stored(self, name: str, email: str) -> None:
         self.busy = False

@@ -14,9 +14,11 @@ from textual.widgets import Button, Input, Select, Static
 
 from tui.core.cards.card import Card
 from tui.core.cards.forms import template
-from tui.core.library import Library
 from tui.core.cards.slug import slugify
-from ..i18n import t
+from tui.core.library import Library
+
+from ..i18n import lazy, t
+from ..screens.editor import EditorScreen
 
 
 def propose_id(library: Library, region: str, title: str) -> str:
@@ -33,7 +35,7 @@ def propose_id(library: Library, region: str, title: str) -> str:
 class NewCardDialog(ModalScreen[None]):
     """Asks what kind of card to make, then opens it in the editor."""
 
-    BINDINGS = [Binding("escape", "dismiss", t("dialog.cancel"), id="new-cancel")]
+    BINDINGS = [Binding("escape", "dismiss", lazy("dialog.cancel"), id="new-cancel")]
 
     def __init__(
         self, library: Library, region: str | None = None, theme: str | None = None, kind: str | None = None
@@ -167,7 +169,5 @@ class NewCardDialog(ModalScreen[None]):
         data = template(kind, envelope) if kind else envelope
         path = ws.store.path_for_new(card_id, self.chosen_region)
         placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
-        from ..screens.editor import EditorScreen
-
         self.dismiss(None)
         self.app.push_screen(EditorScreen(self.library, placeholder, data=data, new=True))

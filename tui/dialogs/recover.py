@@ -16,7 +16,7 @@ from tui.core.git.fielddiff import diff_cards
 from tui.core.library import Library
 from tui.core.cards.render_text import card_sections, plain_value
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 def _column(title: str, values: list[tuple[str, str]]) -> Text:
@@ -30,7 +30,7 @@ def _column(title: str, values: list[tuple[str, str]]) -> Text:
 class RecoverDraftDialog(ModalScreen[str]):
     """Answers ``restore``, ``discard`` or ``later`` for one draft."""
 
-    BINDINGS = [Binding("escape", "later", t("recover.later"), id="recover-later")]
+    BINDINGS = [Binding("escape", "later", lazy("recover.later"), id="recover-later")]
 
     def __init__(self, library: Library, draft: Draft) -> None:
         super().__init__()

@@ -27,7 +27,7 @@ from tui.core.library import Library
 from tui.core.cards.parse import load_file
 from tui.core.sync.sync import SyncResult, sync, sync_status
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import explained, lazy, t
 from ..messages import CardSaved, RepoChanged
 
 SYNC_TIMEOUT = 20.0  # seconds per network call (fetch, push); sync never hangs longer
@@ -121,7 +121,7 @@ def apply_reloaded(app: App, library: Library, reloaded: list[tuple[Path, Card |
 class SyncProgress(ModalScreen[SyncOutcome | None]):
     """A spinner and what git is doing while the sync runs; answers the outcome."""
 
-    BINDINGS = [Binding("escape", "hide", t("keys.close"), id="sync-close")]
+    BINDINGS = [Binding("escape", "hide", lazy("keys.close"), id="sync-close")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -186,7 +186,7 @@ def start_sync(app: App, library: Library) -> None:
         from .error import ErrorDialog
 
         if found.problem is not None:
-            text = "\n\n".join(p for p in (found.problem.message, found.problem.advice) if p)
+            text = explained(found.problem.message, found.problem.advice)
             app.push_screen(ErrorDialog(t("sync.failed"), text))
         elif found.no_remote:
             ok = [("ok", t("dialog.ok"), "primary")]
@@ -248,7 +248,7 @@ def show_outcome(app: App, library: Library, outcome: SyncOutcome) -> None:
 
     result = outcome.result
     apply_reloaded(app, library, outcome.reloaded)
-    text = "\n\n".join(p for p in (result.message, result.advice) if p)
+    text = explained(result.message, result.advice)
     if result.conflicts or result.other_conflicts:
         if result.received:
             app.notify(t("sync.received_conflicts", count=result.received), timeout=5, markup=False)
@@ -339,9 +339,7 @@ def offer_merge_commit(app: App, library: Library, intro: str) -> None:
     def failed(exc: GitError) -> None:
         from .error import ErrorDialog
 
-        app.push_screen(
-            ErrorDialog(t("conflict.commit_failed"), "\n\n".join(p for p in (exc.message, exc.advice) if p))
-        )
+        app.push_screen(ErrorDialog(t("conflict.commit_failed"), explained(exc.message, exc.advice)))
         app.post_message(RepoChanged())
 
     def done(sha: str, then_sync: bool) -> None:

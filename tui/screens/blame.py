@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
+from tui.core.cards.text import visible
 from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.library import Library
-from tui.core.cards.text import visible
-from ..i18n import t
+
+from ..dialogs.error import ErrorDialog
+from ..i18n import explained, lazy, t
 
 
 def _one_line(text: str) -> str:
@@ -23,7 +25,7 @@ def _one_line(text: str) -> str:
 class BlameScreen(Screen[None]):
     """A table: field (Dutch label, schema order), who last changed it, when, version and message."""
 
-    BINDINGS = [Binding("escape", "back", t("keys.back"), id="blame-back")]
+    BINDINGS = [Binding("escape", "back", lazy("keys.back"), id="blame-back")]
 
     def __init__(self, library: Library, card_id: str) -> None:
         super().__init__()
@@ -94,11 +96,9 @@ class BlameScreen(Screen[None]):
         table.focus()
 
     def _failed(self, error: GitError) -> None:
-        from ..dialogs.error import ErrorDialog
-
         self.query_one("#blame-busy").display = False
         self.query_one("#blame-note", Static).update(Text(t("blame.failed"), style="red"))
-        self.app.push_screen(ErrorDialog(t("blame.failed"), "\n\n".join(p for p in (error.message, error.advice) if p)))
+        self.app.push_screen(ErrorDialog(t("blame.failed"), explained(error.message, error.advice)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,14 +13,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tui.core.library import Library
 from tui.core.cards.text import visible
-from ..i18n import t
+from tui.core.drafts import DraftStore
+from tui.core.git.snapshot import take_snapshot
+from tui.core.library import Library
+from tui.core.search.search import parse_query
+
+from ..i18n import explained, lazy, t
 from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
+from .card_screen import CardScreen
 
 SORTS = ("title", "number", "changed")
 SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit
@@ -29,21 +36,21 @@ class BrowserScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("slash", "focus_search", t("keys.search"), id="search"),
-        Binding("escape", "clear_search", t("keys.clear"), show=False, id="clear-search"),
-        Binding("e", "app.edit_card", t("keys.edit"), id="edit-card"),
-        Binding("n", "app.new_card", t("keys.new"), id="new-card", show=False),
-        Binding("d", "app.duplicate_card", t("keys.duplicate"), id="duplicate-card", show=False),
-        Binding("delete", "app.delete_card", t("keys.delete"), id="delete-card", show=False),
-        Binding("h", "app.history", t("keys.history"), id="history"),
-        Binding("c", "app.commit", t("keys.commit"), id="commit"),
-        Binding("s", "app.sync", t("keys.sync"), id="sync"),
-        Binding("x", "app.resolve_conflicts", t("conflict.key"), id="resolve-conflicts"),
-        Binding("o", "app.overview", t("overview.key"), id="overview"),
-        Binding("t", "toggle_tree", t("keys.tree"), id="toggle-tree", show=False),
-        Binding("v", "toggle_empty", t("keys.empty"), id="toggle-empty", show=False),
-        Binding("r", "cycle_sort", t("keys.sort"), id="sort", show=False),
-        Binding("tab", "focus_next", t("keys.next_panel"), show=False, id="next-panel"),
+        Binding("slash", "focus_search", lazy("keys.search"), id="search"),
+        Binding("escape", "clear_search", lazy("keys.clear"), show=False, id="clear-search"),
+        Binding("e", "app.edit_card", lazy("keys.edit"), id="edit-card"),
+        Binding("n", "app.new_card", lazy("keys.new"), id="new-card", show=False),
+        Binding("d", "app.duplicate_card", lazy("keys.duplicate"), id="duplicate-card", show=False),
+        Binding("delete", "app.delete_card", lazy("keys.delete"), id="delete-card", show=False),
+        Binding("h", "app.history", lazy("keys.history"), id="history"),
+        Binding("c", "app.commit", lazy("keys.commit"), id="commit"),
+        Binding("s", "app.sync", lazy("keys.sync"), id="sync"),
+        Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
+        Binding("o", "app.overview", lazy("overview.key"), id="overview"),
+        Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree", show=False),
+        Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
+        Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
+        Binding("tab", "focus_next", lazy("keys.next_panel"), show=False, id="next-panel"),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -123,8 +130,6 @@ class BrowserScreen(Screen[None]):
     def _sort_key(self, card_id: str):  # type: ignore[no-untyped-def]
         card = self.library.cards[card_id]
         if self.sort == "number":
-            import re
-
             parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
             return (card.region, [(0, p) if isinstance(p, int) else (1, p) for p in parts])
         if self.sort == "changed":
@@ -167,9 +172,6 @@ class BrowserScreen(Screen[None]):
     # -- git state -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def refresh_git(self) -> None:
-        from tui.core.drafts import DraftStore
-        from tui.core.git.snapshot import take_snapshot
-
         snap = take_snapshot(self.library.workspace.root)
         drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
         self.app.call_from_thread(self._apply_snapshot, snap, drafts)
@@ -192,13 +194,21 @@ class BrowserScreen(Screen[None]):
         if not snap.is_repo and "repo" not in self._told:
             self._told.add("repo")
             self.notify(
-                f"{snap.message}\n{snap.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+                explained(snap.message, snap.advice, "\n"),
+                title=t("git.notice"),
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         for n in snap.notices:
             if n.code not in self._told:
                 self._told.add(n.code)
                 self.notify(
-                    f"{n.message}\n{n.advice}", title=t("git.notice"), severity="warning", timeout=15, markup=False
+                    explained(n.message, n.advice, "\n"),
+                    title=t("git.notice"),
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
                 )
         if self.loaded:
             self.refresh_list()
@@ -272,8 +282,6 @@ class BrowserScreen(Screen[None]):
 
     @on(CardList.Selected)
     def _selected(self, event: CardList.Selected) -> None:
-        from .card_screen import CardScreen
-
         card = self.library.cards.get(event.card_id)
         if card:
             self.app.push_screen(CardScreen(self.library, card.id))
@@ -302,8 +310,6 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str) -> None:
-        from tui.core.search.search import parse_query
-
         query = parse_query(text)
         hits = self.library.index.search(query, limit=SEARCH_LIMIT)
         if get_current_worker().is_cancelled:

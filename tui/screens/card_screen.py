@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.core.library import Library
-from ..i18n import t
+from ..i18n import lazy
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader
 
@@ -17,11 +17,11 @@ class CardScreen(Screen[None]):
     """One card over the whole terminal; ``e`` edits it, ``escape`` goes back."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", t("keys.back"), id="card-back"),
-        Binding("e", "app.edit_card", t("keys.edit"), id="card-edit"),
-        Binding("h", "app.history", t("keys.history"), id="card-history"),
-        Binding("b", "app.blame", t("keys.blame"), id="card-blame"),
-        Binding("v", "toggle_empty", t("keys.empty"), id="card-toggle-empty"),
+        Binding("escape", "app.pop_screen", lazy("keys.back"), id="card-back"),
+        Binding("e", "app.edit_card", lazy("keys.edit"), id="card-edit"),
+        Binding("h", "app.history", lazy("keys.history"), id="card-history"),
+        Binding("b", "app.blame", lazy("keys.blame"), id="card-blame"),
+        Binding("v", "toggle_empty", lazy("keys.empty"), id="card-toggle-empty"),
     ]
 
     def __init__(self, library: Library, card_id: str) -> None:

@@ -34,7 +34,7 @@ from tui.core.cards.parse import load_file
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
 from ..dialogs.sync_progress import finish_merge_first, offer_merge_commit, preflight, question, unresolved
-from ..i18n import t
+from ..i18n import lazy, t
 from ..messages import CardSaved
 from .history import show_value
 
@@ -60,7 +60,9 @@ def value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     """The value at ``path`` in card data, or None when absent."""
     node = data
     for step in path:
-        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)):
+        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             node = node[step]
         else:
             return None
@@ -166,8 +168,8 @@ class CombineDialog(ModalScreen[str | None]):
     """A text area prefilled with mine, theirs below for reference; answers the text or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "accept", t("conflict.accept"), id="conflict-combine-accept", priority=True),
-        Binding("escape", "cancel", t("dialog.cancel"), id="conflict-combine-cancel"),
+        Binding("ctrl+s", "accept", lazy("conflict.accept"), id="conflict-combine-accept", priority=True),
+        Binding("escape", "cancel", lazy("dialog.cancel"), id="conflict-combine-cancel"),
     ]
 
     def __init__(self, label: str, mine: str, theirs: str) -> None:
@@ -206,13 +208,13 @@ class ConflictScreen(Screen[bool]):
     """Resolve the ``[[conflict]]`` entries of one card; answers True when the card was written."""
 
     BINDINGS = [
-        Binding("1", "choose('ours')", t("conflict.choose_mine"), id="conflict-mine"),
-        Binding("2", "choose('theirs')", t("conflict.choose_theirs"), id="conflict-theirs"),
-        Binding("e", "combine", t("conflict.combine"), id="conflict-combine"),
-        Binding("n,right", "step(1)", t("conflict.next"), id="conflict-next"),
-        Binding("p,left", "step(-1)", t("conflict.previous"), id="conflict-previous"),
-        Binding("ctrl+s", "save", t("conflict.save"), id="conflict-save", priority=True),
-        Binding("escape", "leave", t("conflict.leave"), id="conflict-leave"),
+        Binding("1", "choose('ours')", lazy("conflict.choose_mine"), id="conflict-mine"),
+        Binding("2", "choose('theirs')", lazy("conflict.choose_theirs"), id="conflict-theirs"),
+        Binding("e", "combine", lazy("conflict.combine"), id="conflict-combine"),
+        Binding("n,right", "step(1)", lazy("conflict.next"), id="conflict-next"),
+        Binding("p,left", "step(-1)", lazy("conflict.previous"), id="conflict-previous"),
+        Binding("ctrl+s", "save", lazy("conflict.save"), id="conflict-save", priority=True),
+        Binding("escape", "leave", lazy("conflict.leave"), id="conflict-leave"),
     ]
 
     def __init__(self, library: Library, card_id: str) -> None:

@@ -36,7 +36,13 @@ from tui.core.library import Library
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
-from ..i18n import t
+from tui.core.git.fielddiff import diff_cards, format_diff
+from tui.core.locks import EditLocks
+from tui.core.sync.merge import merge_cards
+
+from ..dialogs.choice import ChoiceDialog
+from ..dialogs.error import ErrorDialog
+from ..i18n import lazy, t
 from ..messages import CardSaved
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
@@ -47,10 +53,10 @@ class EditorScreen(Screen[None]):
     """Edit one card (or a new one) field by field."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", t("keys.save"), id="editor-save", priority=True),
-        Binding("escape", "leave", t("keys.leave"), id="editor-leave"),
-        Binding("f1", "field_help", t("keys.field_help"), id="editor-field-help", priority=True),
-        Binding("ctrl+r", "revert_field", t("keys.revert_field"), id="editor-revert-field"),
+        Binding("ctrl+s", "save", lazy("keys.save"), id="editor-save", priority=True),
+        Binding("escape", "leave", lazy("keys.leave"), id="editor-leave"),
+        Binding("f1", "field_help", lazy("keys.field_help"), id="editor-field-help", priority=True),
+        Binding("ctrl+r", "revert_field", lazy("keys.revert_field"), id="editor-revert-field"),
         # a letter never leaves the editor: the app's "q" (quit) does nothing here
         Binding("q", "nothing", "", show=False, id="editor-q"),
     ]
@@ -161,8 +167,6 @@ class EditorScreen(Screen[None]):
         return FieldEditor(f, value, suggestions=suggestions)
 
     def on_mount(self) -> None:
-        from tui.core.locks import EditLocks
-
         self._locks = EditLocks(self.library.workspace.root)
         with contextlib.suppress(OSError):  # read-only repository: saving will explain
             self._locks.acquire(self.card.id)
@@ -371,8 +375,6 @@ class EditorScreen(Screen[None]):
         if exc.read_only:
             self._offer_copy(path, data)
             return
-        from ..dialogs.error import ErrorDialog
-
         if exc.disk_full:
             key = "editing.disk_full_draft" if self.draft_error is None else "editing.disk_full_no_draft"
             message = t(key, path=path)
@@ -434,9 +436,6 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog(t("editing.copy_failed"), message, choices, "keep"), answered)
 
     def _changed_on_disk(self, data: dict[str, Any], exc: ChangedOnDisk) -> None:
-        from tui.core.git.fielddiff import diff_cards, format_diff
-        from ..dialogs.choice import ChoiceDialog
-
         current = exc.current if isinstance(exc.current, Card) else None
         if exc.current is None:
             detail = t("disk.deleted", path=str(self.card.path))
@@ -489,8 +488,6 @@ class EditorScreen(Screen[None]):
     def _merge_with(self, current: Card, mine: dict[str, Any]) -> None:
         """Combine per field with the core merge (as git's merge driver does): their changes
         where I did not touch a field, mine where I did; a field both changed keeps mine."""
-        from tui.core.sync.merge import merge_cards
-
         theirs = current.to_dict()
         result = merge_cards(self.saved, mine, theirs, self.kind)
         self.card = current
@@ -511,7 +508,6 @@ class EditorScreen(Screen[None]):
                 self.drafts.discard(self.card.id)
             self.app.pop_screen()
             return
-        from ..dialogs.choice import ChoiceDialog
 
         def answered(choice: str | None) -> None:
             if choice == "save":
@@ -542,8 +538,6 @@ class EditorScreen(Screen[None]):
         if ed is None:
             self.notify(t("editor.help_none"), timeout=3)
             return
-        from ..dialogs.error import ErrorDialog
-
         f = ed.field
         extra = []
         if f.required:

@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..i18n import t
+from ..i18n import lazy, t
+from ..ui_language import describe
 
 
 def _keys(binding: Binding) -> str:
@@ -24,10 +25,11 @@ def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
     for title, bindings in groups:
         out.append(f"\n{title}\n", style="bold underline")
         for b in bindings:
-            if not b.description:
+            description = describe(b)
+            if not description:
                 continue
             out.append(f"  {_keys(b):<18}", style="bold")
-            out.append(f"{b.description}\n")
+            out.append(f"{description}\n")
     out.append("\n" + t("help.close") + "\n", style="dim")
     return out
 
@@ -35,7 +37,7 @@ def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
 class HelpScreen(ModalScreen[None]):
     """Every key of every screen; closes on escape, q, ? or F1."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", t("keys.close"), id="help-close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", lazy("keys.close"), id="help-close")]
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()

@@ -8,9 +8,9 @@ computed once and kept.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -22,14 +22,17 @@ from textual.widgets import Footer, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.core.cards.render_text import plain_value
+from tui.core.cards.text import visible
+from tui.core.cards.validate import label_for
 from tui.core.git.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.history import BrokenRevision, Revision, card_at, card_history
 from tui.core.library import Library
-from tui.core.cards.render_text import plain_value
-from tui.core.cards.text import visible
-from tui.core.cards.validate import label_for
-from ..i18n import t
+
+from ..dialogs.error import ErrorDialog
+from ..i18n import explained, lazy, t
+from .editor import EditorScreen
 
 PAGE = 50
 EQUAL_CONTEXT = 240  # characters of unchanged text kept on each side of a change in long fields
@@ -151,7 +154,7 @@ def revision_prompt(r: Revision) -> Text:
 class FieldPicker(ModalScreen[str | None]):
     """Choose one field (top-level key) of a version's diff; escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", t("dialog.cancel"), id="history-pick-cancel")]
+    BINDINGS = [Binding("escape", "cancel", lazy("dialog.cancel"), id="history-pick-cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str, str]]) -> None:
         super().__init__()
@@ -197,13 +200,13 @@ class HistoryScreen(Screen[None]):
     """The versions of one card and, per version, what changed in which field."""
 
     BINDINGS = [
-        Binding("escape", "back", t("history.back"), id="history-back"),
-        Binding("enter", "restore", t("history.restore"), id="history-restore-enter", show=False, priority=True),
-        Binding("r", "restore", t("history.restore"), id="history-restore"),
-        Binding("f", "restore_field", t("history.restore_field"), id="history-restore-field"),
-        Binding("b", "app.blame", t("history.blame"), id="history-blame"),
-        Binding("m", "more", t("history.more"), id="history-more"),
-        Binding("c", "app.commit", t("keys.commit"), id="history-commit", show=False),
+        Binding("escape", "back", lazy("history.back"), id="history-back"),
+        Binding("enter", "restore", lazy("history.restore"), id="history-restore-enter", show=False, priority=True),
+        Binding("r", "restore", lazy("history.restore"), id="history-restore"),
+        Binding("f", "restore_field", lazy("history.restore_field"), id="history-restore-field"),
+        Binding("b", "app.blame", lazy("history.blame"), id="history-blame"),
+        Binding("m", "more", lazy("history.more"), id="history-more"),
+        Binding("c", "app.commit", lazy("keys.commit"), id="history-commit", show=False),
     ]
 
     def __init__(self, library: Library, card_id: str) -> None:
@@ -376,13 +379,9 @@ class HistoryScreen(Screen[None]):
             body.mount_all([Static(text, markup=False, classes=cls) for text, cls in blocks])
 
     def _git_failed(self, error: GitError) -> None:
-        from ..dialogs.error import ErrorDialog
-
         self.loading_page = False
         self.query_one("#history-busy").display = False
-        self.app.push_screen(
-            ErrorDialog(t("history.failed"), "\n\n".join(p for p in (error.message, error.advice) if p))
-        )
+        self.app.push_screen(ErrorDialog(t("history.failed"), explained(error.message, error.advice)))
 
     def _with_version(self, then: Callable[[VersionDiff], None]) -> None:
         """Run ``then`` with the selected version's diff, loading it first if needed."""
@@ -464,8 +463,6 @@ class HistoryScreen(Screen[None]):
         )
 
     def _open_editor(self, card, data: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
-        from .editor import EditorScreen
-
         self.app.push_screen(EditorScreen(self.library, card, data=data))
 
     def action_back(self) -> None:

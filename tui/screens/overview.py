@@ -17,7 +17,7 @@ from tui.core.git.gitrepo import GitError
 from tui.core.library import Library
 from tui.core.overview import Commit, ThemeRow, recent_commits, region_completeness, theme_overview
 from tui.core.cards.text import visible
-from ..i18n import t
+from ..i18n import lazy, t
 from ..widgets.status_header import StatusHeader
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -120,7 +120,7 @@ class OverviewScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", t("keys.back"), id="overview-back"),
+        Binding("escape,q", "app.pop_screen", lazy("keys.back"), id="overview-back"),
     ]
 
     def __init__(self, library: Library) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_state_dir
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.config import Config
-from ..i18n import t
+
+from ..i18n import lazy, t
 
 # (binding id, default keys, what it does) for the keys a new user needs first
 KEYS = (
@@ -30,8 +32,6 @@ KEYS = (
 
 def marker_path() -> Path:
     """The file whose presence means the welcome has been seen."""
-    from platformdirs import user_state_dir
-
     return Path(user_state_dir("kaartenbak")) / "welcomed"
 
 
@@ -86,7 +86,7 @@ def welcome_text(keymap: dict[str, str]) -> Text:
 class WelcomeScreen(ModalScreen[None]):
     """A short introduction; enter, escape or the button closes it."""
 
-    BINDINGS = [Binding("escape,enter", "dismiss", t("keys.close"), id="welcome-close")]
+    BINDINGS = [Binding("escape,enter", "dismiss", lazy("keys.close"), id="welcome-close")]
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()

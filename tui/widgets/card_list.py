@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.cards.text import visible
-from ..i18n import t
+
+from ..i18n import lazy
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,13 @@ class CardList(ScrollView, can_focus=True):
     """A scrollable, keyboard- and mouse-driven list of cards."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", t("keys.up"), show=False, id="list-up"),
-        Binding("down,j", "cursor(1)", t("keys.down"), show=False, id="list-down"),
-        Binding("pageup", "page(-1)", t("keys.page_up"), show=False, id="list-page-up"),
-        Binding("pagedown", "page(1)", t("keys.page_down"), show=False, id="list-page-down"),
-        Binding("home", "jump(0)", t("keys.first"), show=False, id="list-first"),
-        Binding("end", "jump(-1)", t("keys.last"), show=False, id="list-last"),
-        Binding("enter", "select", t("keys.open"), id="list-open"),
+        Binding("up,k", "cursor(-1)", lazy("keys.up"), show=False, id="list-up"),
+        Binding("down,j", "cursor(1)", lazy("keys.down"), show=False, id="list-down"),
+        Binding("pageup", "page(-1)", lazy("keys.page_up"), show=False, id="list-page-up"),
+        Binding("pagedown", "page(1)", lazy("keys.page_down"), show=False, id="list-page-down"),
+        Binding("home", "jump(0)", lazy("keys.first"), show=False, id="list-first"),
+        Binding("end", "jump(-1)", lazy("keys.last"), show=False, id="list-last"),
+        Binding("enter", "select", lazy("keys.open"), id="list-open"),
     ]
     COMPONENT_CLASSES = {"card-list--cursor", "card-list--badge", "card-list--number", "card-list--dim"}
     DEFAULT_CSS = """
@@ -99,8 +100,6 @@ class CardList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(card_id))
 
     def scroll_to_region_cursor(self) -> None:
-        from textual.geometry import Region
-
         if self.rows:
             self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True)
 

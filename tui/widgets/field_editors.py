@@ -24,15 +24,15 @@ from tui.core.cards.forms import field_value, select_options, shown_value, table
 from tui.core.cards.schema import Field
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
-from ..i18n import t
+from ..i18n import lazy, t
 
 
 class ListArea(TextArea):
     """A text area where each line is one list item; alt+up/alt+down move the current line."""
 
     BINDINGS = [
-        Binding("alt+up", "move(-1)", t("keys.move_up"), id="list-move-up"),
-        Binding("alt+down", "move(1)", t("keys.move_down"), id="list-move-down"),
+        Binding("alt+up", "move(-1)", lazy("keys.move_up"), id="list-move-up"),
+        Binding("alt+down", "move(1)", lazy("keys.move_down"), id="list-move-down"),
     ]
 
     def action_move(self, delta: int) -> None:

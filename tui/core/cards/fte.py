@@ -7,15 +7,9 @@ from typing import Any
 from collections.abc import Iterable, Mapping
 
 from tui.core.cards.card import Card
+from tui.core.language import phrase
 
-STATUS_TEXT = {
-    "number": "",
-    "range": "",
-    "estimate": "",
-    "niet_mogelijk": "niet mogelijk o.b.v. specificaties",
-    "ontbreekt": "geen waarde in het document",
-    "ntb": "nog te bepalen",
-}
+WORDED_STATUSES = ("niet_mogelijk", "ontbreekt", "ntb")  # said in words (``core.fte.<status>`` in tui/locale)
 
 
 def fte_summary(fte: Mapping[str, Any] | None) -> str:
@@ -29,7 +23,11 @@ def fte_summary(fte: Mapping[str, Any] | None) -> str:
         return f"± {fte['waarde']:g} fte"
     if status == "range" and isinstance(fte.get("min"), (int, float)) and isinstance(fte.get("max"), (int, float)):
         return f"{fte['min']:g}–{fte['max']:g} fte"
-    return STATUS_TEXT.get(str(status), str(fte.get("tekst", "")))
+    if status in WORDED_STATUSES:
+        return phrase(f"fte.{status}", {})
+    if status in ("number", "range", "estimate"):
+        return ""
+    return str(fte.get("tekst", ""))
 
 
 @dataclass

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from tui.core.cards.fte import fte_summary
 from tui.core.cards.schema import Field, Kind
+from tui.core.language import phrase
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def _scalar(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, bool):
-        return ["ja" if value else "nee"]
+        return [phrase("render.yes" if value else "render.no", {})]
     if isinstance(value, float):
         return [f"{value:g}"]
     return str(value).split("\n")
@@ -46,7 +47,7 @@ def _field_sections(f: Field | None, key: str, value: Any, depth: int) -> list[S
         text = str(value.get("tekst", ""))
         lines = [summary] if summary else []
         if text and text != summary:
-            lines.append(f"letterlijk: {text}")
+            lines.append(phrase("render.literal", {"text": text}))
         return [Section(key, label, tuple(lines), depth)]
     if isinstance(value, Mapping):
         out = [Section(key, label, (), depth)]
@@ -78,7 +79,7 @@ def plain_value(value: Any, *, inline: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return phrase("render.yes" if value else "render.no", {})
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, Mapping):
@@ -91,7 +92,7 @@ def plain_value(value: Any, *, inline: bool = False) -> str:
 
 
 def card_sections(data: Mapping[str, Any], kind: Kind | None, *, show_empty: bool = False) -> list[Section]:
-    """Every field of a card in schema order, with Dutch labels; empty fields only on request."""
+    """Every field of a card in schema order, with labels in the display language; empty fields only on request."""
     fields = list(kind.fields) if kind else []
     keys = [f.key for f in fields]
     out: list[Section] = []

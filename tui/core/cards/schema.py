@@ -15,17 +15,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..language import phrase, pick
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCALAR_WIDGETS = {"line", "text", "enum", "number", "bool"}
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a card kind: its key, Dutch label, help text and editor type."""
+    """One field of a card kind: its key, label and help text (Dutch and English) and editor type.
+
+    ``label`` and ``help`` answer in the display language (``tui.core.language``); the schema's
+    ``title``/``description`` are the Dutch words, ``x-label-en``/``x-help-en`` the English ones.
+    """
 
     key: str
-    label: str
-    help: str
+    label_nl: str
+    help_nl: str
     widget: str  # line | text | list | enum | number | bool | table | tables
     required: bool = False
     template: bool = False
@@ -34,6 +40,18 @@ class Field:
     choices: tuple[str, ...] = ()
     max_length: int | None = None
     children: tuple[Field, ...] = ()
+    label_en: str = ""
+    help_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field's name in the display language."""
+        return pick(self.label_nl, self.label_en)
+
+    @property
+    def help(self) -> str:
+        """What belongs in the field, in the display language."""
+        return pick(self.help_nl, self.help_en)
 
     @property
     def is_table(self) -> bool:
@@ -50,11 +68,23 @@ class Kind:
     """A card kind (project, initiative, ...): its title and ordered fields."""
 
     name: str
-    title: str
-    description: str
+    title_nl: str
+    description_nl: str
     regions: tuple[str, ...]
     fields: tuple[Field, ...]
     json_schema: dict[str, Any] = field(repr=False, compare=False, hash=False)
+    title_en: str = ""
+    description_en: str = ""
+
+    @property
+    def title(self) -> str:
+        """The kind's name in the display language, e.g. "Project of programma (WBW)"."""
+        return pick(self.title_nl, self.title_en)
+
+    @property
+    def description(self) -> str:
+        """What a card of this kind holds, in the display language."""
+        return pick(self.description_nl, self.description_en)
 
     def field(self, key: str) -> Field | None:
         """The field ``key``, or None when the kind has no such field."""
@@ -72,16 +102,20 @@ class Kind:
 
 
 class SchemaError(Exception):
-    """The schema files themselves are missing or broken."""
+    """The schema files themselves are missing or broken: a code (``core.schema.<code>``) and parameters."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(phrase(f"schema.{code}", params))
 
 
 def _load_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SchemaError(f"schemabestand ontbreekt: {path}") from None
+        raise SchemaError("file_missing", path=path) from None
     except (OSError, ValueError) as exc:
-        raise SchemaError(f"schemabestand {path} is onleesbaar: {exc}") from None
+        raise SchemaError("file_unreadable", path=path, error=exc) from None
 
 
 def _resolve_refs(node: Any, defs: dict[str, Any]) -> Any:
@@ -112,8 +146,10 @@ def _field(key: str, prop: dict[str, Any], defs: dict[str, Any], required: set[s
         children = tuple(_field(k, p, defs, sub_required) for k, p in items.get("properties", {}).items())
     return Field(
         key=key,
-        label=target.get("title", key),
-        help=target.get("description", ""),
+        label_nl=target.get("title", key),
+        help_nl=target.get("description", ""),
+        label_en=target.get("x-label-en", ""),
+        help_en=target.get("x-help-en", ""),
         widget=widget,
         required=key in required,
         template=bool(target.get("x-template")),
@@ -134,10 +170,10 @@ class Schema:
         self.defs = _load_json(folder / "defs.json").get("$defs", {})
         kinds_dir = folder / "kinds"
         if not kinds_dir.is_dir():
-            raise SchemaError(f"map met kaartsoorten ontbreekt: {kinds_dir}")
+            raise SchemaError("kinds_missing", folder=kinds_dir)
         self._sources = {p.stem: _load_json(p) for p in sorted(kinds_dir.glob("*.json"))}
         if not self._sources:
-            raise SchemaError(f"geen kaartsoorten in {kinds_dir}")
+            raise SchemaError("no_kinds", folder=kinds_dir)
 
     @cached_property
     def kinds(self) -> dict[str, Kind]:
@@ -172,8 +208,10 @@ class Schema:
         fields = tuple(_field(k, p, self.defs, set(required)) for k, p in props.items())
         return Kind(
             name=name,
-            title=src.get("title", name),
-            description=src.get("description", ""),
+            title_nl=src.get("title", name),
+            description_nl=src.get("description", ""),
+            title_en=src.get("x-label-en", ""),
+            description_en=src.get("x-help-en", ""),
             regions=tuple(src.get("x-regions", [])),
             fields=fields,
             json_schema=composed,

@@ -1,4 +1,4 @@
-"""Validation of cards against the JSON Schema, with Dutch messages that name the field.
+"""Validation of cards against the JSON Schema: problems as codes and parameters, tied to a field.
 
 Two levels: *errors* (the card cannot be saved: wrong type, unknown kind, missing id, title or
 theme) come from the JSON Schema, checked with ``jsonschema``; *warnings* (an empty field the
@@ -21,27 +21,29 @@ from tui.core.cards.card import Card
 from tui.core.cards.schema import Field, Kind, Schema
 from tui.core.cards.text import suspicious_chars
 from tui.core.cards.vocab import Vocabulary
+from tui.core.language import phrase, pick
 
 ERROR = "error"
 WARNING = "warning"
-_TYPES = {
-    "string": "tekst",
-    "array": "een lijst",
-    "object": "een tabel",
-    "integer": "een geheel getal",
-    "number": "een getal",
-    "boolean": "aan of uit (true/false)",
-}
+Param = str | int | float
+_TYPES = ("string", "array", "object", "integer", "number", "boolean")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation finding, tied to a field by key path and Dutch label."""
+    """One validation finding: a code and parameters, tied to a field by key path.
+
+    The words live in ``tui/locale`` (``core.validate.<code>``): ``message`` phrases the code
+    in the display language, ``label`` names the field in it (both Dutch and English labels are
+    kept, so a cached problem reads right in either language).
+    """
 
     level: str
     path: tuple[str | int, ...]
-    label: str
-    message: str
+    code: str
+    params: tuple[tuple[str, Param], ...] = ()
+    label_nl: str = ""
+    label_en: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -52,12 +54,38 @@ class Problem:
         """The top-level field key the problem belongs to ('' for the whole card)."""
         return str(self.path[0]) if self.path else ""
 
+    @property
+    def label(self) -> str:
+        """The field's name in the display language ('' for the whole card)."""
+        return pick(self.label_nl, self.label_en)
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what to do, in the display language."""
+        return phrase(f"validate.{self.code}", dict(self.params))
+
+    def plain(self) -> tuple[str, tuple[str | int, ...], str, tuple[tuple[str, Param], ...], str, str]:
+        """The problem as plain data (for caches)."""
+        return (self.level, tuple(self.path), self.code, tuple(self.params), self.label_nl, self.label_en)
+
+    @classmethod
+    def from_plain(cls, raw: Sequence[Any]) -> Problem:
+        """The problem ``plain()`` gave."""
+        level, path, code, params, label_nl, label_en = raw
+        return cls(level, tuple(path), code, tuple((str(k), v) for k, v in params), label_nl, label_en)
+
     def __str__(self) -> str:
         return f"{self.label}: {self.message}" if self.label else self.message
 
 
-def label_for(kind: Kind | None, path: Sequence[str | int]) -> str:
-    """The Dutch label of a field path: ``Benodigde randvoorwaarden › Bekostiging``."""
+def _problem(
+    level: str, path: Sequence[str | int], code: str, labels: tuple[str, str] = ("", ""), **params: Param
+) -> Problem:
+    return Problem(level, tuple(path), code, tuple(params.items()), *labels)
+
+
+def label_for(kind: Kind | None, path: Sequence[str | int], lang: str | None = None) -> str:
+    """The label of a field path: ``Benodigde randvoorwaarden › Bekostiging`` (display language by default)."""
     if not path:
         return ""
     parts: list[str] = []
@@ -68,9 +96,23 @@ def label_for(kind: Kind | None, path: Sequence[str | int]) -> str:
             parts[-1:] = [f"{parts[-1]} {step + 1}"] if parts else [str(step + 1)]
             continue
         current = next((f for f in fields if f.key == step), None)
-        parts.append(current.label if current else str(step))
+        if current is None:
+            parts.append(str(step))
+        elif lang is None:
+            parts.append(current.label)
+        else:
+            parts.append(current.label_en or current.label_nl if lang == "en" else current.label_nl)
         fields = current.children if current else ()
     return " › ".join(parts)
+
+
+def _labels(kind: Kind | None, path: Sequence[str | int]) -> tuple[str, str]:
+    return label_for(kind, path, "nl"), label_for(kind, path, "en")
+
+
+def _envelope_labels(schema: Schema, key: str) -> tuple[str, str]:
+    prop = schema.envelope.get("properties", {}).get(key, {})
+    return prop.get("title", key), prop.get("x-label-en", "") or prop.get("title", key)
 
 
 @lru_cache(maxsize=32)
@@ -90,70 +132,58 @@ def _empty(value: Any) -> bool:
     return False
 
 
-def _dutch(err: ValidationError, kind: Kind) -> list[Problem]:
+def _from_schema(err: ValidationError, kind: Kind) -> list[Problem]:
     path = tuple(err.absolute_path)
     v, val = err.validator, err.validator_value
-    label = label_for(kind, path)
+    labels = _labels(kind, path)
     if v == "required":
         inst = err.instance if isinstance(err.instance, dict) else {}
-        return [
-            Problem(ERROR, (*path, m), label_for(kind, (*path, m)), "ontbreekt; dit veld is verplicht. Vul het in.")
-            for m in val
-            if m not in inst
-        ]
+        return [_problem(ERROR, (*path, m), "required", _labels(kind, (*path, m))) for m in val if m not in inst]
     if v == "additionalProperties":
         props = err.schema.get("properties", {})
         extra = [k for k in err.instance if k not in props]
-        return [
-            Problem(
-                ERROR,
-                (*path, k),
-                str(k),
-                "onbekend veld voor deze soort kaart. Verwijder het of controleer de spelling.",
-            )
-            for k in extra
-        ]
+        return [_problem(ERROR, (*path, k), "unknown_field", (str(k), str(k))) for k in extra]
     if v == "type":
         expected = val if isinstance(val, str) else val[0]
-        msg = f"moet {_TYPES.get(expected, expected)} zijn, maar is {type(err.instance).__name__}. Pas de waarde aan."
-    elif v == "enum":
-        msg = f"'{err.instance}' is geen geldige keuze. Kies uit: {', '.join(map(str, val))}."
-    elif v == "const":
-        msg = f"moet '{val}' zijn."
-    elif v == "maxLength":
-        msg = f"is te lang ({len(err.instance)} tekens; hoogstens {val}). Maak de tekst korter."
-    elif v == "minLength":
-        msg = "mag niet leeg zijn. Vul het in."
-    elif v == "maxItems":
-        msg = f"heeft te veel onderdelen (hoogstens {val})."
-    elif v == "pattern":
-        msg = "bevat tekens die hier niet mogen. Gebruik letters, cijfers, punt, streepje, underscore en /."
-    elif v in ("minimum", "maximum"):
-        msg = f"moet {'minstens' if v == 'minimum' else 'hoogstens'} {val} zijn."
-    else:
-        msg = f"voldoet niet aan het schema ({v})."
-    return [Problem(ERROR, path, label, msg)]
+        code = f"type_{expected}" if expected in _TYPES else "type_other"
+        return [_problem(ERROR, path, code, labels, expected=str(expected), actual=type(err.instance).__name__)]
+    if v == "enum":
+        return [_problem(ERROR, path, "enum", labels, value=str(err.instance), choices=", ".join(map(str, val)))]
+    if v == "const":
+        return [_problem(ERROR, path, "const", labels, value=str(val))]
+    if v == "maxLength":
+        return [_problem(ERROR, path, "max_length", labels, length=len(err.instance), max=int(val))]
+    if v == "minLength":
+        return [_problem(ERROR, path, "min_length", labels)]
+    if v == "maxItems":
+        return [_problem(ERROR, path, "max_items", labels, max=int(val))]
+    if v == "pattern":
+        return [_problem(ERROR, path, "pattern", labels)]
+    if v in ("minimum", "maximum"):
+        return [_problem(ERROR, path, str(v), labels, limit=val)]
+    return [_problem(ERROR, path, "schema", labels, rule=str(v))]
 
 
 def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | None = None) -> list[Problem]:
     """All problems of one card's data, errors first, in schema order."""
     problems: list[Problem] = []
     if isinstance(data.get("conflict"), list) and data["conflict"]:  # written by the merge driver (tui.core.sync.merge)
-        problems.append(
-            Problem(ERROR, ("conflict",), "", "heeft onopgeloste conflicten; kies per veld in het conflictscherm")
-        )
+        problems.append(_problem(ERROR, ("conflict",), "conflict"))
     kind_name = data.get("kind")
     kind = schema.kind(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
         choices = ", ".join(schema.kinds)
-        what = f"onbekende soort '{kind_name}'" if kind_name else "ontbreekt"
-        problems.append(Problem(ERROR, ("kind",), "Soort kaart", f"{what}. Kies uit: {choices}."))
-        for key, label in (("id", "Kaart-id"), ("title", "Titel")):
+        labels = _envelope_labels(schema, "kind")
+        if kind_name:
+            problems.append(_problem(ERROR, ("kind",), "kind_unknown", labels, kind=str(kind_name), choices=choices))
+        else:
+            problems.append(_problem(ERROR, ("kind",), "kind_missing", labels, choices=choices))
+        for key in ("id", "title"):
             if _empty(data.get(key)):
-                problems.append(Problem(ERROR, (key,), label, "ontbreekt; dit veld is verplicht. Vul het in."))
+                problems.append(_problem(ERROR, (key,), "required", _envelope_labels(schema, key)))
         return problems
     for err in sorted(_validator(kind).iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
-        problems.extend(_dutch(err, kind))
+        problems.extend(_from_schema(err, kind))
     problems.extend(_warnings(data, kind, vocab))
     order = {k: i for i, k in enumerate(kind.keys)}
     return sorted(problems, key=lambda p: (p.level != ERROR, order.get(p.field, len(order))))
@@ -163,48 +193,33 @@ def _warnings(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> 
     out: list[Problem] = []
     for f in kind.template_fields:
         if _empty(data.get(f.key)):
-            out.append(Problem(WARNING, (f.key,), f.label, "is leeg; het sjabloon verwacht dit onderdeel."))
+            out.append(_problem(WARNING, (f.key,), "template_empty", (f.label_nl, f.label_en or f.label_nl)))
     region = data.get("region") if isinstance(data.get("region"), str) else None
     if vocab is not None and region:
         reg = vocab.regions.get(region)
         if reg is None:
-            out.append(
-                Problem(WARNING, ("region",), "Regio", f"'{region}' staat niet in de vocabulaire (schema/regions/).")
-            )
+            out.append(_problem(WARNING, ("region",), "region_unknown", _labels(kind, ("region",)), region=region))
         else:
             theme = data.get("theme")
             if isinstance(theme, str) and theme and not vocab.knows("themes", theme, region):
                 known = reg.theme(theme)
-                hint = f"gebruik de vaste spelling '{known.name}'." if known else f"kies een thema van {reg.name}."
-                out.append(Problem(WARNING, ("theme",), "Thema", f"'{theme}' staat niet in de lijst; {hint}"))
+                labels = _labels(kind, ("theme",))
+                if known:
+                    out.append(_problem(WARNING, ("theme",), "theme_spelling", labels, theme=theme, known=known.name))
+                else:
+                    out.append(_problem(WARNING, ("theme",), "theme_unknown", labels, theme=theme, region=reg.name))
             prog = data.get("programme")
             if isinstance(prog, str) and prog and not vocab.knows("programmes", prog, region):
-                out.append(
-                    Problem(
-                        WARNING,
-                        ("programme",),
-                        "Programma",
-                        f"'{prog}' staat niet in de programmalijst van {reg.name}.",
-                    )
-                )
+                labels = _labels(kind, ("programme",))
+                out.append(_problem(WARNING, ("programme",), "programme_unknown", labels, value=prog, region=reg.name))
             for t in data.get("themas", []) if isinstance(data.get("themas"), list) else []:
                 if isinstance(t, str) and not vocab.knows("themes", t, region):
-                    out.append(
-                        Problem(
-                            WARNING, ("themas",), label_for(kind, ("themas",)), f"'{t}' is geen thema van {reg.name}."
-                        )
-                    )
+                    labels = _labels(kind, ("themas",))
+                    out.append(_problem(WARNING, ("themas",), "themas_unknown", labels, theme=t, region=reg.name))
     for path, text in _strings(data):
         codes = suspicious_chars(text)
         if codes:
-            out.append(
-                Problem(
-                    WARNING,
-                    path,
-                    label_for(kind, path),
-                    f"bevat onzichtbare of tekstrichting-tekens ({', '.join(codes)}); controleer de tekst.",
-                )
-            )
+            out.append(_problem(WARNING, path, "hidden_chars", _labels(kind, path), codes=", ".join(codes)))
     return out
 
 
@@ -234,26 +249,14 @@ def validate_cards(
     seen: dict[str, Card] = {}
     for c in cards:
         if c.id and c.id in seen:
-            result[str(c.path)].insert(
-                0,
-                Problem(
-                    ERROR,
-                    ("id",),
-                    "Kaart-id",
-                    f"'{c.id}' wordt ook gebruikt door {seen[c.id].path.name}. Kies een unieke id.",
-                ),
-            )
+            labels = _envelope_labels(schema, "id")
+            problem = _problem(ERROR, ("id",), "duplicate_id", labels, id=c.id, file=seen[c.id].path.name)
+            result[str(c.path)].insert(0, problem)
         seen.setdefault(c.id, c)
     for c in cards:
         related = c.data.get("related")
         for i, rid in enumerate(related if isinstance(related, list) else []):
             if isinstance(rid, str) and rid not in seen:
-                result[str(c.path)].append(
-                    Problem(
-                        WARNING,
-                        ("related", i),
-                        "Verwante kaarten",
-                        f"verwijst naar '{rid}', maar die kaart bestaat niet.",
-                    )
-                )
+                labels = _envelope_labels(schema, "related")
+                result[str(c.path)].append(_problem(WARNING, ("related", i), "dead_link", labels, target=rid))
     return result

@@ -19,12 +19,18 @@ from tui.core.export.export_csv import render_csv
 from tui.core.export.export_html import render_html
 from tui.core.export.export_md import render_markdown
 from tui.core.export.shared import Progress, fte_text, group_cards, load_vocab
+from tui.core.language import phrase
 
 __all__ = ["DEFAULT_TITLE", "FORMATS", "Format", "export_cards", "fte_text", "group_cards", "select_cards"]
 
 Format = Literal["md", "csv", "html"]
 FORMATS: tuple[str, ...] = ("md", "csv", "html")
-DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"
+DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"  # the Dutch default; default_title() follows the language
+
+
+def default_title() -> str:
+    """The document title when none is given, in the display language."""
+    return phrase("export.default_title", {})
 
 
 def export_cards(
@@ -34,13 +40,14 @@ def export_cards(
     progress: Progress | None = None,
     *,
     vocab: Vocabulary | None = None,
-    title: str = DEFAULT_TITLE,
+    title: str | None = None,
 ) -> bytes:
     """The cards as one document in ``fmt``; ``progress(done, total)`` is called once per card."""
     if fmt not in FORMATS:
         raise ValueError(f"onbekend exportformaat: {fmt} (kies uit {', '.join(FORMATS)})")
     if vocab is None:
         vocab = load_vocab(schema)
+    title = default_title() if title is None else title
     groups = group_cards(cards, vocab)
     if fmt == "md":
         return render_markdown(groups, schema, title, progress).encode("utf-8")

@@ -26,6 +26,7 @@ from tui.core.cards.card import Card
 from tui.core.export.shared import Progress, clean, fte_text, is_fte, kind_title
 from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Field, Kind, Schema
+from tui.core.language import phrase
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "
@@ -87,8 +88,8 @@ def _header(fields: list[Field]) -> list[str]:
 
 
 def _one_field_kind(f: Field) -> Kind:
-    """A stand-in kind holding only ``f``, so ``card_sections`` labels its sub-fields in Dutch."""
-    return Kind(name="", title="", description="", regions=(), fields=(f,), json_schema={})
+    """A stand-in kind holding only ``f``, so ``card_sections`` labels its sub-fields in the display language."""
+    return Kind(name="", title_nl="", description_nl="", regions=(), fields=(f,), json_schema={})
 
 
 def table_text(f: Field, value: Any) -> str:
@@ -121,7 +122,7 @@ def cell_text(f: Field, value: Any, schema: Schema) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(" ".join(str(v).split()) for v in value)
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return phrase("render.yes" if value else "render.no", {})
     if isinstance(value, float):
         return decimal(value)
     return str(value)

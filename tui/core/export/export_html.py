@@ -18,6 +18,7 @@ from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, 
 from tui.core.cards.fte import FteTotal, fte_totals
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
+from tui.core.language import current, phrase
 
 CSS = """
 :root { color-scheme: light; }
@@ -55,6 +56,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri '
 def h(text: Any) -> str:
     """Card text escaped for HTML, with control and bidi characters made visible."""
     return escape(clean(text), quote=True)
+
+
+def _w(code: str, **params: object) -> str:
+    return phrase(f"export.{code}", params)
 
 
 def anchors(groups: list[ThemeGroup]) -> dict[int, str]:
@@ -108,8 +113,8 @@ def fte_table(cards: list[Card], groups: list[ThemeGroup]) -> str:
     totals = fte_totals(cards)
     if not totals:
         return (
-            '<section class="summary" id="fte-per-thema"><h2>FTE-impact per thema</h2>'
-            '<p class="meta">Geen initiatieven (sectie B) met FTE-impact in deze selectie.</p></section>'
+            f'<section class="summary" id="fte-per-thema"><h2>{h(_w("fte_heading"))}</h2>'
+            f'<p class="meta">{h(_w("fte_none"))}</p></section>'
         )
     order = [g.theme for g in groups]
     rows = sorted(totals.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
@@ -119,17 +124,19 @@ def fte_table(cards: list[Card], groups: list[ThemeGroup]) -> str:
         for theme, t in rows
     )
     return (
-        '<section class="summary" id="fte-per-thema"><h2>FTE-impact per thema</h2>'
-        '<p class="meta">Initiatieven (sectie B); een bereik telt als laag–hoog.</p>'
-        '<table class="fte"><thead><tr><th scope="col">Thema</th><th scope="col">FTE</th>'
-        '<th scope="col">met getal</th><th scope="col">niet mogelijk</th><th scope="col">ontbreekt</th>'
+        f'<section class="summary" id="fte-per-thema"><h2>{h(_w("fte_heading"))}</h2>'
+        f'<p class="meta">{h(_w("fte_note"))}</p>'
+        f'<table class="fte"><thead><tr><th scope="col">{h(_w("col_theme"))}</th><th scope="col">FTE</th>'
+        f'<th scope="col">{h(_w("col_with_number"))}</th><th scope="col">{h(_w("col_not_possible"))}</th>'
+        f'<th scope="col">{h(_w("col_missing"))}</th>'
         f"</tr></thead><tbody>{body}</tbody></table></section>"
     )
 
 
 def toc(groups: list[ThemeGroup], names: dict[int, str], theme_ids: list[str]) -> str:
     """The table of contents: per region and theme, a link to every card."""
-    parts = ['<nav aria-label="Inhoud"><h2>Inhoud</h2><ul>']
+    contents = h(_w("contents"))
+    parts = [f'<nav aria-label="{contents}"><h2>{contents}</h2><ul>']
     region = None
     for g, tid in zip(groups, theme_ids, strict=True):
         if g.region != region:
@@ -155,14 +162,16 @@ def render_html(groups: list[ThemeGroup], schema: Schema, title: str, progress: 
     total = len(cards)
     body = [
         f"<h1>{h(title)}</h1>",
-        f'<p class="meta">{total} kaarten</p>',
+        f'<p class="meta">{h(_w("cards", count=total))}</p>',
         toc(groups, names, theme_ids),
         fte_table(cards, groups),
     ]
     done = 0
     for g, tid in zip(groups, theme_ids, strict=True):
         body.append(f'<section class="theme" id="{tid}">')
-        body.append(f'<h2>{h(g.theme)}</h2><p class="meta">{h(g.region_name)} · {len(g.cards)} kaarten</p>')
+        body.append(
+            f'<h2>{h(g.theme)}</h2><p class="meta">{h(g.region_name)} · {h(_w("cards", count=len(g.cards)))}</p>'
+        )
         for card in g.cards:
             body.append(card_html(card.data, schema, card_heading(card), names[id(card)]))
             done += 1
@@ -170,7 +179,7 @@ def render_html(groups: list[ThemeGroup], schema: Schema, title: str, progress: 
                 progress(done, total)
         body.append("</section>")
     head = (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{current()}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{h(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"

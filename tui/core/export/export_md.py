@@ -15,6 +15,7 @@ from typing import Any
 from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
+from tui.core.language import phrase
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
 _LINE_START = re.compile(r"^(#+|[-+=]|\d+[.)])")
@@ -87,7 +88,7 @@ def card_markdown(data: Mapping[str, Any], schema: Schema, heading: str, level: 
 def render_markdown(groups: list[ThemeGroup], schema: Schema, title: str, progress: Progress | None = None) -> str:
     """The whole Markdown document: title, then ``## region``, ``### theme``, ``#### card``."""
     total = sum(len(g.cards) for g in groups)
-    out = [f"# {md_escape(title)}", "", f"{total} kaarten.", ""]
+    out = [f"# {md_escape(title)}", "", phrase("export.cards_sentence", {"count": total}), ""]
     done = 0
     region = None
     for group in groups:
@@ -95,7 +96,7 @@ def render_markdown(groups: list[ThemeGroup], schema: Schema, title: str, progre
             region = group.region
             name = group.region if group.region_name == group.region else f"{group.region}: {group.region_name}"
             out += [f"## {md_escape(name)}", ""]
-        out += [f"### {md_escape(group.theme)}", "", f"{len(group.cards)} kaarten.", ""]
+        out += [f"### {md_escape(group.theme)}", "", phrase("export.cards_sentence", {"count": len(group.cards)}), ""]
         for card in group.cards:
             out += card_markdown(card.data, schema, card_heading(card))
             done += 1

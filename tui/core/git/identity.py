@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from tui.core.git.gitrepo import GitError, GitRepo, NoIdentity
+from tui.core.language import phrase
 
 MAX_LENGTH = 200
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -28,7 +29,17 @@ __all__ = [
 
 
 class InvalidIdentity(GitError):
-    """A name or e-mail address git would mangle or that could inject config."""
+    """A name or e-mail address git would mangle or that could inject config.
+
+    ``code`` (``identity.<code>`` in ``tui/locale``), ``field`` (``name`` or ``email``) and
+    ``params`` say what is wrong; ``message`` and ``advice`` are those phrased in the display language.
+    """
+
+    def __init__(self, code: str, field: str, **params: object) -> None:
+        self.code, self.field, self.params = code, field, params
+        label = phrase(f"identity.field_{field}", {})
+        words = {**params, "field": label, "field_lower": label.lower()}
+        super().__init__(phrase(f"identity.{code}", words), phrase(f"identity.{code}_advice", words))
 
 
 @dataclass(frozen=True)
@@ -39,29 +50,29 @@ class Identity:
     email: str
 
 
-def _check(label: str, value: str) -> str:
+def _check(field: str, value: str) -> str:
     if not isinstance(value, str):
-        raise InvalidIdentity(f"{label} ontbreekt.", f"Vul je {label.lower()} in.")
+        raise InvalidIdentity("missing", field)
     if any(ch in value for ch in "\r\n\0"):
-        raise InvalidIdentity(f"{label} mag geen regeleinde of NUL-teken bevatten.", "Typ het op één regel.")
+        raise InvalidIdentity("line_break", field)
     value = value.strip()
     if not value:
-        raise InvalidIdentity(f"{label} ontbreekt.", f"Vul je {label.lower()} in.")
+        raise InvalidIdentity("missing", field)
     if len(value) > MAX_LENGTH:
-        raise InvalidIdentity(f"{label} is te lang ({len(value)} tekens; hoogstens {MAX_LENGTH}).", "Maak het korter.")
+        raise InvalidIdentity("too_long", field, length=len(value), max=MAX_LENGTH)
     if value.startswith("-"):
-        raise InvalidIdentity(f"{label} mag niet met '-' beginnen.", "Haal het streepje aan het begin weg.")
+        raise InvalidIdentity("dash", field)
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value) or "<" in value or ">" in value:
-        raise InvalidIdentity(f"{label} bevat tekens die niet mogen (stuurtekens, < of >).", "Gebruik gewone letters.")
+        raise InvalidIdentity("bad_chars", field)
     return value
 
 
 def validate_identity(name: str, email: str) -> Identity:
-    """A clean Identity, or InvalidIdentity saying what is wrong (in Dutch)."""
-    clean_name = _check("Naam", name)
-    clean_email = _check("E-mailadres", email)
+    """A clean Identity, or InvalidIdentity saying what is wrong (a code, phrased by ``tui/locale``)."""
+    clean_name = _check("name", name)
+    clean_email = _check("email", email)
     if not _EMAIL.match(clean_email):
-        raise InvalidIdentity(f"'{clean_email}' lijkt geen e-mailadres.", "Gebruik de vorm naam@voorbeeld.nl.")
+        raise InvalidIdentity("not_email", "email", value=clean_email)
     return Identity(clean_name, clean_email)
 
 
@@ -76,10 +87,9 @@ def require_identity(repo: GitRepo) -> Identity:
     """The configured identity, or NoIdentity: committing never invents one."""
     found = read_identity(repo)
     if found is None:
-        raise NoIdentity(
-            "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
-            "Vul je naam en e-mailadres in voordat je bewaart.",
-        )
+        missing = NoIdentity(phrase("identity.unknown", {}), phrase("identity.unknown_advice", {}))
+        missing.code = "identity.unknown"  # type: ignore[attr-defined]
+        raise missing
     return found
 
 

@@ -126,6 +126,6 @@ def phrase_error(error: object) -> str:
     Falls back to the object's own text when it has no code or the catalogue lacks it.
     """
     code = getattr(error, "code", None)
-    if isinstance(code, str) and (code in catalogue(_current) or code in catalogue("nl")):
+    if isinstance(code, str) and (code in catalogue(_language.current()) or code in catalogue("nl")):
         return t(code, **dict(getattr(error, "params", None) or {}))
     return str(error)

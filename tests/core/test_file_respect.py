@@ -24,7 +24,7 @@ from tui.core.cards.store import CardStore
 from tui.core.git.commit import CommitFailed, commit, commit_failure
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.workspace import Workspace
-from tui.i18n import language, phrase, set_language
+from tui.i18n import language, phrase_error, set_language
 
 CARD_TEXT = (
     'id = "VB/1"\n'
@@ -70,7 +70,7 @@ def test_save_refuses_a_card_whose_own_mode_is_read_only(small: Path) -> None:
         ws.store.save(card, {**card.to_dict(), "title": "Overschreven?"})
     err = caught.value
     assert err.read_only and err.code == "error.write.card_read_only" and err.path == path
-    assert str(path) in str(err) and str(path) in phrase(err)
+    assert str(path) in str(err) and str(path) in phrase_error(err)
     assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
     assert not [p for p in path.parent.iterdir() if p.name.endswith(TEMP_SUFFIX)]
     assert ws.store.save(card, card.to_dict()) is not None  # nothing to write: no refusal
@@ -242,7 +242,7 @@ def test_read_only_repository_on_save_and_on_commit_is_explained(small: Path, tm
         with pytest.raises(WriteError) as saved:
             Workspace(root).store.save(card, {**card.to_dict(), "title": "Anders"})
         assert (
-            saved.value.read_only and saved.value.code == "error.write.read_only" and str(path) in phrase(saved.value)
+            saved.value.read_only and saved.value.code == "error.write.read_only" and str(path) in phrase_error(saved.value)
         )
         with GitRepo.open(root) as repo, pytest.raises(CommitFailed) as committed:
             commit(repo, [path], "Titel aangepast")
@@ -277,7 +277,7 @@ def _in_english(error: object) -> str:
     before = language()
     set_language("en")
     try:
-        return phrase(error)
+        return phrase_error(error)
     finally:
         set_language(before)
 
@@ -288,6 +288,6 @@ def test_write_errors_are_phrased_in_both_languages(tmp_path: Path) -> None:
     target.chmod(0o444)
     with pytest.raises(WriteError) as caught:
         write_atomic(target, b"a = 2\n")
-    assert "alleen-lezen" in phrase(caught.value) and str(target) in phrase(caught.value)
+    assert "alleen-lezen" in phrase_error(caught.value) and str(target) in phrase_error(caught.value)
     english = _in_english(caught.value)
     assert "read-only" in english and str(target) in english

@@ -9,7 +9,7 @@ from tui.core.cards.schema import Field
 
 
 def F(widget: str, **kw: object) -> Field:
-    return Field(key="k", label="K", help="", widget=widget, **kw)  # type: ignore[arg-type]
+    return Field(key="k", label_nl="K", help_nl="", widget=widget, **kw)  # type: ignore[arg-type]
 
 
 def test_an_absent_boolean_stays_absent_until_switched_on() -> None:

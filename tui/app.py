@@ -19,9 +19,10 @@ from tui.core.library import Library
 from tui.core.workspace import Workspace
 from .i18n import set_language, t
 from .messages import CardSaved, RepoChanged
+from .widgets.safe import TerminalSafety
 
 
-class KaartenbakApp(CardActions, App[int]):
+class KaartenbakApp(TerminalSafety, CardActions, App[int]):
     """Browse, search and edit the cards of one repository."""
 
     CSS_PATH = "app.tcss"

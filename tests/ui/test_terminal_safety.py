@@ -54,13 +54,16 @@ def _save(repo: Path, rel: str, change: dict[str, object]) -> None:
 @pytest.fixture
 def hostile_repo(tmp_path: Path) -> Path:
     """A card with escapes everywhere, committed by a hostile author with a hostile message, and
-    changed again (so the commit dialog lists it); a second card with a hostile conflict."""
+    changed again (so the commit dialog lists it); a second card with a hostile conflict; a broken
+    card file with a hostile name."""
     repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.4", "wbw-t1-1.1"])
     _save(repo, CARD, {"title": TITLE, "theme": HOSTILE, "notes": HOSTILE, "betrokken_organisaties": [HOSTILE]})
     git(repo, "-c", f"user.name=Eve {HOSTILE}", "commit", "-qam", f"Kaart {HOSTILE} bijgewerkt\n\n{HOSTILE}")
     _save(repo, CARD, {"notes": HOSTILE + "\nnog een regel " + HOSTILE})
     conflict = {"field": "notes", "label": HOSTILE, "base": "oud", "ours": HOSTILE, "theirs": "theirs " + HOSTILE}
     _save(repo, CONFLICT_CARD, {"notes": HOSTILE, "conflict": [conflict]})
+    # an unreadable card whose file name is itself hostile (shown in toasts, lists and dialogs)
+    (repo / "cards" / "wbw" / "kapot \x1b]0;PWNED\x07 \x9b.toml").write_text("title = [\n", encoding="utf-8")
     return repo
 
 

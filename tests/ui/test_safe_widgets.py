@@ -88,3 +88,16 @@ async def test_the_guard_keeps_a_raw_widget_off_the_terminal_and_toasts_are_visi
         await pilot.pause()
         assert "<U+001B>]0;PWNED<U+0007>" in screen_text(app)
         assert not [line for line in raw_segments(app) if line.startswith("terminal")]
+
+
+async def test_stand_ins_are_drawn_in_their_own_style() -> None:
+    app = Bare()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        box = app.query_one(SafeInput)
+        strips = box.render_lines(box.region.reset_offset)
+        segments = [seg for strip in strips for seg in strip if seg.text.strip()]
+        escape = next(seg for seg in segments if "␛" in seg.text)
+        plain = next(seg for seg in segments if seg.text.startswith("T"))
+        assert escape.text == "␛" and escape.style is not None and escape.style.bold
+        assert plain.style is None or not plain.style.bold

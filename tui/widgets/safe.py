@@ -8,8 +8,8 @@ value, cursor, selection and undo history stay on the raw text: a stand-in has t
 as the character it stands for, and all cell arithmetic (cursor offset, mouse clicks, soft
 wrapping, up/down movement) is done on the shown form. Editing keeps what the file holds.
 
-``SafeSelect`` does the same for option prompts (never markup either), and the ``TerminalSafety`` app
-mixin for every toast, plus a compositor guard that drops any raw control character left.
+``SafeSelect`` does the same for option prompts (never markup either), the ``TerminalSafety``
+app mixin for every toast, and its compositor guard drops any raw control character left.
 Written against Textual 8.2.8 (pinned): the overridden points are ``Input._value``,
 ``Input._position_to_cell``, ``Input._cell_offset_to_index``, ``Input.render_line`` and
 ``TextArea.get_line``, ``TextArea._set_document``, ``TextArea.get_column_width``,
@@ -25,9 +25,9 @@ from typing import Any, overload
 from rich.cells import cell_len, get_character_cell_size
 from rich.console import RenderableType
 from rich.style import Style
+from rich.segment import Segment
 from rich.text import Text
 from textual._cells import cell_width_to_column_index
-from rich.segment import Segment
 from textual._compositor import Compositor
 from textual.document._document import Document, DocumentBase, EditResult, Location
 from textual.document._document_navigator import DocumentNavigator

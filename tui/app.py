@@ -35,9 +35,10 @@ from .screens.overview import OverviewScreen
 from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
 from .ui_language import LocalizedApp
 from .widgets.card_list import CardList
+from .widgets.safe import TerminalSafety
 
 
-class KaartenbakApp(CardActions, LocalizedApp):
+class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
     """Browse, search and edit the cards of one repository."""
 
     CSS_PATH = "app.tcss"

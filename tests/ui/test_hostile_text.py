@@ -8,9 +8,11 @@ from rich.text import Text
 
 from tests.conftest import make_repo
 from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.rendered import raw_segments, screen_text
 from tui.core.cards.card import Card
 from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
+from tui.screens.editor import EditorScreen
 from tui.widgets.card_list import CardList
 from tui.widgets.card_view import CardView
 
@@ -45,11 +47,18 @@ async def test_markup_and_escapes_display_literally_and_do_nothing(tmp_path: Pat
             await pilot.click(CardView, offset=(5, y))
             await pilot.click(CardList, offset=(5, 0))
         assert app.is_running
-        strips = [str(s) for s in app.screen._compositor.render_update(full=True).strips] if False else []
-        assert strips == []
+        assert raw_segments(app) == []
         # the card is flagged for the bidi and zero-width characters
         problems = [str(p) for p in app.library.problems[row.card_id]]
         assert any("U+202E" in p for p in problems)
+        # and the editor: its one-line inputs show the escapes visibly and keep them in the value
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert raw_segments(app) == []
+        assert "Titel [bold]x [/]" in screen_text(app) and "␛]0;T␇" in screen_text(app)
+        assert app.screen.editors["title"].value == "Titel " + HOSTILE
+        assert app.is_running
 
 
 async def test_notifications_with_hostile_text_stay_literal(tmp_path: Path) -> None:

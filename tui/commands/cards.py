@@ -52,5 +52,9 @@ class CardCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(title), partial(self._go, card.id), text=title, help=f"{prefix}: {card.id}"
+                    score,
+                    matcher.highlight(title),
+                    partial(self._go, card.id),
+                    text=title,
+                    help=visible(f"{prefix}: {card.id}"),
                 )

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
+from ..widgets.safe import SafeTextArea
 
 from tui.core.cards.text import visible
 from tui.core.git.commit import CardChange, CommitRefused, changed_cards, commit, suggest_message
@@ -117,7 +118,7 @@ class CommitDialog(ModalScreen[str | None]):
                 *(Selection(change_prompt(c), c.path, True) for c in self.changes), id="commit-cards"
             )
             yield Static(Text(t("commit.message"), style="bold"), markup=False, classes="label")
-            yield TextArea(self.suggested, id="commit-message", soft_wrap=True, show_line_numbers=False)
+            yield SafeTextArea(self.suggested, id="commit-message", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="commit-problem", markup=False)
             yield LoadingIndicator(id="commit-busy")
             with Horizontal(classes="buttons"):

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
+from ..widgets.safe import SafeInput
 
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.identity import InvalidIdentity, store_identity, validate_identity
@@ -62,10 +63,10 @@ class IdentityDialog(ModalScreen[tuple[str, str] | None]):
             yield Static(Text(t("identity.title"), style="bold"), markup=False)
             yield Static(t("identity.intro"), markup=False)
             yield Static(Text(t("identity.name"), style="bold"), markup=False, classes="label")
-            yield Input(name, placeholder=t("identity.name_placeholder"), id="identity-name")
+            yield SafeInput(name, placeholder=t("identity.name_placeholder"), id="identity-name")
             yield Static("", id="identity-name-problem", classes="field-problem", markup=False)
             yield Static(Text(t("identity.email"), style="bold"), markup=False, classes="label")
-            yield Input(email, placeholder=t("identity.email_placeholder"), id="identity-email")
+            yield SafeInput(email, placeholder=t("identity.email_placeholder"), id="identity-email")
             yield Static("", id="identity-email-problem", classes="field-problem", markup=False)
             yield Static("", id="identity-problem", classes="field-problem", markup=False)
             yield LoadingIndicator(id="identity-busy")

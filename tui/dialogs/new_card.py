@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
+from ..widgets.safe import SafeInput, SafeSelect
 
 from tui.core.cards.card import Card
 from tui.core.cards.forms import template
@@ -57,7 +58,7 @@ class NewCardDialog(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Static(Text(t("new.title"), style="bold"), markup=False)
             yield Static(t("new.region"), markup=False)
-            yield Select(
+            yield SafeSelect(
                 [(f"{ws.vocab.regions[r].name} ({r})" if r in ws.vocab.regions else r, r) for r in regions],
                 value=regions[0],
                 allow_blank=False,
@@ -66,18 +67,18 @@ class NewCardDialog(ModalScreen[None]):
             kinds = self._kinds(regions[0])
             yield Static(t("new.kind"), markup=False)
             names = [k.name for k in kinds]
-            yield Select(
+            yield SafeSelect(
                 [(k.title, k.name) for k in kinds],
                 value=self.start_kind if self.start_kind in names else names[0],
                 id="new-kind",
                 allow_blank=False,
             )
             yield Static(t("new.theme"), markup=False)
-            yield Select([(th, th) for th in ws.vocab.values("themes", regions[0])], id="new-theme")
+            yield SafeSelect([(th, th) for th in ws.vocab.values("themes", regions[0])], id="new-theme")
             yield Static(t("new.card_title"), markup=False)
-            yield Input(id="new-title", placeholder=t("new.title_placeholder"))
+            yield SafeInput(id="new-title", placeholder=t("new.title_placeholder"))
             yield Static(t("new.id"), markup=False)
-            yield Input(id="new-id")
+            yield SafeInput(id="new-id")
             yield Static("", id="new-file", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(t("new.create"), id="create", variant="primary")

@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from tui.core.cards.text import visible
 from ..i18n import t
+from ..widgets.safe import SafeInput
 
 
 class SaveCopyDialog(ModalScreen[str | None]):
@@ -26,7 +26,7 @@ class SaveCopyDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Static(Text(t("editing.copy_title"), style="bold"), markup=False)
             yield Static(Text(t("editing.copy_detail")), markup=False)
-            yield Input(visible(self.suggestion), id="copy-path", select_on_focus=False)
+            yield SafeInput(self.suggestion, id="copy-path", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button(t("editing.copy_save"), id="copy-save", variant="primary")
                 yield Button(t("dialog.cancel"), id="copy-cancel")

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
+from ..widgets.safe import SafeInput
 from textual.worker import get_current_worker
 
 from tui.core.cards.text import visible
@@ -71,7 +72,7 @@ class BrowserScreen(Screen[None]):
         with Horizontal(id="main"):
             yield ThemeTree(id="tree")
             with Vertical(id="middle"):
-                yield Input(placeholder=t("search.placeholder"), id="search")
+                yield SafeInput(placeholder=t("search.placeholder"), id="search")
                 yield Static("", id="hint", markup=False)
                 yield ProgressBar(id="progress", show_eta=False)
                 yield CardList(id="list")

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Static, TextArea
+from ..widgets.safe import SafeTextArea
 
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import word_diff
@@ -180,7 +181,7 @@ class CombineDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog wide", id="conflict-combine"):
             yield Static(Text(t("conflict.combine_title", label=visible(self.label)), style="bold"), markup=False)
             yield Static(t("conflict.combine_intro"), markup=False, classes="hint")
-            yield TextArea(visible(self.mine), id="conflict-combine-text", soft_wrap=True, show_line_numbers=False)
+            yield SafeTextArea(self.mine, id="conflict-combine-text", soft_wrap=True, show_line_numbers=False)
             yield Static(Text(t("conflict.theirs"), style="bold"), markup=False, classes="label")
             with VerticalScroll(id="conflict-combine-theirs"):
                 yield Static(Text(visible(self.theirs)), markup=False)

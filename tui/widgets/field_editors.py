@@ -25,9 +25,10 @@ from tui.core.cards.schema import Field
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
 from ..i18n import lazy, t
+from .safe import SafeInput, SafeSelect, SafeTextArea
 
 
-class ListArea(TextArea):
+class ListArea(SafeTextArea):
     """A text area where each line is one list item; alt+up/alt+down move the current line."""
 
     BINDINGS = [
@@ -94,7 +95,7 @@ class FieldEditor(Vertical):
     def controls(self) -> ComposeResult:
         f, v = self.field, self.initial
         if f.widget == "text":
-            yield TextArea(
+            yield SafeTextArea(
                 str(v or ""),
                 soft_wrap=True,
                 show_line_numbers=False,
@@ -112,7 +113,7 @@ class FieldEditor(Vertical):
             )
         elif f.widget == "enum" or (self.choices is not None):
             options = select_options(f, v, self.choices)
-            yield Select(
+            yield SafeSelect(
                 [(visible(o), o) for o in options],
                 value=v if v in options else Select.NULL,
                 allow_blank=not f.required or v not in options,  # no choice made for the user
@@ -121,11 +122,11 @@ class FieldEditor(Vertical):
         elif f.widget == "bool":
             yield Switch(value=bool(v), classes="control")
         elif f.widget == "number":
-            yield Input("" if v is None else str(v), classes="control", placeholder="0", select_on_focus=False)
+            yield SafeInput("" if v is None else str(v), classes="control", placeholder="0", select_on_focus=False)
         else:
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
             # no select-on-focus: the first keystroke must not replace a whole title
-            yield Input(
+            yield SafeInput(
                 str(v or ""),
                 classes="control",
                 suggester=suggester,

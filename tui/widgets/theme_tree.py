@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Tree
 
 from tui.core.cards.card import Card
+from tui.core.cards.text import visible
 from tui.core.cards.vocab import Vocabulary
 from ..i18n import t
 
@@ -32,7 +33,7 @@ class NodeFilter:
 
 
 def _label(name: str, count: int) -> Text:
-    text = Text(name)
+    text = Text(visible(name))
     text.append(f" ({count})", style="dim")
     return text
 
@@ -65,7 +66,7 @@ class ThemeTree(Tree[NodeFilter]):
         for region in sorted(by_region):
             reg = vocab.regions.get(region)
             name = f"{reg.name} ({region})" if reg else region
-            rnode = self.root.add(Text(f"{name} ({by_region[region]})"), data=NodeFilter(region), expand=True)
+            rnode = self.root.add(Text(f"{visible(name)} ({by_region[region]})"), data=NodeFilter(region), expand=True)
             order = [th.name for th in reg.themes] if reg else []
             themes = sorted(
                 {th for r, th in by_theme if r == region},

@@ -166,7 +166,7 @@ async def test_every_screen_and_dialog_renders_hostile_text_without_control_char
         toast_text = screen_text(app)
 
         await pilot.press("e")
-        await until(app, pilot, lambda: isinstance(app.screen, EditorScreen) and bool(app.screen.editors))
+        await until(app, pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.built)
         await check("editor")
         editor_text = screen_text(app)
 
@@ -184,7 +184,7 @@ async def test_the_editor_shows_and_keeps_hostile_characters(hostile_repo: Path)
         app.browser.goto(CARD_ID)
         await settle(app, pilot)
         await pilot.press("e")
-        await until(app, pilot, lambda: isinstance(app.screen, EditorScreen) and bool(app.screen.editors))
+        await until(app, pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.built)
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         title = editor.editors["title"].query_one(Input)

@@ -140,7 +140,10 @@ class EditorScreen(Screen[None]):
         target = self.editors.get("title")
         controls = target.query(".control") if target is not None else self.query(".control")
         if controls:
-            controls.first().focus()
+            first = controls.first()
+            first.focus()
+            # the form was hidden until now: scroll to the focused field once it has a layout
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     def on_key(self, event: Key) -> None:
         """While the form is being built, keystrokes go nowhere (not into a half-built field)."""

@@ -147,6 +147,7 @@ class Library:
         self._pending_lock = threading.Lock()
         self._pending: list[Callable[[SearchIndex], None]] = []
         self.validated = False
+        self.loaded = False  # phase 1 (read) is done: the disk can be compared with the library
 
     # -- subscribers -------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -205,6 +206,7 @@ class Library:
             self._files = files
             self.validated = False
             self._rebuild()
+            self.loaded = True
         with self._index_lock:
             self._index = None
         with self._pending_lock:
@@ -332,6 +334,8 @@ class Library:
         Safe to run on a worker thread: it reads the library but changes nothing.
         """
         with self._lock:
+            if not self.loaded:
+                return DiskScan({}, {}, ())
             base = dict(self._files)
         now = time.time_ns()
         updates: dict[str, _File] = {}

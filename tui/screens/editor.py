@@ -26,7 +26,7 @@ from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
 from ..i18n import t
-from ..messages import CardSaved
+from ..messages import LibraryChanged, follow_library
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
@@ -99,6 +99,7 @@ class EditorScreen(Screen[None]):
             self._locks.acquire(self.card.id)
         except OSError:
             pass  # read-only repository: saving will explain
+        self._unfollow = follow_library(self, self.library)
         self._update_title()
         self.run_validation()
         # start in the first field with content to edit, not in the card's id
@@ -109,6 +110,9 @@ class EditorScreen(Screen[None]):
             controls.first().focus()
 
     def on_unmount(self) -> None:
+        unfollow = getattr(self, "_unfollow", None)
+        if unfollow is not None:
+            unfollow()
         locks = getattr(self, "_locks", None)
         if locks is not None:
             locks.release(self.card.id)
@@ -246,7 +250,6 @@ class EditorScreen(Screen[None]):
         self.start = card.to_dict()
         self.new = False
         self.library.update(card, old_id=old_id)
-        self.app.post_message(CardSaved(card.id, old_id))
         self._update_title()
         self.run_validation()
         self.notify(
@@ -294,6 +297,20 @@ class EditorScreen(Screen[None]):
                 self._merge_with(current, data)
 
         self.app.push_screen(ChoiceDialog(t("disk.title"), detail, choices, "keep", wide=True), answered)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """The card changed or vanished on disk while open: say so now, not at save time."""
+        if self.new or not message.change.from_disk or not message.change.touches(self.card.id):
+            return
+        current = self.library.by_path(self.card.path)
+        if current is not None and current.blob == self.card.blob:
+            return
+        data = self.collect()
+        if current is not None and (not self.dirty or dict(current.data) == data):
+            self._load_theirs(current)  # nothing typed yet (or the disk holds what is typed)
+            self.notify(t("files.reloaded"), severity="warning", timeout=8)
+            return
+        self._changed_on_disk(data, ChangedOnDisk(self.card.path, current))
 
     def _backup_theirs(self, current: Card) -> None:
         """Keep the other version next to the drafts before overwriting it (nothing is lost)."""

@@ -18,6 +18,7 @@ from textual.worker import Worker, get_current_worker
 
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.slug import slugify
+from tui.core.cards.text import visible
 from tui.core.git.snapshot import RepoSnapshot
 from tui.core.library import FileProblem, Library, LibraryChange
 from tui.core.search.search import Hit
@@ -133,8 +134,9 @@ class BrowserScreen(Screen[None]):
         self._show_file_problems()
         problems = self.library.file_problems
         if problems:  # the rows and the header count stay; this only draws the eye once
+            lines = [visible(self._problem_line(p)) for p in problems[:5]]
             self.notify(
-                t("files.toast", count=len(problems)),
+                "\n".join([*lines, t("files.toast")]),
                 title=t("load.errors", count=len(problems)),
                 severity="error",
                 timeout=12,
@@ -292,6 +294,11 @@ class BrowserScreen(Screen[None]):
                 note = t("files.row_duplicate", id=p.card_id)
             rows.append(Row(PROBLEM_KEY + str(p.path), self._rel(p), "", "", "✗", note, problem=True))
         return rows
+
+    def _problem_line(self, p: FileProblem) -> str:
+        if isinstance(p, LoadError):
+            return str(p)
+        return f"{self._rel(p)}: {t('files.row_duplicate', id=p.card_id)}"
 
     def _show_file_problems(self) -> None:
         self.query_one(StatusHeader).show_problems(len(self.library.file_problems))

@@ -41,6 +41,8 @@ class StatusHeader(Static):
     def _render_line(self) -> None:
         text = Text()
         text.append("Kaartenbak", style="bold")
+        if self.problems:  # first, so a narrow terminal never cuts it off
+            text.append("  " + t("files.header", count=self.problems), style="bold red")
         if self._root is not None:
             text.append(f"  {visible(str(self._root))}")
         if self._branch:
@@ -51,6 +53,4 @@ class StatusHeader(Static):
             text.append("  " + t("header.clean"), style="dim")
         if self._sync:
             text.append(f"  {visible(self._sync)}", style="italic")
-        if self.problems:
-            text.append("  " + t("files.header", count=self.problems), style="bold red")
         self.update(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,6 +62,7 @@ class KaartenbakApp(App[int]):
         self.poll_interval = POLL_INTERVAL if poll_interval is None else poll_interval
         self.had_error = False
         self._disk_check: Worker[Any] | None = None
+        self._next_disk_check = 0.0
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -78,7 +80,7 @@ class KaartenbakApp(App[int]):
         for problem in self.config.problems:
             self.notify(problem, title=t("config.title"), severity="warning", timeout=10, markup=False)
         if self.poll_interval > 0:
-            self.set_interval(self.poll_interval, self.check_disk)
+            self.set_interval(self.poll_interval, self._disk_tick)
         from .screens.welcome import should_welcome
 
         if not self.is_headless and should_welcome(self.config):
@@ -90,9 +92,21 @@ class KaartenbakApp(App[int]):
         if not self.library.loaded or (self._disk_check is not None and not self._disk_check.is_finished):
             return None
         self._disk_check = self.run_worker(
-            self.library.refresh_from_disk, name="disk-check", thread=True, group="disk", exit_on_error=False
+            self._look_at_disk, name="disk-check", thread=True, group="disk", exit_on_error=False
         )
         return self._disk_check
+
+    def _disk_tick(self) -> None:
+        if time.monotonic() >= self._next_disk_check:
+            self.check_disk()
+
+    def _look_at_disk(self) -> None:
+        """Worker: compare the disk with the library; the library tells the screens."""
+        start = time.monotonic()
+        self.library.refresh_from_disk()
+        spent = time.monotonic() - start
+        # a huge repository on a slow disk: the timer never spends more than a tenth of the time
+        self._next_disk_check = time.monotonic() + 9 * spent
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         self.check_disk()

@@ -206,3 +206,23 @@ async def test_broken_and_duplicate_files_stay_visible_until_fixed(tmp_path: Pat
         assert [r.title for r in _rows(app) if r.problem] == ["cards/wbw/zz-kopie.toml"]
         assert "1 bestand(en) met een probleem" in str(header.render())
         assert "WBW/T1/9.9" in [r.card_id for r in _rows(app)]
+
+
+async def test_editor_hears_at_once_when_its_file_is_deleted(tmp_path: Path) -> None:
+    repo = _aged(make_repo(tmp_path / "r", cards=["wbw-t1-1.4", "wbw-t1-1.1"]))
+    app = _app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.goto(CARD_ID)
+        await pilot.press("e")
+        await settle(app, pilot)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        (repo / CARD).unlink()
+        await _poll(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert {c[0] for c in dialog.choices} == {"recreate", "keep"}
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is editor and editor.collect()["title"] == "Reablement"  # the edit is kept

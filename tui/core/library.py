@@ -20,13 +20,14 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.cache import cache_file, load_cards
+from tui.core.cards.atomic import TEMP_SUFFIX
 from tui.core.cards.card import Card, LoadError, blob_id
 from tui.core.cards.parse import MAX_BYTES, parse_bytes
 from tui.core.cards.validate import Problem, validate_cards, validate_data
@@ -341,17 +342,13 @@ class Library:
         updates: dict[str, _File] = {}
         present: set[str] = set()
         ws = self.workspace
-        for path in ws.store.discover():
-            key = str(path)
-            try:
-                st = os.stat(key)
-            except OSError:
-                continue  # vanished since the listing: gone
+        for key, st in _walk(str(ws.store.cards_dir)):
             present.add(key)
             stamp = Stamp.of(st)
             old = base.get(key)
             if old is not None and old.trusted(stamp):
                 continue
+            path = Path(key)
             blob, loaded = _read(path, st)
             if old is not None and blob and old.blob == blob:
                 updates[key] = replace(old, stamp=stamp, seen_ns=now)  # touched, same content
@@ -413,6 +410,29 @@ class Library:
     def invalid_count(self) -> int:
         """Cards with validation errors plus files that cannot be listed as a card."""
         return sum(1 for cid in self.cards if self.has_errors(cid)) + len(self.errors) + len(self.duplicates)
+
+
+def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every card file under ``folder`` with its stat, by plain string path.
+
+    The same files as ``CardStore.discover`` (hidden files and temp writes skipped), without
+    building a ``Path`` per file: at 10,000 cards that was most of a poll's time.
+    """
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif name.endswith(".toml") and not name.endswith(TEMP_SUFFIX):
+                        with contextlib.suppress(OSError):  # vanished since the listing: gone
+                            yield entry.path, entry.stat()
+        except OSError:
+            continue  # an unreadable folder: its files count as gone until it can be read
 
 
 def _read(path: Path, st: os.stat_result) -> tuple[str, Card | LoadError]:

@@ -297,7 +297,9 @@ class BrowserScreen(Screen[None]):
 
     def _problem_line(self, p: FileProblem) -> str:
         if isinstance(p, LoadError):
-            return str(p)
+            note = t("files.row_conflict") if p.conflict else t("files.row_unreadable")
+            where = f" ({t('files.where', line=p.line, column=p.column or 1)})" if p.line else ""
+            return f"{self._rel(p)}: {note}{where}"
         return f"{self._rel(p)}: {t('files.row_duplicate', id=p.card_id)}"
 
     def _show_file_problems(self) -> None:

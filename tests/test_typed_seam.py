@@ -33,6 +33,7 @@ TYPED = [
     "tui/screens/card_screen.py",
     "tui/screens/overview.py",
     "tui/widgets/card_list.py",
+    "tui/widgets/file_problems.py",
     "tui/widgets/card_view.py",
     "tui/widgets/status_header.py",
     "tui/widgets/theme_tree.py",

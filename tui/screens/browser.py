@@ -28,6 +28,7 @@ from ..i18n import t
 from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
+from ..widgets.file_problems import PROBLEM_KEY, problem_text
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 
@@ -480,30 +481,3 @@ class BrowserScreen(Screen[None]):
             self.refresh_list(keep=change.focus)
             self._show_file_problems()
         self.refresh_git()
-
-
-PROBLEM_KEY = "\0file:"  # row key of a file problem (no card id or path starts with NUL)
-
-
-def problem_text(problem: FileProblem, root: Path) -> tuple[str, list[str]]:
-    """Title and lines that explain a file problem: where, why and how to fix it."""
-    try:
-        rel = problem.path.relative_to(root).as_posix()
-    except ValueError:
-        rel = str(problem.path)
-    if isinstance(problem, LoadError):
-        lines = [t("files.title_unreadable")]
-        if problem.line:
-            lines.append(t("files.where", line=problem.line, column=problem.column or 1))
-        lines.append(t("files.reason", message=problem.message))
-        lines.append(t("files.fix_conflict") if problem.conflict else t("files.fix_unreadable"))
-        return rel, lines
-    try:
-        first = problem.first.relative_to(root).as_posix()
-    except ValueError:
-        first = str(problem.first)
-    return rel, [
-        t("files.title_duplicate"),
-        t("files.duplicate", id=problem.card_id, first=first),
-        t("files.fix_duplicate"),
-    ]

@@ -1,17 +1,23 @@
 """The Kaartenbak app: configuration, theme, global keys, palette and error handling.
 
-Screens do the work; this class wires them together and makes sure an unexpected error
+Screens do the work; this class makes the library and the card actions, hands them to the
+screens, polls the disk for changes made outside the app, and makes sure an unexpected error
 becomes a dialog (drafts are already on disk) instead of a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_state_dir
+from textual import events
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
@@ -25,7 +31,7 @@ from .dialogs.commit import CommitDialog, start_commit
 from .dialogs.error import ErrorDialog
 from .dialogs.sync_progress import start_sync
 from .i18n import lazy, set_language, t
-from .messages import CardSaved, RepoChanged
+from .messages import GotoCard, RepoChanged
 from .screens.blame import BlameScreen
 from .screens.browser import BrowserScreen
 from .screens.conflict import ConflictScreen, open_conflicts
@@ -33,62 +39,108 @@ from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.overview import OverviewScreen
 from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
+from .seam import KeepsDraft, ShowsCard
 from .ui_language import LocalizedApp
 from .widgets.card_list import CardList
 from .widgets.safe import TerminalSafety
 
+POLL_INTERVAL = 2.0  # seconds between looks at the disk for changes made outside the app
 
-class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
+
+class KaartenbakApp(TerminalSafety, LocalizedApp):
     """Browse, search and edit the cards of one repository."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Kaartenbak"
+    COMMANDS = LocalizedApp.COMMANDS | {CardCommands}
     BINDINGS = [
         Binding("q", "quit", lazy("keys.quit"), id="quit"),
         Binding("question_mark,f1", "help", lazy("keys.help"), id="help"),
     ]
 
-    def __init__(self, workspace: Workspace, config: Config, *, use_cache: bool = True) -> None:
+    def __init__(
+        self, workspace: Workspace, config: Config, *, use_cache: bool = True, poll_interval: float | None = None
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.config = config
         self.library = Library(workspace, use_cache=use_cache)
+        self.cards = CardActions(self, self.library)
+        self.browser: BrowserScreen = BrowserScreen(self.library, self.cards)
+        self.poll_interval = POLL_INTERVAL if poll_interval is None else poll_interval
         self.had_error = False
-        self.COMMANDS = self.COMMANDS | {CardCommands}
+        self._disk_check: Worker[Any] | None = None
+        self._next_disk_check = 0.0
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            try:
+            # on Windows or off the main thread this fails: the draft timer still protects typed text
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, self._on_signal, int(sig))
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # Windows or not the main thread: the draft timer still protects typed text
         try:
             self.theme = self.config.theme
         except Exception:
             self.config.problems.append(t("config.bad_theme", theme=self.config.theme))
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.browser = BrowserScreen(self.library)
         self.push_screen(self.browser)
         for problem in self.config.problems:
             self.notify(str(problem), title=t("config.title"), severity="warning", timeout=10, markup=False)
+        if self.poll_interval > 0:
+            self.set_interval(self.poll_interval, self._disk_tick)
         if not self.is_headless and should_welcome(self.config):
             self.show_welcome()
 
+    # -- changes made outside the app -----------------------------------------------------------
+    def check_disk(self) -> Worker[Any] | None:
+        """Look for card files changed, added or removed on disk (a worker; one at a time)."""
+        if not self.library.loaded or (self._disk_check is not None and not self._disk_check.is_finished):
+            return None
+        self._disk_check = self.run_worker(
+            self._look_at_disk, name="disk-check", thread=True, group="disk", exit_on_error=False
+        )
+        return self._disk_check
+
+    def _disk_tick(self) -> None:
+        if time.monotonic() >= self._next_disk_check:
+            self.check_disk()
+
+    def _look_at_disk(self) -> None:
+        """Worker: compare the disk with the library; the library tells the screens."""
+        start = time.monotonic()
+        self.library.refresh_from_disk()
+        spent = time.monotonic() - start
+        # a huge repository on a slow disk: the timer never spends more than a tenth of the time
+        self._next_disk_check = time.monotonic() + 9 * spent
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        self.check_disk()
+
+    def on_repo_changed(self, message: RepoChanged) -> None:
+        self.library.note_repo_changed()
+
+    def on_goto_card(self, message: GotoCard) -> None:
+        self.browser.goto(message.card_id)
+
     # -- global actions --------------------------------------------------------------------
-    def action_help(self) -> None:
-        groups = [(t("help.global"), list(self.BINDINGS))]
+    def current_card_id(self) -> str | None:
+        """The card the user is looking at on the current screen."""
         screen = self.screen
-        if screen is not self.browser:
-            groups.insert(0, (t("help.this_screen"), list(getattr(screen, "BINDINGS", []))))
-        groups.append((t("help.browser"), list(self.browser.BINDINGS)))
-        groups.append((t("help.list"), list(CardList.BINDINGS)))
+        return screen.current_card_id() if isinstance(screen, ShowsCard) else None
+
+    def action_help(self) -> None:
+
+        groups = [(t("help.global"), _bindings(self.BINDINGS))]
+        if self.screen is not self.browser:
+            groups.insert(0, (t("help.this_screen"), _bindings(self.screen.BINDINGS)))
+        groups.append((t("help.browser"), _bindings(self.browser.BINDINGS)))
+        groups.append((t("help.list"), _bindings(CardList.BINDINGS)))
         self.push_screen(HelpScreen(groups))
 
     def action_overview(self) -> None:
         """Per region and theme: cards, completeness, FTE, invalid cards, and the latest commits."""
-        if self.browser is None or not self.browser.loaded:
+        if not self.browser.loaded:
             self.notify(t("overview.loading"), severity="warning", timeout=4)
             return
         if not isinstance(self.screen, OverviewScreen):
@@ -102,24 +154,22 @@ class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
 
         self.push_screen(WelcomeScreen(self.config.keymap), closed)
 
-    def current_card_id(self) -> str | None:
-        """The card the user is looking at on the current screen."""
-        getter = getattr(self.screen, "current_card_id", None)
-        return getter() if callable(getter) else None
+    def _card_for_git(self) -> str | None:
+        card_id = self.current_card_id()
+        if card_id is None or card_id not in self.library.cards:
+            self.notify(t("history.no_card"), severity="warning")
+            return None
+        return card_id
 
     def action_history(self) -> None:
-        card_id = self.current_card_id()
-        if card_id is None or card_id not in self.library.cards:
-            self.notify(t("history.no_card"), severity="warning")
-            return
-        self.push_screen(HistoryScreen(self.library, card_id))
+        card_id = self._card_for_git()
+        if card_id is not None:
+            self.push_screen(HistoryScreen(self.library, card_id))
 
     def action_blame(self) -> None:
-        card_id = self.current_card_id()
-        if card_id is None or card_id not in self.library.cards:
-            self.notify(t("history.no_card"), severity="warning")
-            return
-        self.push_screen(BlameScreen(self.library, card_id))
+        card_id = self._card_for_git()
+        if card_id is not None:
+            self.push_screen(BlameScreen(self.library, card_id))
 
     def action_commit(self) -> None:
         if not isinstance(self.screen, CommitDialog):
@@ -132,18 +182,11 @@ class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
         if not isinstance(self.screen, ConflictScreen):
             open_conflicts(self, self.library, self.current_card_id())
 
-    def on_card_saved(self, message: CardSaved) -> None:
-        self.browser.post_message(CardSaved(message.card_id, message.old_id, message.deleted))
-
-    def on_repo_changed(self, message: RepoChanged) -> None:
-        self.browser.post_message(RepoChanged())
-
     # -- drafts ------------------------------------------------------------------------------
     def _flush_all_drafts(self) -> None:
         for screen in self.screen_stack:
-            flush = getattr(screen, "flush_draft", None)
-            if callable(flush):
-                flush()
+            if isinstance(screen, KeepsDraft):
+                screen.flush_draft()
 
     def _on_signal(self, signum: int) -> None:
         """Terminal closed or process asked to stop: keep what was typed, then exit non-zero."""
@@ -154,7 +197,8 @@ class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A background task failed: explain it instead of failing silently."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self._handle_exception(event.worker.error)
+            error = event.worker.error
+            self._handle_exception(error if isinstance(error, Exception) else Exception(str(error)))
 
     def _handle_exception(self, error: Exception) -> None:
         """Show unexpected errors in a dialog and keep running; the log keeps the details."""
@@ -166,7 +210,7 @@ class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
                 fh.write("".join(traceback.format_exception(error)))
         except OSError:
             pass
-        if getattr(self, "_exiting", False) or not self.is_running or self.browser is None:
+        if self._exit or not self.is_running or not self.browser.is_attached:
             super()._handle_exception(error)
             return
         try:
@@ -186,19 +230,21 @@ class KaartenbakApp(TerminalSafety, CardActions, LocalizedApp):
         if isinstance(broken, ErrorDialog):
             return  # already explaining an error
         if broken is self.browser:
-            self.browser = BrowserScreen(self.library)
+            self.browser = BrowserScreen(self.library, self.cards)
             self.switch_screen(self.browser)
         elif len(self.screen_stack) > 1:
             self.pop_screen()
         message = t("error.body", error=f"{type(error).__name__}: {error}", log=str(log))
-        self.push_screen(ErrorDialog(t("error.title"), message), lambda _: self.offer_drafts())
-
-    browser = None  # set on mount
+        self.push_screen(ErrorDialog(t("error.title"), message), lambda _: self.cards.offer_drafts())
 
     @property
-    def return_code(self) -> int | None:  # type: ignore[override]
+    def return_code(self) -> int | None:
         code = super().return_code
         return 1 if self.had_error and not code else code
+
+
+def _bindings(declared: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+    return [b for b in declared if isinstance(b, Binding)]
 
 
 def _error_log() -> Path:
@@ -206,10 +252,19 @@ def _error_log() -> Path:
 
 
 def make_app(
-    repo: str | Path | None = None, lang: str | None = None, *, use_cache: bool = True, config: Config | None = None
+    repo: str | Path | None = None,
+    lang: str | None = None,
+    *,
+    use_cache: bool = True,
+    config: Config | None = None,
+    poll_interval: float | None = None,
 ) -> KaartenbakApp:
-    """The app for a repository: used by the console script and by the tests."""
+    """The app for a repository: used by the console script and by the tests.
+
+    ``poll_interval`` is how often (seconds) the disk is checked for outside changes; 0 turns
+    the timer off (tests call ``check_disk`` themselves).
+    """
     config = config or load_config()
     set_language(lang or config.lang)
     workspace = Workspace.find(repo or config.repo)
-    return KaartenbakApp(workspace, config, use_cache=use_cache)
+    return KaartenbakApp(workspace, config, use_cache=use_cache, poll_interval=poll_interval)

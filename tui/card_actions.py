@@ -1,36 +1,78 @@
-"""What the app does with cards: edit (with edit locks), new, duplicate, delete, export, and
-offering unsaved drafts back after a crash. Mixed into ``KaartenbakApp`` to keep ``app.py`` small.
+"""What can be done with cards: edit (with edit locks), new, duplicate, delete, export, and
+offering unsaved drafts back after a crash.
+
+``CardActions`` is a small controller the app makes once and hands to the screens that own a
+selection (the browser, the card screen); each screen says *which* card, this class does the
+rest. Results reach the screens through the library's change notices, never directly.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual.app import App
+from textual.screen import Screen
+
+from tui.core.cards.atomic import WriteError, write_atomic
+from tui.core.cards.card import Card
+from tui.core.export.export import Format
 
 from .i18n import t
-from .messages import CardSaved, RepoChanged
+from .messages import RepoChanged
 
 if TYPE_CHECKING:
+    from textual.message import Message
+
+    from tui.core.git.snapshot import RepoSnapshot
     from tui.core.library import Library
     from tui.core.workspace import Workspace
 
+EXPORT_FORMATS: dict[str, Format] = {"html": "html", "md": "md", "csv": "csv"}
+
 
 class CardActions:
-    """Card actions of the app (``self`` is the ``KaartenbakApp``)."""
+    """Card actions for the screens of one app and one library."""
 
-    library: Library
-    workspace: Workspace
-    browser: Any
+    def __init__(self, app: App[Any], library: Library) -> None:
+        self.app = app
+        self.library = library
 
-    def action_edit_card(self) -> None:
-        card_id = self.current_card_id()
+    # -- what the actions need from the app ------------------------------------------------------
+    @property
+    def workspace(self) -> Workspace:
+        return self.library.workspace
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]:
+        return self.app.screen_stack
+
+    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        self.app.push_screen(screen, callback)
+
+    def notify(self, message: str, **options: Any) -> None:
+        self.app.notify(message, **options)
+
+    def post_message(self, message: Message) -> None:
+        self.app.post_message(message)
+
+    def _card(self, card_id: str | None) -> Card | None:
         card = self.library.cards.get(card_id) if card_id else None
         if card is None:
             self.notify(t("edit.no_card"), severity="warning")
+        return card
+
+    # -- edit, new, duplicate ------------------------------------------------------------------
+    def edit(self, card_id: str | None) -> None:
+        """Open the card in the editor; when someone else edits it, ask first."""
+        card = self._card(card_id)
+        if card is None:
             return
         from tui.core.locks import EditLocks
+
         from .screens.editor import EditorScreen
 
         holder = EditLocks(self.workspace.root).holder(card.id)
@@ -44,7 +86,7 @@ class CardActions:
             if choice == "edit":
                 self.push_screen(EditorScreen(self.library, card))
             elif choice == "read":
-                self.push_screen(CardScreen(self.library, card.id))
+                self.push_screen(CardScreen(self.library, self, card.id))
 
         choices = [
             ("edit", t("lock.edit_anyway"), "warning"),
@@ -55,11 +97,11 @@ class CardActions:
             ChoiceDialog(t("lock.title"), t("lock.detail", holder=holder.describe()), choices, "read"), answered
         )
 
-    def action_new_card(self) -> None:
+    def new(self, near_id: str | None) -> None:
+        """A new card, in the region, theme and kind of the card ``near_id`` when there is one."""
         from .dialogs.new_card import NewCardDialog
 
-        card_id = self.current_card_id()
-        card = self.library.cards.get(card_id) if card_id else None
+        card = self.library.cards.get(near_id) if near_id else None
         self.push_screen(
             NewCardDialog(
                 self.library,
@@ -69,14 +111,11 @@ class CardActions:
             )
         )
 
-    def action_duplicate_card(self) -> None:
-        """Copy the selected card under a new id, as a new card in the editor."""
-        card_id = self.current_card_id()
-        card = self.library.cards.get(card_id) if card_id else None
+    def duplicate(self, card_id: str | None) -> None:
+        """Copy the card under a new id, as a new card in the editor."""
+        card = self._card(card_id)
         if card is None:
-            self.notify(t("edit.no_card"), severity="warning")
             return
-        from tui.core.cards.card import Card
         from .dialogs.new_card import propose_id
         from .screens.editor import EditorScreen
 
@@ -88,21 +127,16 @@ class CardActions:
         placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
         self.push_screen(EditorScreen(self.library, placeholder, data=data, new=True))
 
-    def action_delete_card(self) -> None:
-        """Remove the selected card's file after a confirmation that says how to get it back."""
-        card_id = self.current_card_id()
-        card = self.library.cards.get(card_id) if card_id else None
+    # -- delete ----------------------------------------------------------------------------------
+    def delete(self, card_id: str | None, snapshot: RepoSnapshot | None = None) -> None:
+        """Remove the card's file after a confirmation that says how to get it back."""
+        card = self._card(card_id)
         if card is None:
-            self.notify(t("edit.no_card"), severity="warning")
             return
         from .dialogs.confirm import ConfirmDialog
 
-        rel = (
-            card.path.relative_to(self.workspace.root).as_posix()
-            if card.path.is_relative_to(self.workspace.root)
-            else str(card.path)
-        )
-        snapshot = getattr(self.browser, "snapshot", None)
+        root = self.workspace.root
+        rel = card.path.relative_to(root).as_posix() if card.path.is_relative_to(root) else str(card.path)
         never_committed = snapshot is not None and (
             not snapshot.is_repo or snapshot.changed.get(rel) in ("new", "untracked")
         )
@@ -110,44 +144,48 @@ class CardActions:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete_worker(card)
+                self.app.run_worker(
+                    partial(self._delete_file, card), thread=True, exclusive=True, group="save", exit_on_error=False
+                )
 
         self.push_screen(
             ConfirmDialog(t("delete.question", title=card.title), detail, yes=t("delete.yes"), no=t("dialog.cancel")),
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _delete_worker(self, card) -> None:  # type: ignore[no-untyped-def]
-        from tui.core.cards.atomic import WriteError
-
+    def _delete_file(self, card: Card) -> None:
+        """Worker: remove the file, then forget the card on the UI thread."""
         try:
             self.workspace.store.delete(card)
         except WriteError as exc:
-            self.call_from_thread(self.notify, str(exc), title=t("delete.failed"), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, str(exc), title=t("delete.failed"), severity="error", markup=False)
             return
-        self.call_from_thread(self._deleted, card)
+        self.app.call_from_thread(self._deleted, card)
 
-    def _deleted(self, card) -> None:  # type: ignore[no-untyped-def]
-        self.library.remove(card.id)
-        if type(self.screen).__name__ == "CardScreen":
-            self.pop_screen()
-        self.browser.post_message(CardSaved(None, card.id, deleted=True))
+    def _deleted(self, card: Card) -> None:
+        self.library.remove(card.id)  # screens showing it hear it from the library
         self.notify(t("delete.done", title=card.title), timeout=6, markup=False)
 
-    def action_export(self) -> None:
-        """Export the cards now in the list (search and filter apply) as Markdown, CSV or HTML."""
-        rows = self.browser.query_one("#list").rows if self.browser is not None else []
-        cards = [self.library.cards[r.card_id] for r in rows if r.card_id in self.library.cards]
+    # -- export ----------------------------------------------------------------------------------
+    def export(self, card_ids: list[str]) -> None:
+        """Export these cards (the list as searched and filtered) as Markdown, CSV or HTML."""
+        cards = [self.library.cards[cid] for cid in card_ids if cid in self.library.cards]
         if not cards:
             self.notify(t("export.nothing"), severity="warning")
             return
         from .dialogs.choice import ChoiceDialog
 
-        def answered(fmt: str | None) -> None:
-            if fmt in ("html", "md", "csv"):
+        def answered(choice: str | None) -> None:
+            fmt = EXPORT_FORMATS.get(choice or "")
+            if fmt is not None:
                 self.notify(t("export.busy", count=len(cards)), timeout=3)
-                self._export_worker(cards, fmt)
+                self.app.run_worker(
+                    partial(self._export_file, cards, fmt),
+                    thread=True,
+                    exclusive=True,
+                    group="export",
+                    exit_on_error=False,
+                )
 
         choices = [
             ("html", "HTML", "primary"),
@@ -159,26 +197,24 @@ class CardActions:
             ChoiceDialog(t("export.title", count=len(cards)), t("export.detail"), choices, "cancel"), answered
         )
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export_worker(self, cards: list, fmt: str) -> None:  # type: ignore[type-arg]
-        import time
-
+    def _export_file(self, cards: list[Card], fmt: Format) -> None:
+        """Worker: write the export into the user's documents folder."""
         from platformdirs import user_documents_dir
 
-        from tui.core.cards.atomic import WriteError, write_atomic
         from tui.core.export.export import export_cards
 
-        data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab)  # type: ignore[arg-type]
+        data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab)
         folder = Path(user_documents_dir()) / "kaartenbak"
         target = folder / f"kaarten-{time.strftime('%Y%m%d-%H%M%S')}.{fmt}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data)
         except (OSError, WriteError) as exc:
-            self.call_from_thread(self.notify, str(exc), title=t("export.failed"), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, str(exc), title=t("export.failed"), severity="error", markup=False)
             return
-        self.call_from_thread(self.notify, t("export.done", path=str(target)), timeout=12, markup=False)
+        self.app.call_from_thread(self.notify, t("export.done", path=str(target)), timeout=12, markup=False)
 
+    # -- drafts left by a crash (kept as one block) -----------------------------------------------
     def offer_drafts(self) -> None:
         """After a crash or kill: offer every unsaved draft back, one at a time."""
         from tui.core.drafts import DraftStore

@@ -1,8 +1,19 @@
-"""App-wide messages, posted by workers and handled by screens."""
+"""App-wide messages, posted by workers and handled by screens.
+
+Change notices have one source: the ``Library``. A screen that shows cards calls
+``follow_library`` on mount; every ``LibraryChange`` then arrives as a ``LibraryChanged``
+message on the screen's own thread (``post_message`` is thread-safe), whoever made it: a
+save, a delete, a sync, a commit or the disk poll.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
+from textual.message_pump import MessagePump
+
+from tui.core.library import Library, LibraryChange
 
 
 class LoadProgress(Message):
@@ -18,10 +29,27 @@ class LibraryLoaded(Message):
     """All cards are loaded, validated and indexed."""
 
 
-class CardSaved(Message, bubble=False):
-    """A card was saved, created or deleted; the list and view must follow.
+class LibraryChanged(Message, bubble=False):
+    """Cards, file problems or git state changed (see ``LibraryChange``)."""
 
-    Posted to the app, which hands it to the browser; it does not bubble back up.
+    def __init__(self, change: LibraryChange) -> None:
+        super().__init__()
+        self.change = change
+
+
+def follow_library(node: MessagePump, library: Library) -> Callable[[], None]:
+    """Deliver every change of ``library`` to ``node`` as ``LibraryChanged``; returns unsubscribe."""
+
+    def deliver(change: LibraryChange) -> None:
+        node.post_message(LibraryChanged(change))
+
+    return library.subscribe(deliver)
+
+
+class CardSaved(Message, bubble=False):
+    """Legacy notice, no longer needed: ``Library.update``/``remove`` tell every subscriber.
+
+    Kept so screens not yet moved to ``follow_library`` can still post it; nothing relays it.
     """
 
     def __init__(self, card_id: str | None, old_id: str | None = None, deleted: bool = False) -> None:
@@ -32,4 +60,13 @@ class CardSaved(Message, bubble=False):
 
 
 class RepoChanged(Message, bubble=False):
-    """Git state changed (commit, sync, outside change); refresh badges and header."""
+    """Git state changed (commit, sync). Prefer ``library.note_repo_changed()``; the app turns
+    this message into exactly that."""
+
+
+class GotoCard(Message):
+    """Show this card in the browser (from the palette's "go to card")."""
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__()
+        self.card_id = card_id

@@ -12,8 +12,12 @@ from tui.core.config import Config
 
 
 def app_for(repo: Path, lang: str = "nl") -> KaartenbakApp:
-    """The app exactly as the console script builds it, without the user's config or cache."""
-    return make_app(repo=repo, lang=lang, config=Config(path=repo / "no-config.toml"), use_cache=False)
+    """The app exactly as the console script builds it, without the user's config or cache.
+
+    The disk poll's timer is off (a test that changes files outside the app calls
+    ``app.check_disk()`` itself), so no test depends on when the timer fires.
+    """
+    return make_app(repo=repo, lang=lang, config=Config(path=repo / "no-config.toml"), use_cache=False, poll_interval=0)
 
 
 async def wait_loaded(app: KaartenbakApp, pilot) -> None:  # type: ignore[no-untyped-def]

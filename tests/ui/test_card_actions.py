@@ -60,7 +60,7 @@ async def test_export_from_the_app_writes_the_listed_cards(tmp_path: Path, isola
         await wait_loaded(app, pilot)
         app.browser.query_one("#search").value = "regio:WBW"
         await settle(app, pilot, 0.1)
-        await app.run_action("export")
+        await app.screen.run_action("export")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaart(en)" in app.screen.question
         await pilot.click("#choice-html")

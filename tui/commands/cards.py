@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.core.cards.text import visible
-from ..i18n import t
 
-ACTIONS = [
+from ..i18n import t
+from ..messages import GotoCard
+from ..seam import ActsOnCards, HasLibrary
+
+# actions of the screen that owns the selection (browser, card screen)
+CARD_ACTIONS = [
     ("edit_card", "palette.edit"),
     ("new_card", "palette.new"),
     ("duplicate_card", "palette.duplicate"),
     ("delete_card", "palette.delete"),
+    ("export", "palette.export"),
+]
+# actions of the app
+APP_ACTIONS = [
     ("history", "palette.history"),
     ("blame", "palette.blame"),
     ("commit", "palette.commit"),
     ("sync", "palette.sync"),
     ("resolve_conflicts", "palette.conflicts"),
     ("overview", "palette.overview"),
-    ("export", "palette.export"),
     ("help", "palette.help"),
 ]
 
@@ -28,26 +36,32 @@ ACTIONS = [
 class CardCommands(Provider):
     """Cards by title and the app's actions, for ``ctrl+p``."""
 
+    def _actions(self) -> list[tuple[str, Callable[[], object]]]:
+        """(catalogue key, what to run) for every action that applies on the current screen."""
+        found: list[tuple[str, Callable[[], object]]] = []
+        screen = self.screen
+        if isinstance(screen, ActsOnCards):
+            found += [(key, partial(screen.run_action, action)) for action, key in CARD_ACTIONS]
+        found += [(key, partial(self.app.run_action, action)) for action, key in APP_ACTIONS]
+        return found
+
     def _go(self, card_id: str) -> None:
-        browser = getattr(self.app, "browser", None)
-        if browser is not None:
-            browser.goto(card_id)
+        self.app.post_message(GotoCard(card_id))
 
     async def discover(self) -> Hits:
-        for action, key in ACTIONS:
-            yield DiscoveryHit(t(key), partial(self.app.run_action, action), help=t(key + "_help"))
+        for key, run in self._actions():
+            yield DiscoveryHit(t(key), run, help=t(key + "_help"))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action, key in ACTIONS:
+        for key, run in self._actions():
             score = matcher.match(t(key))
             if score > 0:
-                yield Hit(score, matcher.highlight(t(key)), partial(self.app.run_action, action), help=t(key + "_help"))
-        library = getattr(self.app, "library", None)
-        if library is None:
+                yield Hit(score, matcher.highlight(t(key)), run, help=t(key + "_help"))
+        if not isinstance(self.app, HasLibrary):
             return
         prefix = t("palette.goto")
-        for card in list(library.cards.values()):
+        for card in list(self.app.library.cards.values()):
             title = visible(card.title)
             score = matcher.match(title)
             if score > 0:

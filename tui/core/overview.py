@@ -16,10 +16,12 @@ from pathlib import Path
 from collections.abc import Collection, Iterable
 
 from tui.core.cards.card import Card
+from tui.core.cards.slug import slugify
 from tui.core.cards.fte import FteTotal, fte_totals
 from tui.core.cards.schema import Schema
 from tui.core.cards.validate import _empty
 from tui.core.cards.vocab import Vocabulary
+from tui.core.library import FileProblem, count_by_folder
 
 NO_THEME_KEY = "(geen thema)"  # how fte_totals names cards without a theme
 
@@ -104,6 +106,17 @@ def region_completeness(rows: Iterable[ThemeRow]) -> float | None:
     measured = [(r.completeness, r.measured) for r in rows if r.completeness is not None and r.measured]
     total = sum(n for _, n in measured)
     return sum(share * n for share, n in measured) / total if total else None
+
+
+def file_problems_by_region(problems: Iterable[FileProblem], cards_dir: Path, regions: Iterable[str]) -> dict[str, int]:
+    """How many card files of each region cannot be shown as a card (unreadable, duplicate id),
+    judged by the region's folder (``cards/<region slug>/``); other folders count under ``""``."""
+    by_slug = {slugify(r): r for r in regions}
+    counts: dict[str, int] = {}
+    for folder, n in count_by_folder(problems, cards_dir).items():
+        region = by_slug.get(folder, "")
+        counts[region] = counts.get(region, 0) + n
+    return counts
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ from textual.screen import ModalScreen
 from textual.widgets import LoadingIndicator, Static
 
 from tui.core.cards.card import Card, LoadError
+from tui.core.cards.parse import load_file
+from tui.core.cards.text import visible
 from tui.core.git.gitrepo import GitError, GitRepo, NoIdentity
 from tui.core.library import Library
-from tui.core.cards.parse import load_file
 from tui.core.sync.sync import SyncResult, sync, sync_status
-from tui.core.cards.text import visible
+
 from ..i18n import explained, lazy, t
-from ..messages import CardSaved, RepoChanged
+from ..messages import RepoChanged
 
 SYNC_TIMEOUT = 20.0  # seconds per network call (fetch, push); sync never hangs longer
 SHOWN_LINES = 8
@@ -111,11 +112,7 @@ def apply_reloaded(app: App, library: Library, reloaded: list[tuple[Path, Card |
             library.update(loaded, old_id=old.id if old else None)
         elif old is not None and loaded is None:
             library.remove(old.id)
-    if reloaded:
-        browser = getattr(app, "browser", None)
-        keep = browser.current_card_id() if browser is not None and browser.loaded else None
-        app.post_message(CardSaved(keep))
-    app.post_message(RepoChanged())
+    app.post_message(RepoChanged())  # the library told its subscribers about the cards
 
 
 class SyncProgress(ModalScreen[SyncOutcome | None]):

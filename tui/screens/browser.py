@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -11,19 +14,23 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
-from ..widgets.safe import SafeInput
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from tui.core.cards.card import Card, LoadError
+from tui.core.cards.slug import slugify
 from tui.core.cards.text import visible
 from tui.core.drafts import DraftStore
-from tui.core.git.snapshot import take_snapshot
-from tui.core.library import Library
-from tui.core.search.search import parse_query
+from tui.core.git.snapshot import RepoSnapshot, take_snapshot
+from tui.core.library import FileProblem, Library, LibraryChange
+from tui.core.search.search import Hit, parse_query
 
+from ..card_actions import CardActions
 from ..i18n import explained, lazy, t
-from ..messages import CardSaved, LibraryLoaded, LoadProgress, RepoChanged
+from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
 from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardView
+from ..widgets.file_problems import PROBLEM_KEY, problem_text
+from ..widgets.safe import SafeInput
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 from .card_screen import CardScreen
@@ -39,10 +46,10 @@ class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", lazy("keys.search"), id="search"),
         Binding("escape", "clear_search", lazy("keys.clear"), show=False, id="clear-search"),
-        Binding("e", "app.edit_card", lazy("keys.edit"), id="edit-card"),
-        Binding("n", "app.new_card", lazy("keys.new"), id="new-card", show=False),
-        Binding("d", "app.duplicate_card", lazy("keys.duplicate"), id="duplicate-card", show=False),
-        Binding("delete", "app.delete_card", lazy("keys.delete"), id="delete-card", show=False),
+        Binding("e", "edit_card", lazy("keys.edit"), id="edit-card"),
+        Binding("n", "new_card", lazy("keys.new"), id="new-card", show=False),
+        Binding("d", "duplicate_card", lazy("keys.duplicate"), id="duplicate-card", show=False),
+        Binding("delete", "delete_card", lazy("keys.delete"), id="delete-card", show=False),
         Binding("h", "app.history", lazy("keys.history"), id="history"),
         Binding("c", "app.commit", lazy("keys.commit"), id="commit"),
         Binding("s", "app.sync", lazy("keys.sync"), id="sync"),
@@ -54,18 +61,26 @@ class BrowserScreen(Screen[None]):
         Binding("tab", "focus_next", lazy("keys.next_panel"), show=False, id="next-panel"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, actions: CardActions) -> None:
         super().__init__()
         self.library = library
+        self.actions = actions
         self.node_filter = NodeFilter()
         self.query_text = ""
         self.sort = "title"
         self.show_empty = False
-        self.hits: dict[str, object] = {}
+        self.hits: dict[str, Hit] = {}
         self.loaded = False
-        self.snapshot = None
+        self.snapshot: RepoSnapshot | None = None
         self.draft_ids: set[str] = set()
         self._told: set[str] = set()
+        self._unknown_filters: tuple[str, ...] = ()
+        self._view_timer: Any = None
+        self._shown: tuple[object, ...] | None = None  # what the card view shows now
+        self._pending: LibraryChange | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._git_look: Worker[None] | None = None
+        self._git_again = False
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -83,13 +98,22 @@ class BrowserScreen(Screen[None]):
         self.query_one(StatusHeader).show(self.library.workspace.root, None, None)
         self.query_one("#hint", Static).update(Text(t("load.busy"), style="dim"))
         self.query_one(CardList).focus()
+        self._unsubscribe = follow_library(self, self.library)
         self.load_library()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         """Read the cards (list them at once), then index and validate them in the background."""
-        self.library.read(progress=lambda done, total: self.post_message(LoadProgress(done, total)))
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(LoadProgress(done, total))
+
+        self.library.read(progress)
         self.post_message(LibraryLoaded())
         self.library.build_index()  # search first: someone may already be typing
         self.library.validate()
@@ -111,24 +135,26 @@ class BrowserScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).display = False
         self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
         self.refresh_list()
-        errors = self.library.errors
-        if errors:
+        self._show_file_problems()
+        problems = self.library.file_problems
+        if problems:  # the rows and the header count stay; this only draws the eye once
+            lines = [visible(self._problem_line(p)) for p in problems[:5]]
             self.notify(
-                "\n".join(visible(str(e)) for e in errors[:5]),
-                title=t("load.errors", count=len(errors)),
+                "\n".join([*lines, t("files.toast")]),
+                title=t("load.errors", count=len(problems)),
                 severity="error",
                 timeout=12,
                 markup=False,
             )
-        if not self.library.cards and not errors:
+        if not self.library.cards and not problems:
             self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
         if self.query_text.strip():
             self.run_search(self.query_text)  # typed while the cards were loading
         self.refresh_git()
-        self.app.call_after_refresh(self.app.offer_drafts)
+        self.call_after_refresh(self.actions.offer_drafts)
 
     # -- list ------------------------------------------------------------------------------
-    def _sort_key(self, card_id: str):  # type: ignore[no-untyped-def]
+    def _sort_key(self, card_id: str) -> tuple[Any, ...]:
         card = self.library.cards[card_id]
         if self.sort == "number":
             parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
@@ -138,12 +164,13 @@ class BrowserScreen(Screen[None]):
         return (card.title.casefold(),)
 
     @staticmethod
-    def _number(card) -> str:  # type: ignore[no-untyped-def]
+    def _number(card: Card) -> str:
         """The document's number, or the last part of the id (NML/B22.1 → B22.1)."""
         return card.number or card.id.rsplit("/", 1)[-1]
 
     def badges(self, card_id: str) -> str:
-        """Status marks: ⚠ conflict to resolve, ✗ invalid or ! warnings, ✎ unsaved draft, ● changed since the last commit, ↑ not yet shared."""
+        """Status marks: ⚠ conflict to resolve, ✗ invalid or ! warnings, ✎ unsaved draft,
+        ● changed since the last commit, ↑ not yet shared."""
         marks = ""
         card = self.library.cards.get(card_id)
         if card is not None and "conflict" in card.data:
@@ -164,20 +191,31 @@ class BrowserScreen(Screen[None]):
                 marks += "↑"
         return marks
 
-    def _rel(self, card) -> str:  # type: ignore[no-untyped-def]
+    def _rel(self, card: Card | FileProblem) -> str:
         try:
             return card.path.relative_to(self.library.workspace.root).as_posix()
         except ValueError:
             return str(card.path)
 
     # -- git state -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def refresh_git(self) -> None:
+        """Take a new look at git (badges, header); while one look runs, one more follows it."""
+        if self._git_look is not None and not self._git_look.is_finished:
+            self._git_again = True
+            return
+        self._git_again = False
+        self._git_look = self._take_snapshot()
+
+    @work(thread=True, group="git", exit_on_error=False)
+    def _take_snapshot(self) -> None:
         snap = take_snapshot(self.library.workspace.root)
         drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
         self.app.call_from_thread(self._apply_snapshot, snap, drafts)
 
-    def _apply_snapshot(self, snap, drafts: set[str]) -> None:  # type: ignore[no-untyped-def]
+    def _apply_snapshot(self, snap: RepoSnapshot, drafts: set[str]) -> None:
+        if self._git_again:
+            self._git_look = None
+            self.refresh_git()
         self.snapshot = snap
         self.draft_ids = drafts
         sync = ""
@@ -192,6 +230,7 @@ class BrowserScreen(Screen[None]):
         self.query_one(StatusHeader).show(
             self.library.workspace.root, snap.branch, snap.pending if snap.is_repo else None, sync
         )
+        self._show_file_problems()
         if not snap.is_repo and "repo" not in self._told:
             self._told.add("repo")
             self.notify(
@@ -218,29 +257,62 @@ class BrowserScreen(Screen[None]):
         """Rebuild the rows from filter, query and sort order.
 
         The selection stays on the same card unless ``to_top`` (new search results: the best hit).
+        Files that cannot be listed as a card come first, as rows of their own.
         """
         lst = self.query_one(CardList)
         if keep is None and not to_top:
             keep = lst.current.card_id if lst.current else None
         cards = self.library.cards
         ids = [cid for cid, c in cards.items() if self.node_filter.matches(c)]
+        rows: list[Row] = []
         if self.query_text.strip():
             ids_set = set(ids)
-            rows = []
             for hit in self.hits.values():
-                if hit.card_id in ids_set:  # type: ignore[attr-defined]
-                    c = cards.get(hit.card_id)  # type: ignore[attr-defined]
-                    if c:
-                        snippet = f"{hit.label}: {hit.snippet}" if hit.field != "title" else ""  # type: ignore[attr-defined]
-                        rows.append(Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet))
+                c = cards.get(hit.card_id) if hit.card_id in ids_set else None
+                if c:
+                    snippet = f"{hit.label}: {hit.snippet}" if hit.field != "title" else ""
+                    rows.append(Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet))
         else:
+            rows = self._problem_rows()
             ids.sort(key=self._sort_key)
-            rows = [
+            rows += [
                 Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids
             ]
         lst.set_rows(rows, keep=keep)
-        self._update_hint(len(rows))
+        self._update_hint(sum(1 for r in rows if not r.problem))
         self.show_current()
+
+    def _problem_rows(self) -> list[Row]:
+        """A row per file problem that belongs under the chosen tree node (all, or its region)."""
+        f = self.node_filter
+        if f.theme is not None:
+            return []
+        cards_dir = self.library.workspace.store.cards_dir
+        rows = []
+        for p in self.library.file_problems:
+            if f.region is not None:
+                try:
+                    folder = p.path.relative_to(cards_dir).parts[0]
+                except (ValueError, IndexError):
+                    folder = ""
+                if folder != slugify(f.region):
+                    continue
+            if isinstance(p, LoadError):
+                note = t("files.row_conflict") if p.conflict else t("files.row_unreadable")
+            else:
+                note = t("files.row_duplicate", id=p.card_id)
+            rows.append(Row(PROBLEM_KEY + str(p.path), self._rel(p), "", "", "✗", note, problem=True))
+        return rows
+
+    def _problem_line(self, p: FileProblem) -> str:
+        if isinstance(p, LoadError):
+            note = t("files.row_conflict") if p.conflict else t("files.row_unreadable")
+            where = f" ({t('files.where', line=p.line, column=p.column or 1)})" if p.line else ""
+            return f"{self._rel(p)}: {note}{where}"
+        return f"{self._rel(p)}: {t('files.row_duplicate', id=p.card_id)}"
+
+    def _show_file_problems(self) -> None:
+        self.query_one(StatusHeader).show_problems(len(self.library.file_problems))
 
     def _update_hint(self, count: int) -> None:
         hint = self.query_one("#hint", Static)
@@ -249,7 +321,7 @@ class BrowserScreen(Screen[None]):
         if self.node_filter != NodeFilter():
             parts.append(t("list.filtered"))
         parts.append(t(f"sort.{self.sort}") if not self.query_text.strip() else t("sort.score"))
-        unknown = getattr(self, "_unknown_filters", ())
+        unknown = self._unknown_filters
         if unknown:
             parts.append(t("search.unknown_filter", names=", ".join(unknown)))
         hint.update(Text(" · ".join(parts), style="dim"))
@@ -258,6 +330,7 @@ class BrowserScreen(Screen[None]):
         lst = self.query_one(CardList)
         row = lst.current
         view = self.query_one(CardView)
+        shown: tuple[object, ...]
         if row is None:
             header = (
                 t("view.empty_repo")
@@ -266,18 +339,29 @@ class BrowserScreen(Screen[None]):
                 if self.loaded
                 else ""
             )
-            view.show(None, None, header=header)
-            return
-        card = self.library.cards.get(row.card_id)
-        if card is None:
-            return
-        kind = self.library.workspace.schema.kind(card.kind)
-        view.show(card.data, kind, self.library.problems.get(card.id, []), show_empty=self.show_empty)
+            shown = ("none", header)
+            if shown != self._shown:
+                view.show(None, None, header=header)
+        elif row.problem:
+            problem = self.library.file_problem(Path(row.card_id.removeprefix(PROBLEM_KEY)))
+            shown = ("problem", problem)
+            if problem is not None and shown != self._shown:
+                view.show_problem(*problem_text(problem, self.library.workspace.root))
+        else:
+            card = self.library.cards.get(row.card_id)
+            if card is None:
+                return
+            problems = self.library.problems.get(card.id, [])
+            shown = ("card", card, id(problems), self.show_empty)
+            if shown != self._shown:
+                kind = self.library.workspace.schema.kind(card.kind)
+                view.show(card.data, kind, problems, show_empty=self.show_empty)
+        self._shown = shown
 
     @on(CardList.Highlighted)
     def _highlighted(self, event: CardList.Highlighted) -> None:
         # wait for the cursor to settle so holding an arrow key stays smooth
-        if getattr(self, "_view_timer", None) is not None:
+        if self._view_timer is not None:
             self._view_timer.stop()
         self._view_timer = self.set_timer(0.06, self.show_current)
 
@@ -285,7 +369,7 @@ class BrowserScreen(Screen[None]):
     def _selected(self, event: CardList.Selected) -> None:
         card = self.library.cards.get(event.card_id)
         if card:
-            self.app.push_screen(CardScreen(self.library, card.id))
+            self.app.push_screen(CardScreen(self.library, self.actions, card.id))
 
     @on(ThemeTree.FilterChosen)
     def _filter(self, event: ThemeTree.FilterChosen) -> None:
@@ -317,7 +401,7 @@ class BrowserScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_hits, text, hits, query.unknown)
 
-    def _show_hits(self, text: str, hits: list, unknown: tuple) -> None:  # type: ignore[type-arg]
+    def _show_hits(self, text: str, hits: list[Hit], unknown: tuple[str, ...]) -> None:
         if text != self.query_text:
             return  # a newer keystroke is on its way
         self.hits = {h.card_id: h for h in hits}
@@ -340,6 +424,7 @@ class BrowserScreen(Screen[None]):
 
     def action_toggle_empty(self) -> None:
         self.show_empty = not self.show_empty
+        self._shown = None
         self.show_current()
         self.notify(t("view.empty_shown") if self.show_empty else t("view.empty_hidden"), timeout=2)
 
@@ -360,16 +445,43 @@ class BrowserScreen(Screen[None]):
 
     def current_card_id(self) -> str | None:
         row = self.query_one(CardList).current
-        return row.card_id if row else None
+        return row.card_id if row and not row.problem else None
 
-    def on_repo_changed(self, message: RepoChanged) -> None:
-        if self.loaded:
-            self.refresh_git()
+    def listed_card_ids(self) -> list[str]:
+        return [r.card_id for r in self.query_one(CardList).rows if not r.problem]
 
-    def on_card_saved(self, message: CardSaved) -> None:
-        if self.loaded:
-            self.refresh_git()
+    # -- card actions (on the selected card) -------------------------------------------------
+    def action_edit_card(self) -> None:
+        self.actions.edit(self.current_card_id())
+
+    def action_new_card(self) -> None:
+        self.actions.new(self.current_card_id())
+
+    def action_duplicate_card(self) -> None:
+        self.actions.duplicate(self.current_card_id())
+
+    def action_delete_card(self) -> None:
+        self.actions.delete(self.current_card_id(), self.snapshot)
+
+    def action_export(self) -> None:
+        self.actions.export(self.listed_card_ids())
+
+    # -- changes -----------------------------------------------------------------------------
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Cards, file problems or git state changed: gather what arrives together, then follow."""
+        first = self._pending is None
+        self._pending = message.change if self._pending is None else self._pending.merged(message.change)
+        if first:
+            self.call_after_refresh(self._follow_changes)
+
+    def _follow_changes(self) -> None:
+        change, self._pending = self._pending, None
+        if change is None or not self.loaded:
+            return
+        if change.changed or change.removed or change.files:
             self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
             if self.query_text.strip():
                 self.run_search(self.query_text)
-            self.refresh_list(keep=message.card_id)
+            self.refresh_list(keep=change.focus)
+            self._show_file_problems()
+        self.refresh_git()

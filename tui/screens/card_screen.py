@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.core.library import Library
-from ..i18n import lazy
+
+from ..card_actions import CardActions
+from ..i18n import lazy, t
+from ..messages import LibraryChanged, follow_library
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader
 
 
 class CardScreen(Screen[None]):
-    """One card over the whole terminal; ``e`` edits it, ``escape`` goes back."""
+    """One card over the whole terminal; ``e`` edits it, ``escape`` goes back.
+
+    It follows the library: a change on disk shows at once, a card deleted in the app closes
+    the screen, a card deleted outside it says so.
+    """
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", lazy("keys.back"), id="card-back"),
-        Binding("e", "app.edit_card", lazy("keys.edit"), id="card-edit"),
+        Binding("e", "edit_card", lazy("keys.edit"), id="card-edit"),
         Binding("h", "app.history", lazy("keys.history"), id="card-history"),
         Binding("b", "app.blame", lazy("keys.blame"), id="card-blame"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="card-toggle-empty"),
     ]
 
-    def __init__(self, library: Library, card_id: str) -> None:
+    def __init__(self, library: Library, actions: CardActions, card_id: str) -> None:
         super().__init__()
         self.library = library
+        self.actions = actions
         self.card_id = card_id
         self.show_empty = False
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -36,19 +47,61 @@ class CardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusHeader).show(self.library.workspace.root, None, None)
+        header = self.query_one(StatusHeader)
+        header.show(self.library.workspace.root, None, None)
+        header.show_problems(len(self.library.file_problems))
+        self._unsubscribe = follow_library(self, self.library)
         self.render_card()
         self.query_one(CardView).focus()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
 
     def current_card_id(self) -> str | None:
         return self.card_id
 
-    def render_card(self) -> None:
+    def listed_card_ids(self) -> list[str]:
+        return [self.card_id] if self.card_id in self.library.cards else []
+
+    def render_card(self, header: str = "") -> None:
         card = self.library.cards.get(self.card_id)
         kind = self.library.workspace.schema.kind(card.kind) if card else None
         self.query_one(CardView).show(
-            card.data if card else None, kind, self.library.problems.get(self.card_id, []), show_empty=self.show_empty
+            card.data if card else None,
+            kind,
+            self.library.problems.get(self.card_id, []),
+            show_empty=self.show_empty,
+            header=header,
         )
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        change = message.change
+        self.query_one(StatusHeader).show_problems(len(self.library.file_problems))
+        if not change.touches(self.card_id):
+            return
+        if self.card_id in self.library.cards:
+            self.render_card()
+        elif change.from_disk:
+            self.render_card(header=t("files.deleted_outside"))
+        elif self.is_current:
+            self.app.pop_screen()  # deleted in the app: back to the list
+
+    # -- card actions ------------------------------------------------------------------------
+    def action_edit_card(self) -> None:
+        self.actions.edit(self.card_id)
+
+    def action_new_card(self) -> None:
+        self.actions.new(self.card_id)
+
+    def action_duplicate_card(self) -> None:
+        self.actions.duplicate(self.card_id)
+
+    def action_delete_card(self) -> None:
+        self.actions.delete(self.card_id)
+
+    def action_export(self) -> None:
+        self.actions.export(self.listed_card_ids())
 
     def action_toggle_empty(self) -> None:
         self.show_empty = not self.show_empty

@@ -22,28 +22,28 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.events import Key
 from textual.keys import key_to_character
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.card import Card
-from tui.core.drafts import DraftSchedule, DraftStore
-from tui.core.cards.forms import collect as collect_form
 from tui.core.cards.forms import HIDDEN_FIELDS, untouched_values
-from tui.core.library import Library
+from tui.core.cards.forms import collect as collect_form
 from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem, validate_data
+from tui.core.drafts import DraftSchedule, DraftStore
 from tui.core.git.fielddiff import diff_cards, format_diff
+from tui.core.library import Library
 from tui.core.locks import EditLocks
 from tui.core.sync.merge import merge_cards
 
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.error import ErrorDialog
 from ..i18n import lazy, t
-from ..messages import CardSaved
+from ..messages import LibraryChanged, follow_library
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
@@ -174,6 +174,7 @@ class EditorScreen(Screen[None]):
         with contextlib.suppress(OSError):  # read-only repository: saving will explain
             self._locks.acquire(self.card.id)
         self._shadow_app_letters()
+        self._unfollow = follow_library(self, self.library)
         self._update_title()
         self.call_after_refresh(self._painted.set)
         self._build()
@@ -188,6 +189,9 @@ class EditorScreen(Screen[None]):
                 self._bindings.bind(key, "nothing", show=False)
 
     def on_unmount(self) -> None:
+        unfollow = getattr(self, "_unfollow", None)
+        if unfollow is not None:
+            unfollow()
         locks = getattr(self, "_locks", None)
         if locks is not None:
             locks.release(self.card.id)
@@ -362,7 +366,6 @@ class EditorScreen(Screen[None]):
         self.start = card.to_dict()
         self.new = False
         self.library.update(card, old_id=old_id)
-        self.app.post_message(CardSaved(card.id, old_id))
         self._update_title()
         self.run_validation()
         self.notify(
@@ -408,6 +411,7 @@ class EditorScreen(Screen[None]):
         from pathlib import Path
 
         from tui.core.cards.save_copy import suggested_copy_path
+
         from ..dialogs.save_copy import SaveCopyDialog
 
         def answered(target: str | None) -> None:
@@ -468,6 +472,20 @@ class EditorScreen(Screen[None]):
                 self._merge_with(current, data)
 
         self.app.push_screen(ChoiceDialog(t("disk.title"), detail, choices, "keep", wide=True), answered)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """The card changed or vanished on disk while open: say so now, not at save time."""
+        if self.new or not message.change.from_disk or not message.change.touches(self.card.id):
+            return
+        current = self.library.by_path(self.card.path)
+        if current is not None and current.blob == self.card.blob:
+            return
+        data = self.collect()
+        if current is not None and (not self.dirty or dict(current.data) == data):
+            self._load_theirs(current)  # nothing typed yet (or the disk holds what is typed)
+            self.notify(t("files.reloaded"), severity="warning", timeout=8)
+            return
+        self._changed_on_disk(data, ChangedOnDisk(self.card.path, current))
 
     def _backup_theirs(self, current: Card) -> None:
         """Keep the other version next to the drafts before overwriting it (nothing is lost)."""

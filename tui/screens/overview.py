@@ -3,6 +3,8 @@ the FTE total as bars, invalid cards, and the latest commits of the repository."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,12 +14,22 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from tui.core.cards.card import LoadError
 from tui.core.cards.fte import FteTotal
+from tui.core.cards.text import visible
 from tui.core.git.gitrepo import GitError
 from tui.core.library import Library
-from tui.core.overview import Commit, ThemeRow, recent_commits, region_completeness, theme_overview
-from tui.core.cards.text import visible
+from tui.core.overview import (
+    Commit,
+    ThemeRow,
+    file_problems_by_region,
+    recent_commits,
+    region_completeness,
+    theme_overview,
+)
+
 from ..i18n import lazy, t
+from ..messages import LibraryChanged, follow_library
 from ..widgets.status_header import StatusHeader
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -129,6 +141,7 @@ class OverviewScreen(Screen[None]):
         self.rows: list[ThemeRow] = []
         self.commits: list[Commit] | None = None
         self.shown_validated = False
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -141,12 +154,25 @@ class OverviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusHeader).show(self.library.workspace.root, None, None)
+        header = self.query_one(StatusHeader)
+        header.show(self.library.workspace.root, None, None)
+        header.show_problems(len(self.library.file_problems))
         self.query_one("#overview-body").focus()
+        self._unsubscribe = follow_library(self, self.library)
         self.fill()
         if not self.library.validated:
             self._waiting = self.set_interval(0.25, self._check_validated)
         self.load_commits()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        change = message.change
+        if change.changed or change.removed or change.files:
+            self.query_one(StatusHeader).show_problems(len(self.library.file_problems))
+            self.fill()
 
     def _check_validated(self) -> None:
         if self.library.validated:
@@ -169,6 +195,17 @@ class OverviewScreen(Screen[None]):
             widgets.append(Static(Text(t("overview.empty")), classes="ov-note -empty-repo", markup=False))
         if not validated:
             widgets.append(Static(Text(t("overview.validating")), classes="ov-note", markup=False))
+        file_problems = lib.file_problems
+        if file_problems:
+            unreadable = sum(1 for p in file_problems if isinstance(p, LoadError))
+            note = t(
+                "files.overview",
+                count=len(file_problems),
+                unreadable=unreadable,
+                duplicates=len(file_problems) - unreadable,
+            )
+            widgets.append(Static(Text(note, style="bold"), classes="ov-note -file-problems", markup=False))
+        by_region = file_problems_by_region(file_problems, lib.workspace.store.cards_dir, {r.region for r in self.rows})
         vocab = lib.workspace.vocab
         for region in dict.fromkeys(r.region for r in self.rows):
             rows = [r for r in self.rows if r.region == region]
@@ -180,12 +217,14 @@ class OverviewScreen(Screen[None]):
                     "overview.region_summary",
                     cards=count,
                     complete=percent(region_completeness(rows)),
-                    invalid=sum(r.invalid for r in rows) if validated else "…",
+                    invalid=sum(r.invalid for r in rows) + by_region.get(region, 0) if validated else "…",
                 )
                 if count
                 else t("overview.cards", count=0)
             )
             head.append("   " + summary, style="not bold")
+            if by_region.get(region):
+                head.append(" · " + t("files.region", count=by_region[region]), style="not bold")
             ftes = [r.fte for r in rows if r.fte is not None]
             if ftes:
                 together = FteTotal(low=sum(f.low for f in ftes), high=sum(f.high for f in ftes))

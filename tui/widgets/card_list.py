@@ -32,6 +32,7 @@ class Row:
     subtitle: str = ""
     badges: str = ""
     snippet: str = ""
+    problem: bool = False  # a file that cannot be listed as a card (unreadable, duplicate id)
 
 
 class CardList(ScrollView, can_focus=True):
@@ -141,7 +142,7 @@ class CardList(ScrollView, can_focus=True):
         segments = [
             Segment(f"{row.badges:<3} ", base + badge),
             Segment(f"{visible(row.number)[:7]:<7} ", base + number),
-            Segment(visible(row.title).replace("\n", " "), base),
+            Segment(visible(row.title).replace("\n", " "), base + badge if row.problem else base),
         ]
         extra = row.snippet or row.subtitle
         if extra:

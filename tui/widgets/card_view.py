@@ -106,7 +106,17 @@ class CardView(VerticalScroll, can_focus=True):
         header: str = "",
     ) -> None:
         """Display a card (or a hint when ``data`` is None) and scroll to its top."""
-        blocks = card_blocks(data, kind, problems, show_empty=show_empty, header=header)
+        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header))
+
+    def show_problem(self, title: str, lines: list[str]) -> None:
+        """Explain a file that cannot be shown as a card: its path, then where, why and what to do."""
+        blocks: list[Block] = [(Text(visible(title), style="bold"), 0, False)]
+        first, *rest = lines or [""]
+        blocks.append((Text("✗ " + visible(first), style="bold red"), 0, True))
+        blocks.extend((Text(visible(line)), 0, True) for line in rest)
+        self._show_blocks(blocks)
+
+    def _show_blocks(self, blocks: list[Block]) -> None:
         self.last_text = "\n".join(text.plain for text, _, _ in blocks)
         widgets = []
         for text, depth, gap in blocks:

@@ -93,4 +93,5 @@ class ThemeTree(Tree[NodeFilter]):
         event.stop()
         node = event.node
         if node.data is not None:
-            self.post_message(self.FilterChosen(node.data, node.label.plain))
+            label = node.label
+            self.post_message(self.FilterChosen(node.data, label.plain if isinstance(label, Text) else str(label)))

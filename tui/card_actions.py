@@ -230,7 +230,7 @@ class CardActions:
 
         return any(isinstance(s, EditorScreen) and s.card.id == card_id for s in self.screen_stack)
 
-    def _offer_next(self, store, pending: list) -> None:  # type: ignore[no-untyped-def, type-arg]
+    def _offer_next(self, store, pending: list) -> None:  # type: ignore[no-untyped-def]
         if not pending:
             return
         from .dialogs.recover import RecoverDraftDialog

@@ -38,8 +38,8 @@ class ProblemCache:
         self.schema = schema
         self.vocab = vocab
         self.fingerprint = schema_fingerprint(schema.folder)
-        self.entries: dict[str, tuple] = {}  # type: ignore[type-arg]
-        self.used: dict[str, tuple] = {}  # type: ignore[type-arg]
+        self.entries: dict[str, tuple] = {}
+        self.used: dict[str, tuple] = {}
         if file is not None:
             try:
                 raw = marshal.loads(file.read_bytes())

@@ -180,7 +180,15 @@ def _untouched(f: Field, value: Any) -> Any:
 
 def f_item(f: Field) -> Field:
     """The sub-form of one item of a list of tables: a table field with the same sub-fields."""
-    return Field(key=f.key, label=f.label, help=f.help, widget="table", children=f.children)
+    return Field(
+        key=f.key,
+        label_nl=f.label_nl,
+        help_nl=f.help_nl,
+        widget="table",
+        children=f.children,
+        label_en=f.label_en,
+        help_en=f.help_en,
+    )
 
 
 def collect(kind: Kind | None, base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

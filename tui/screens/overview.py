@@ -119,6 +119,7 @@ class OverviewScreen(Screen[None]):
     """Per region and theme: cards, completeness, FTE, invalid cards; and recent commits."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    VALIDATION_POLL = 0.25  # seconds between looks at whether validation has finished (tests set ~0)
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", t("keys.back"), id="overview-back"),
     ]
@@ -145,7 +146,7 @@ class OverviewScreen(Screen[None]):
         self.query_one("#overview-body").focus()
         self.fill()
         if not self.library.validated:
-            self._waiting = self.set_interval(0.25, self._check_validated)
+            self._waiting = self.set_interval(self.VALIDATION_POLL, self._check_validated)
         self.load_commits()
 
     def _check_validated(self) -> None:

@@ -51,6 +51,18 @@ async def wait_for(
         await asyncio.sleep(POLL)
 
 
+def on_screen(app: KaartenbakApp, selector: str) -> bool:
+    """Whether ``selector`` names a widget of the current screen that is laid out and visible."""
+    found = app.screen.query(selector)
+    return bool(found) and found.first().region.area > 0 and found.first().visible
+
+
+async def click(pilot: Pilot, selector: str, timeout: float = 10.0) -> None:  # type: ignore[type-arg]
+    """Click ``selector`` once it is on screen (a click on a widget not yet laid out lands nowhere)."""
+    await wait_for(pilot, lambda: on_screen(pilot.app, selector), timeout, f"{selector} on screen")  # type: ignore[arg-type]
+    await pilot.click(selector)
+
+
 async def wait_loaded(app: KaartenbakApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """Until the browser has loaded every card and the background work has finished."""
     await wait_for(pilot, lambda: app.browser is not None and app.browser.loaded, what="the cards to load")

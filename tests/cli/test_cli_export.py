@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CARDS, ROOT, SCHEMA
+from tests.conftest import ROOT, SCHEMA, SHIPPED_CARDS
 from tui.cli import build_parser
 
-N_CARDS = len(list(CARDS.rglob("*.toml")))
+N_CARDS = len(list(SHIPPED_CARDS.rglob("*.toml")))
 
 
 def kaartenbak(*args: str, repo: Path = ROOT, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -10,13 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CARDS, ROOT, SCHEMA
+from tests.conftest import CARDS, GOLDEN, ROOT, SCHEMA
 from tui.cli import build_parser
+from tui.cli.export import PROGRESS_FROM
 
-N_CARDS = len(list(CARDS.rglob("*.toml")))
+N_CARDS = len(list(CARDS.rglob("*.toml")))  # the golden repository
 
 
-def kaartenbak(*args: str, repo: Path = ROOT, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def kaartenbak(*args: str, repo: Path = GOLDEN, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "tui", "--repo", str(repo), *args],
@@ -42,16 +43,29 @@ def test_markdown_of_one_theme_to_stdout(tmp_path: Path) -> None:
     assert "**Kaart-id:** WBW/T3/P1" in text
 
 
+def many_cards(root: Path, count: int) -> Path:
+    """A folder of ``count`` cards (the golden ones, then copies of a small one under new ids)."""
+    shutil.copytree(CARDS, root / "cards")
+    source = (CARDS / "nml" / "nml-f6.1.toml").read_text(encoding="utf-8")
+    for i in range(count - N_CARDS):
+        copy = source.replace('id = "NML/F6.1"', f'id = "NML/G{i}"')
+        (root / "cards" / "nml" / f"nml-g{i}.toml").write_text(copy, encoding="utf-8")
+    return root
+
+
 def test_csv_file_with_progress(tmp_path: Path) -> None:
+    count = PROGRESS_FROM + 10  # enough cards for the progress counter
     out = tmp_path / "kaarten.csv"
-    run = kaartenbak("export", "--format", "csv", "-o", str(out), cwd=tmp_path)
+    run = kaartenbak(
+        "export", "--format", "csv", "-o", str(out), repo=many_cards(tmp_path / "veel", count), cwd=tmp_path
+    )
     assert run.returncode == 0, run.stderr.decode()
     err = run.stderr.decode()
-    assert f"{N_CARDS}/{N_CARDS} kaarten" in err and f"{N_CARDS} kaarten geëxporteerd naar" in err
+    assert f"{count}/{count} kaarten" in err and f"{count} kaarten geëxporteerd naar" in err
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0][0] == "Kaart-id" and len(rows) == N_CARDS + 1
+    assert rows[0][0] == "Kaart-id" and len(rows) == count + 1
 
 
 def test_csv_and_html_to_stdout_are_bytes(tmp_path: Path) -> None:
@@ -67,7 +81,7 @@ def test_format_follows_the_file_name(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr.decode()
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<title>Overleg &lt;maandag&gt;</title>" in page
-    assert page.count("<article ") == 5
+    assert page.count("<article ") == len(list(CARDS.rglob("nml-c*.toml")))  # the golden ketenaanpakken
 
 
 def test_no_matching_cards_exits_1(tmp_path: Path) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, make_repo
+from tests.conftest import GOLDEN, ROOT, make_repo
 from tui.cli import build_parser, main
 from tui.core.workspace import Workspace
 
 
-def search(capsys: pytest.CaptureFixture[str], *args: str, repo: Path = ROOT) -> tuple[int, str, str]:
+def search(capsys: pytest.CaptureFixture[str], *args: str, repo: Path = GOLDEN) -> tuple[int, str, str]:
     code = main(["--repo", str(repo), "search", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -36,7 +36,7 @@ def test_text_output_lists_rank_id_title_label_and_snippet(capsys: pytest.Captur
 
 
 def test_body_hit_shows_the_dutch_field_label(capsys: pytest.CaptureFixture[str]) -> None:
-    label = Workspace(ROOT).schema.kind("project").field("betrokken_organisaties").label  # type: ignore[union-attr]
+    label = Workspace(GOLDEN).schema.kind("project").field("betrokken_organisaties").label  # type: ignore[union-attr]
     code, out, _ = search(capsys, "Huisartsenteam", "Etten-Leur", "--limit", "2")
     assert code == 0
     first, detail = out.splitlines()[:2]
@@ -84,7 +84,7 @@ def test_unknown_filter_gives_a_hint_on_stderr(capsys: pytest.CaptureFixture[str
 
 def test_limit_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["--repo", str(ROOT), "search", "zorg", "--limit", "0"])
+        main(["--repo", str(GOLDEN), "search", "zorg", "--limit", "0"])
     assert exc.value.code == 2
 
 
@@ -112,7 +112,7 @@ def test_hostile_card_text_is_shown_safely_and_kept_raw_in_json(
 def test_runs_as_a_real_process() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-m", "tui", "--repo", str(ROOT), "search", "welzin recpt", "--json", "--limit", "2"],
+        [sys.executable, "-m", "tui", "--repo", str(GOLDEN), "search", "welzin recpt", "--json", "--limit", "2"],
         capture_output=True,
         env=env,
         check=False,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
+from tests.conftest import DRIVER_PROGRAM, GOLDEN, ROOT, clone_with_driver, git, make_repo, seed_remote
 from tui.cli import main
 from tui.core.cards.card import Card
 from tui.core.git.init_repo import ATTRIBUTE_LINES, init_repo
@@ -183,7 +183,7 @@ def _driver(tmp_path: Path, base: bytes, ours: bytes, theirs: bytes) -> tuple[in
 
 
 def test_driver_writes_a_sides_own_bytes_when_the_result_is_that_side(tmp_path: Path) -> None:
-    base = (ROOT / CARD).read_bytes()
+    base = (GOLDEN / CARD).read_bytes()
     ours = base.replace(b'level = "project"', b'level = "project"  # ongewijzigd, met commentaar')
     theirs = base.replace(b'title = "Welzijn op Recept"', b'title = "Nieuw"')
     assert _driver(tmp_path, base, ours, base) == (0, ours)
@@ -191,7 +191,7 @@ def test_driver_writes_a_sides_own_bytes_when_the_result_is_that_side(tmp_path: 
 
 
 def test_driver_keeps_bom_and_crlf_of_ours(tmp_path: Path) -> None:
-    base = (ROOT / CARD).read_bytes()
+    base = (GOLDEN / CARD).read_bytes()
     ours = BOM + base.replace(b"\n", b"\r\n").replace(b'number = "1.1"', b'number = "1.2"')
     theirs = base.replace(b'title = "Welzijn op Recept"', b'title = "Nieuw"')
     code, out = _driver(tmp_path, base, ours, theirs)
@@ -202,7 +202,7 @@ def test_driver_keeps_bom_and_crlf_of_ours(tmp_path: Path) -> None:
 
 
 def test_driver_handles_cards_added_on_both_sides(tmp_path: Path) -> None:
-    card = (ROOT / CARD).read_bytes()
+    card = (GOLDEN / CARD).read_bytes()
     code, out = _driver(tmp_path, b"", card, card.replace(b'number = "1.1"', b'number = "9"'))
     assert code == 1 and tomllib.loads(out.decode("utf-8"))["conflict"][0]["field"] == "number"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import GOLDEN
 from tui.core.cards.card import Card
 from tui.core.export.export import export_cards, fte_text, group_cards, select_cards, simple_filter
 from tui.core.export.export_csv import neutralise
@@ -21,7 +21,7 @@ from tui.core.export.export_md import md_escape
 from tui.core.cards.fte import fte_totals
 from tui.core.workspace import Workspace
 
-WS = Workspace(ROOT)
+WS = Workspace(GOLDEN)  # the golden cards, with the product schema
 CARDS = WS.store.load_all().cards
 SCHEMA = WS.schema
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -42,7 +42,7 @@ def hostile_card(**extra: Any) -> Card:
         "notes": "\r\t=1+1 na CR en tab",
         **extra,
     }
-    return Card.build(ROOT / "cards" / "wbw" / "wbw-t3-x1.toml", data, b"", bom=False, crlf=False)
+    return Card.build(GOLDEN / "cards" / "wbw" / "wbw-t3-x1.toml", data, b"", bom=False, crlf=False)
 
 
 def by_id(card_id: str) -> Card:

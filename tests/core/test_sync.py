@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote
+from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_repo, seed_remote, wait_until
 from tui.core.cards.card import Card
 from tui.core.git.gitrepo import GitRepo
 from tui.core.cards.parse import load_file
@@ -358,16 +358,18 @@ def git_daemon(tmp_path: Path) -> Iterator[int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 10
+
+    def listening() -> bool:
+        if proc.poll() is not None:
+            pytest.fail("git daemon did not start")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return False
+        return True
+
     try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("git daemon did not start")
-                time.sleep(0.05)
+        wait_until(listening, timeout=10, what="git daemon to listen")
         yield port
     finally:
         proc.terminate()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections import Counter
+from pathlib import Path
 
-from tests.conftest import ROOT
+import jsonschema
+import pytest
+
+from tests.conftest import ROOT, SHIPPED_CARDS
 from tui.core.cards.validate import validate_cards
 from tui.core.workspace import Workspace
 
@@ -75,3 +81,13 @@ def test_fte_values_are_consistent_with_their_text() -> None:
             assert str(fte["waarde"]) in fte["tekst"].replace(" ", ""), c.path
         if fte["status"] == "range":
             assert fte["min"] <= fte["max"], c.path
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED_CARDS.rglob("*.toml")), ids=lambda p: p.stem)
+def test_independent_validator_accepts_every_card(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first.startswith("#:schema ")
+    schema_file = (path.parent / first.split(" ", 1)[1]).resolve()
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    jsonschema.validate(tomllib.loads(text), schema, cls=jsonschema.Draft202012Validator)

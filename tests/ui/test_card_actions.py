@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tui.widgets.card_list import CardList
 from tui.screens.editor import EditorScreen
 
 
@@ -59,7 +60,8 @@ async def test_export_from_the_app_writes_the_listed_cards(tmp_path: Path, isola
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         app.browser.query_one("#search").value = "regio:WBW"
-        await settle(app, pilot, 0.1)
+        rows = app.browser.query_one(CardList)
+        await wait_for(pilot, lambda: len(rows.rows) == 2, what="the WBW cards only")
         await app.screen.run_action("export")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaart(en)" in app.screen.question

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
 from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 
@@ -52,7 +51,8 @@ async def test_edit_sentence_and_add_organisation_gives_exactly_two_line_changes
         doel.focus()
         doel.cursor_location = (0, len(doel.document.get_line(0)))
         await pilot.press(*" Ook in Moerdijk.")
-        await settle(app, pilot, 0.4)
+        label = ed.editors["doelstelling"]._label
+        await wait_for(pilot, lambda: "● gewijzigd" in str(label.render()), what="validation as you type")
         assert ed.dirty and "● gewijzigd" in str(ed.editors["doelstelling"]._label.render())
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -69,7 +69,8 @@ async def test_errors_block_saving_and_are_shown_at_the_field(small_repo: Path) 
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         title = ed.editors["title"].query_one(Input)
         title.value = ""
-        await settle(app, pilot, 0.4)
+        shown = ed.editors["title"]._problems
+        await wait_for(pilot, lambda: "mag niet leeg zijn" in str(shown.render()), what="the problem at the field")
         problems = str(ed.editors["title"]._problems.render())
         assert "Titel: mag niet leeg zijn" in problems
         assert "fout" in str(ed.query_one("#editor-summary").render())
@@ -84,8 +85,7 @@ async def test_escape_with_changes_asks_and_discard_leaves_file_alone(small_repo
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         ed.editors["title"].query_one(Input).value = "Reablement anders"
-        await settle(app, pilot, 1.0)
-        assert DraftStore(small_repo).get("WBW/T1/1.4") is not None
+        await wait_for(pilot, lambda: DraftStore(small_repo).get("WBW/T1/1.4") is not None, what="the draft")
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog"
@@ -101,7 +101,7 @@ async def test_escape_then_save_writes_and_leaves(small_repo: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         ed.editors["title"].query_one(Input).value = "Reablement (nieuw)"
-        await settle(app, pilot, 0.4)
+        await wait_for(pilot, lambda: ed.dirty, what="the change")
         await pilot.press("escape")
         await pilot.pause()
         await pilot.click("#choice-save")
@@ -118,9 +118,9 @@ async def test_revert_field_restores_saved_value(small_repo: Path) -> None:
         title = ed.editors["title"].query_one(Input)
         title.value = "Iets anders"
         title.focus()
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.dirty, what="the change")
         await pilot.press("ctrl+r")
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: title.value == "Reablement", what="the saved value back")
         assert title.value == "Reablement" and not ed.dirty
 
 
@@ -150,11 +150,18 @@ async def test_milestone_add_and_fte_subform(small_repo: Path) -> None:
         inputs = list(new.query(Input))
         inputs[0].value = "Q3 2025"
         new.query_one(TextArea).load_text("Evaluatie met alle gemeenten")
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.collect()["mijlpalen"][-1].get("omschrijving"), what="the new milestone")
         data = ed.collect()
         assert len(data["mijlpalen"]) == count + 1
         assert data["mijlpalen"][-1] == {"periode": "Q3 2025", "omschrijving": "Evaluatie met alle gemeenten"}
-    # the unsaved milestone is a draft now; a second start would offer it first
+
+        # the unsaved milestone is a draft now (journaled by a worker); a second start would offer it first
+        def journaled() -> bool:
+            draft = DraftStore(small_repo).get("WBW/T1/1.4")
+            return draft is not None and draft.data.get("mijlpalen") == data["mijlpalen"]
+
+        await wait_for(pilot, journaled, what="the draft with the new milestone")
+        await settle(app, pilot)
     DraftStore(small_repo).discard("WBW/T1/1.4")
     app = app_for(small_repo)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -179,7 +186,7 @@ async def test_new_card_from_template(small_repo: Path) -> None:
         ed = app.screen
         assert isinstance(ed, EditorScreen) and ed.new
         ed.editors["doelstelling"].query_one(TextArea).load_text("Minder valincidenten")
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.collect().get("doelstelling") == "Minder valincidenten", what="the text")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "WBW/valpreventie-in-de-wijk" in app.library.cards
@@ -197,7 +204,7 @@ async def test_changed_on_disk_is_never_overwritten_blindly(small_repo: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         ed.editors["title"].query_one(Input).value = "Mijn titel"
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.dirty, what="the change")
         path.write_text(
             path.read_text(encoding="utf-8").replace('level = "project"', 'level = "programme"', 1), encoding="utf-8"
         )
@@ -221,7 +228,7 @@ async def test_failed_save_keeps_form_and_draft(small_repo: Path, monkeypatch: p
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         ed.editors["title"].query_one(Input).value = "Niet verloren"
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.dirty, what="the change")
         real_fsync = os.fsync
 
         def full(fd: int) -> None:
@@ -274,7 +281,19 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
     from tui.app import make_app
     from tui.core.config import Config
+    from tui.core.drafts import DraftStore
+    from tui.screens.editor import EditorScreen
     from textual.widgets import TextArea
+
+    TYPED = "Getypt vlak voor de stroomstoring. "
+
+    async def until(done, seconds=60.0):
+        deadline = time.monotonic() + seconds
+        while not done():
+            if time.monotonic() > deadline:
+                print("TIMEOUT", flush=True)
+                sys.exit(1)
+            await asyncio.sleep(0.02)
 
     async def main():
         repo = Path(sys.argv[1])
@@ -284,21 +303,19 @@ DRIVER = textwrap.dedent(
             await pilot.pause()
             app.browser.goto("WBW/T1/1.4")
             await pilot.press("e")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await until(lambda: isinstance(app.screen, EditorScreen))
             area = app.screen.editors["doelstelling"].query_one(TextArea)
             area.focus()
             area.cursor_location = (0, 0)
-            await pilot.press(*"Getypt vlak voor de stroomstoring. ")
-            drafts = repo / ".git" / "kaartenbak" / "drafts"
-            for _ in range(200):  # a draft may be written mid-sentence: wait for the whole one
-                await pilot.pause(0.05)
-                if any("stroomstoring. " in f.read_text(encoding="utf-8") for f in drafts.glob("*.json")):
-                    break
-            await app.workers.wait_for_complete()
+            await pilot.press(*TYPED)
+            # READY only once the journal holds everything typed (a draft written half-way does not count)
+            drafts = DraftStore(repo)
+            def journaled():
+                draft = drafts.get("WBW/T1/1.4")
+                return draft is not None and str(draft.data.get("doelstelling", "")).startswith(TYPED)
+            await until(journaled)
             print("READY", flush=True)
-            while True:
-                await asyncio.sleep(1)
+            await asyncio.Event().wait()  # until killed
 
     asyncio.run(main())
     """
@@ -323,11 +340,7 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
     app = app_for(small_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        for _ in range(50):  # the offer comes after the list's first refresh (bounded wait)
-            if type(app.screen).__name__ == "RecoverDraftDialog":
-                break
-            await pilot.pause(0.1)
-        assert type(app.screen).__name__ == "RecoverDraftDialog"
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
         await pilot.click("#restore")
         await settle(app, pilot)
         ed = app.screen
@@ -353,8 +366,7 @@ async def test_draft_recovery_can_discard(small_repo: Path) -> None:
     app = app_for(small_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ == "RecoverDraftDialog"
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
         await pilot.click("#discard")
         await settle(app, pilot)
         assert app.screen is app.browser
@@ -371,18 +383,13 @@ async def test_unexpected_error_shows_dialog_keeps_app_and_draft(small_repo: Pat
             raise RuntimeError("ingebouwde fout")
 
         ed.call_later(boom)
-        # Pilot's idle-wait would watch the failed screen's stopped widgets: wait plainly instead
-        for _ in range(40):
-            await asyncio.sleep(0.05)
-            if type(app.screen).__name__ == "ErrorDialog":
-                break
-        assert type(app.screen).__name__ == "ErrorDialog"
+        # wait_for polls with asyncio.sleep: Pilot's idle-wait would watch the failed screen's stopped widgets
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorDialog", what="the error dialog")
         assert "ingebouwde fout" in app.screen.message
         draft = DraftStore(small_repo).get("WBW/T1/1.4")
         assert draft is not None and draft.data["title"] == "Bewaard na fout"
         await pilot.press("escape")
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ == "RecoverDraftDialog"
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
         await pilot.click("#restore")
         await settle(app, pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -397,7 +404,7 @@ async def test_first_keystroke_does_not_replace_the_focused_title(small_repo: Pa
         ed = await open_editor(app, pilot, "WBW/T1/1.4")
         assert app.focused is ed.editors["title"].query_one(Input)
         await pilot.press(*" (herzien)")
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.collect()["title"].endswith(")"), what="the typed text")
         assert ed.collect()["title"] == "Reablement (herzien)"
 
 

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, SelectionList, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
 from tui.app import KaartenbakApp
 from tui.dialogs.commit import CommitDialog
 from tui.dialogs.error import ErrorDialog
@@ -204,12 +204,21 @@ def history_repo(tmp_path: Path) -> Path:
     return repo
 
 
+def version_shown(history: HistoryScreen) -> bool:
+    """The highlighted version's field diff is loaded and on the right-hand pane."""
+    chosen = history.selected
+    return chosen is not None and chosen.sha in history.versions and not history.query_one("#history-busy").display
+
+
 async def open_history(app: KaartenbakApp, pilot) -> HistoryScreen:  # type: ignore[no-untyped-def]
     await wait_loaded(app, pilot)
     app.browser.goto(WOR_ID)
     await pilot.press("h")
-    await settle(app, pilot)
-    await settle(app, pilot)
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HistoryScreen) and app.screen.loaded and version_shown(app.screen),
+        what="the history with the newest version shown",
+    )
     assert isinstance(app.screen, HistoryScreen)
     return app.screen
 
@@ -228,13 +237,12 @@ async def test_history_lists_versions_and_shows_the_field_diff(tmp_path: Path) -
         assert "Niveau" in history.pane_text and "Ander Persoon" in history.pane_text
         assert "Doelstelling" not in history.pane_text
         await pilot.press("down")
-        await settle(app, pilot)
+        await wait_for(pilot, lambda: "Doelstelling aangescherpt" in history.pane_text, what="the second version")
         text = history.pane_text
         assert "Doelstelling aangescherpt" in text and "Doelstelling\n" in text and "Niveau" not in text
         assert "iedere" in text and "elke" in text  # word-level: both the deleted and the inserted words
         await pilot.press("down")
-        await settle(app, pilot)
-        assert "alle velden zijn nieuw" in history.pane_text
+        await wait_for(pilot, lambda: "alle velden zijn nieuw" in history.pane_text, what="the first version")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.browser
@@ -247,7 +255,14 @@ async def test_committing_from_the_history_shows_the_new_version(tmp_path: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(app, pilot)
         await pilot.press("down")
-        await settle(app, pilot)
+        await wait_for(
+            pilot,
+            lambda: (
+                history.selected is not None
+                and history.selected.subject == "Doelstelling aangescherpt"
+                and version_shown(history)
+            ),
+        )
         await pilot.press("c")
         await settle(app, pilot)
         assert isinstance(app.screen, CommitDialog)
@@ -264,9 +279,14 @@ async def test_restoring_one_field_from_an_older_version(tmp_path: Path) -> None
     first = tomllib.loads(git(repo, "show", f"HEAD~2:{WOR}"))
     app = app_for(repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_history(app, pilot)
+        history = await open_history(app, pilot)
         await pilot.press("down", "down")
-        await settle(app, pilot)
+        await wait_for(
+            pilot,
+            lambda: (
+                history.selected is not None and history.selected.subject == "Eerste kaarten" and version_shown(history)
+            ),
+        )
         await pilot.press("f")
         await settle(app, pilot)
         picker = app.screen
@@ -292,7 +312,12 @@ async def test_restoring_the_whole_card_opens_it_in_the_editor(tmp_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(app, pilot)
         await pilot.press("down", "down")
-        await settle(app, pilot)
+        await wait_for(
+            pilot,
+            lambda: (
+                history.selected is not None and history.selected.subject == "Eerste kaarten" and version_shown(history)
+            ),
+        )
         await pilot.press("enter")
         await settle(app, pilot)
         editor = app.screen
@@ -313,12 +338,11 @@ async def test_history_pages_and_loads_more(tmp_path: Path, monkeypatch: pytest.
         history = await open_history(app, pilot)
         assert [r.subject for r in history.revisions] == ["Titel 3", "Titel 2", "Titel 1"] and history.has_more
         await pilot.press("m")
-        await settle(app, pilot)
+        await wait_for(pilot, lambda: len(history.revisions) == 5 and not history.loading_page, what="the next page")
         assert [r.subject for r in history.revisions][3:] == ["Titel 0", "Eerste kaarten"] and not history.has_more
         assert history.query_one(OptionList).option_count == 5
         history.query_one(OptionList).highlighted = 4
-        await settle(app, pilot)
-        assert "alle velden zijn nieuw" in history.pane_text
+        await wait_for(pilot, lambda: "alle velden zijn nieuw" in history.pane_text, what="the oldest version")
 
 
 async def test_blame_lists_the_author_per_field(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.text import Text
 
 from tests.conftest import make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
-from tests.ui.rendered import raw_segments, screen_text
+from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.rendered import raw_segments
 from tui.core.cards.card import Card
 from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
@@ -38,14 +38,25 @@ async def test_markup_and_escapes_display_literally_and_do_nothing(tmp_path: Pat
         await wait_loaded(app, pilot)
         row = app.browser.query_one(CardList).rows[0]
         assert row.title.startswith("Titel [bold]x [/]")
-        await settle(app, pilot, 0.1)
-        view = app.browser.query_one(CardView).last_text
+        card_view = app.browser.query_one(CardView)
+        await wait_for(pilot, lambda: "[@click=app.quit]Q[/]" in card_view.last_text, what="the card view")
+        view = card_view.last_text
         assert "[@click=app.quit]Q[/]" in view and "[link=https://evil]y[/]" in view
         assert "\x1b" not in view and "<U+001B>" in view and "<U+202E>" in view and "<U+009B>" in view
-        # clicking everywhere on the view and list runs no action: the app is still running
-        for y in range(2, 20):
+        # nothing on the screen carries an action or a link: the whole rendered screen, segment by segment
+        await pilot.pause()
+        screen_text = ""
+        for line in app.screen._compositor.render_update(full=True).strips:
+            for strip in line:
+                for segment in strip:
+                    screen_text += segment.text
+                    style = segment.style
+                    assert style is None or ("@click" not in style.meta and not style.link), segment
+        assert "[@click=app.quit]Q[/]" in screen_text and "\x1b" not in screen_text
+        # and clicking on the hostile text (the view's title lines, the list row) runs no action
+        for y in range(4):
             await pilot.click(CardView, offset=(5, y))
-            await pilot.click(CardList, offset=(5, 0))
+        await pilot.click(CardList, offset=(5, 0))
         assert app.is_running
         assert raw_segments(app) == []
         # the card is flagged for the bidi and zero-width characters
@@ -67,7 +78,7 @@ async def test_notifications_with_hostile_text_stay_literal(tmp_path: Path) -> N
     app = app_for(repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: list(app._notifications), what="the notification")
         notes = list(app._notifications)
         assert notes and "[bold]kapot[@click=app.quit].toml" in notes[0].message
         assert app.is_running

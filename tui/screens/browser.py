@@ -43,6 +43,7 @@ class BrowserScreen(Screen[None]):
     """Browse, filter and search the cards; read the selected one."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VIEW_DELAY = 0.06  # seconds the list cursor rests before the card view follows (tests set ~0)
     BINDINGS = [
         Binding("slash", "focus_search", lazy("keys.search"), id="search"),
         Binding("escape", "clear_search", lazy("keys.clear"), show=False, id="clear-search"),
@@ -363,7 +364,7 @@ class BrowserScreen(Screen[None]):
         # wait for the cursor to settle so holding an arrow key stays smooth
         if self._view_timer is not None:
             self._view_timer.stop()
-        self._view_timer = self.set_timer(0.06, self.show_current)
+        self._view_timer = self.set_timer(self.VIEW_DELAY, self.show_current)
 
     @on(CardList.Selected)
     def _selected(self, event: CardList.Selected) -> None:

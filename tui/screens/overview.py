@@ -131,6 +131,7 @@ class OverviewScreen(Screen[None]):
     """Per region and theme: cards, completeness, FTE, invalid cards; and recent commits."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    VALIDATION_POLL = 0.25  # seconds between looks at whether validation has finished (tests set ~0)
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", lazy("keys.back"), id="overview-back"),
     ]
@@ -161,7 +162,7 @@ class OverviewScreen(Screen[None]):
         self._unsubscribe = follow_library(self, self.library)
         self.fill()
         if not self.library.validated:
-            self._waiting = self.set_interval(0.25, self._check_validated)
+            self._waiting = self.set_interval(self.VALIDATION_POLL, self._check_validated)
         self.load_commits()
 
     def on_unmount(self) -> None:

@@ -1,4 +1,7 @@
-"""The search index on the real cards: typos, accents, word order, ranking, filters, updates."""
+"""The search index on the shipped cards: typos, accents, word order, ranking, filters, updates.
+
+Relevance on the real corpus (its words, spellings and counts), so it lives with the tests about the
+shipped data; the index's mechanics on hostile text are in the last tests here and in tests/core."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CARDS
+from tests.conftest import SHIPPED_CARDS
 from tui.core.cards.card import Card
 from tui.core.search.query import words
 from tui.core.search.search import Hit, Query, SearchIndex, parse_query
@@ -20,7 +23,7 @@ ORG_KEYS = ("betrokken_organisaties", "organisaties", "betrokken", "betrokken_pa
 
 @pytest.fixture(scope="module")
 def workspace() -> Workspace:
-    return Workspace(CARDS.parent)
+    return Workspace(SHIPPED_CARDS.parent)
 
 
 @pytest.fixture(scope="module")

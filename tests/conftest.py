@@ -104,15 +104,26 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
-def make_repo(path: Path, *, cards: list[str] | None = None, identity: bool = True, commit: bool = True) -> Path:
-    """A cards repository at ``path``: the schema, golden cards (all by default), git initialised."""
+def make_repo(
+    path: Path,
+    *,
+    cards: list[str] | None = None,
+    identity: bool = True,
+    commit: bool = True,
+    source: Path | None = None,
+) -> Path:
+    """A cards repository at ``path``: the schema, golden cards (all by default), git initialised.
+
+    ``source`` is another card folder: only tests about the shipped data (tests/data) pass
+    ``SHIPPED_CARDS``.
+    """
     path.mkdir(parents=True, exist_ok=True)
     shutil.copytree(SCHEMA, path / "schema")
     (path / "cards").mkdir()
-    sources = sorted(CARDS.rglob("*.toml"))
+    sources = sorted((source or CARDS).rglob("*.toml"))
     if cards is not None:
         missing = set(cards) - {p.stem for p in sources}
-        assert not missing, f"not in the golden repository: {sorted(missing)}"
+        assert not missing, f"not in {source or 'the golden repository'}: {sorted(missing)}"
         sources = [p for p in sources if p.stem in cards]
     for src in sources:
         dst = path / "cards" / src.parent.name / src.name

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import tomllib
 
-from tests.conftest import CARDS, SCHEMA, git, make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.conftest import SCHEMA, SHIPPED_CARDS, git, make_repo
+from tests.ui.conftest import app_for, instant_delays, settle, wait_for, wait_loaded
 from tui.core.cards.card import Card
 from tui.core.cards.forms import HIDDEN_FIELDS, collect, untouched_values
 from tui.core.cards.parse import load_file
@@ -20,7 +20,9 @@ from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 from tui.widgets.field_editors import FieldEditor
 
-SHIPPED = sorted(CARDS.rglob("*.toml"))
+__all__ = ["instant_delays"]  # the UI tests' delays to ~0 here too
+
+SHIPPED = sorted(SHIPPED_CARDS.rglob("*.toml"))
 SCHEMA_OBJ = Schema(SCHEMA)
 
 
@@ -113,7 +115,7 @@ async def test_open_and_escape_every_kind_asks_nothing_and_writes_nothing(bare_r
             await settle(app, pilot)
             ed = app.screen
             assert isinstance(ed, EditorScreen) and ed.built, card_id
-            await settle(app, pilot, 0.05)
+            await settle(app, pilot)
             assert not ed.dirty, (card_id, ed.collect(), ed.saved)
             marked = [e.field.key for e in ed.query(FieldEditor) if e.has_class("-changed")]
             assert marked == [], (card_id, marked)
@@ -142,7 +144,7 @@ async def test_initiative_without_booleans_is_not_changed_and_saving_elsewhere_k
             assert ed.editors[key].value is None
             assert not ed.editors[key].has_class("-changed")
         ed.editors["title"].query_one("Input").value = "Een andere titel"
-        await settle(app, pilot, 0.3)
+        await wait_for(pilot, lambda: ed.editors["title"].has_class("-changed"), what="the title marked changed")
         assert [k for k, e in ed.editors.items() if e.has_class("-changed")] == ["title"]
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -169,8 +171,8 @@ async def test_a_switch_turned_on_and_off_again_leaves_the_key_absent(bare_repo:
         assert isinstance(ed, EditorScreen)
         switch = ed.editors["ketenaanpak"].query_one("Switch")
         switch.value = True
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert ed.collect()["ketenaanpak"] is True and ed.dirty
         switch.value = False
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert "ketenaanpak" not in ed.collect() and not ed.dirty

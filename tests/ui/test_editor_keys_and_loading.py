@@ -45,7 +45,7 @@ async def test_q_with_focus_on_a_control_does_nothing_with_unsaved_edits(
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await _open(app, pilot, card_id)
         ed.editors["title"].query_one(Input).value = "Ongeopslagen titel"
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert ed.dirty
         control = ed.editors[field].query(widget).first()
         control.scroll_visible()

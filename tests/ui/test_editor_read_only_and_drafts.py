@@ -37,7 +37,7 @@ async def _edit_title(app, pilot, title: str) -> EditorScreen:  # type: ignore[n
     ed = app.screen
     assert isinstance(ed, EditorScreen)
     ed.editors["title"].query_one(Input).value = title
-    await settle(app, pilot, 0.05)
+    await settle(app, pilot)
     await settle(app, pilot)
     return ed
 
@@ -173,7 +173,7 @@ async def test_a_draft_that_works_again_clears_the_warning(ro_repo: Path) -> Non
         assert ed.draft_error is not None
         DraftStore(ro_repo).folder.unlink()
         ed.editors["title"].query_one(Input).value = "Daarna wel"
-        await settle(app, pilot, 0.05)
+        await settle(app, pilot)
         await settle(app, pilot)
         assert ed.draft_error is None
         assert "concept kon niet" not in str(ed.query_one("#editor-summary").render())

@@ -185,12 +185,12 @@ async def test_broken_and_duplicate_files_stay_visible_until_fixed(tmp_path: Pat
         header = app.browser.query_one(StatusHeader)
         assert "2 bestand(en) met een probleem" in str(header.render())
         app.browser.query_one(CardList).cursor = 0
-        await settle(app, pilot, 0.1)
+        await settle(app, pilot)
         text = _view(app)
         assert "cards/wbw/kapot.toml" in text and "Regel 2, kolom" in text and "Reden:" in text
         assert app.browser.current_card_id() is None  # nothing to edit on a broken file
         app.browser.query_one(CardList).cursor = 1
-        await settle(app, pilot, 0.1)
+        await settle(app, pilot)
         assert "WBW/T1/1.4" in _view(app) and "cards/wbw/wbw-t1-1.4.toml" in _view(app)
         await pilot.press("o")
         await settle(app, pilot)

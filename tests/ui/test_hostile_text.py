@@ -9,6 +9,7 @@ from rich.text import Text
 from tests.conftest import make_repo
 from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
 from tests.ui.rendered import raw_segments
+from tests.ui.rendered import screen_text as rendered_text
 from tui.core.cards.card import Card
 from tui.core.cards.parse import load_file
 from tui.core.workspace import Workspace
@@ -64,10 +65,10 @@ async def test_markup_and_escapes_display_literally_and_do_nothing(tmp_path: Pat
         assert any("U+202E" in p for p in problems)
         # and the editor: its one-line inputs show the escapes visibly and keep them in the value
         await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.built, what="the form")
         await settle(app, pilot)
-        assert isinstance(app.screen, EditorScreen)
         assert raw_segments(app) == []
-        assert "Titel [bold]x [/]" in screen_text(app) and "␛]0;T␇" in screen_text(app)
+        assert "Titel [bold]x [/]" in rendered_text(app) and "␛]0;T␇" in rendered_text(app)
         assert app.screen.editors["title"].value == "Titel " + HOSTILE
         assert app.is_running
 

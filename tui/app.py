@@ -131,12 +131,13 @@ class KaartenbakApp(CardActions, App[int]):
             start_commit(self, self.library)
 
     def action_sync(self) -> None:
-        from .dialogs.sync_progress import start_sync
+        from .sync_flow import start_sync
 
         start_sync(self, self.library)
 
     def action_resolve_conflicts(self) -> None:
-        from .screens.conflict import ConflictScreen, open_conflicts
+        from .screens.conflict import ConflictScreen
+        from .sync_flow import open_conflicts
 
         if not isinstance(self.screen, ConflictScreen):
             open_conflicts(self, self.library, self.current_card_id())

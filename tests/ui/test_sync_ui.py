@@ -18,6 +18,7 @@ from tui.core.sync.sync import sync
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.sync_progress import SyncProgress
 from tui.screens.conflict import ConflictScreen
+from tui.sync_flow import FLOW_GROUP
 from tui.widgets.card_list import CardList
 
 CARD = "cards/wbw/wbw-t1-1.4.toml"  # Reablement
@@ -41,8 +42,13 @@ async def until(app: KaartenbakApp, pilot, done: Callable[[], bool], seconds: fl
     end = time.monotonic() + seconds
     while not done():
         assert time.monotonic() < end, "timed out"
-        await app.workers.wait_for_complete()
+        await idle(app)
         await pilot.pause(0.05)
+
+
+async def idle(app: KaartenbakApp) -> None:
+    """Wait for the app's workers, except a sync or conflict flow waiting for the person's answer."""
+    await app.workers.wait_for_complete([w for w in app.workers if w.group != FLOW_GROUP])
 
 
 def data(repo: Path) -> dict:

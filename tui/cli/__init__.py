@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
-from . import cards, config, export, git, init, merge, search, sync
+from . import cards, config, conflicts, export, git, init, merge, search, sync
 
 Registrar = Callable[[argparse._SubParsersAction], None]
 REGISTRARS: list[Registrar] = [
@@ -20,6 +20,7 @@ REGISTRARS: list[Registrar] = [
     config.register,
     search.register,
     sync.register,
+    conflicts.register,
 ]
 
 

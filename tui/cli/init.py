@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shlex
-import shutil
-import sys
 from pathlib import Path
 
 from tui.core.git.init_repo import InitError, init_repo
+from tui.core.sync.flow import driver_program
 from .output import err, out
 
 
@@ -35,10 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _program() -> tuple[str, str]:
     """How git should start Kaartenbak: the console script when it is on PATH, else this Python."""
-    if shutil.which("kaartenbak"):
-        return "kaartenbak", ""
-    beside = Path(sys.executable).parent / ("kaartenbak.exe" if sys.platform == "win32" else "kaartenbak")
-    program = shlex.quote(str(beside)) if beside.is_file() else f"{shlex.quote(sys.executable)} -m tui"
+    program = driver_program()
+    if program == "kaartenbak":
+        return program, ""
     return program, f"'kaartenbak' staat niet op PATH; git start de drivers met: {program}"
 
 

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from tui.core.git.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
-from tui.core.git.history import BrokenRevision, Revision, card_at, card_history
+from tui.core.git.history import BrokenRevision, Revision, card_at, card_history, parent_of
 from tui.core.library import Library
 from tui.core.cards.render_text import plain_value
 from tui.core.cards.text import visible
@@ -336,11 +336,11 @@ class HistoryScreen(Screen[None]):
         try:
             with GitRepo.open(self.library.workspace.root) as repo:
                 result = VersionDiff(rev)
-                parent = repo.try_run("rev-parse", "--verify", "--quiet", f"{rev.sha}^1")
+                parent = parent_of(repo, rev.sha)
                 result.first_commit = not parent
                 try:
                     result.new = card_at(repo, rev.sha, rev.path)
-                    result.old = card_at(repo, parent.strip(), older_path) if parent else None
+                    result.old = card_at(repo, parent, older_path) if parent else None
                 except BrokenRevision as exc:
                     result.problem = exc.message
         except GitError as exc:

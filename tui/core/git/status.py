@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # Notice and explain_state live in gitrepo beside RepoState (no import cycle); re-exported here.
 from tui.core.git.gitrepo import GitRepo
@@ -104,3 +105,29 @@ def card_status(repo: GitRepo, folder: str = "cards") -> RepoStatus:
     """Changed card files and the upstream distance together."""
     upstream, ahead, behind = upstream_distance(repo)
     return RepoStatus(tuple(changed_files(repo, folder)), upstream, ahead, behind)
+
+
+def has_uncommitted(repo: GitRepo, path: str | Path) -> bool:
+    """Whether the file at ``path`` differs from HEAD (changed, new or deleted, staged or not)."""
+    return bool(repo.run("status", "--porcelain=v1", "--", repo.relpath(path)).strip())
+
+
+def changed_card_paths(repo: GitRepo, old: str | None, new: str | None) -> list[tuple[str | None, str | None]]:
+    """(old path, new path) of every card file that differs between ``old`` and ``new`` (None: the work tree)."""
+    if old is None:
+        return [(None, f.path) for f in card_status(repo).files]
+    sides = [old] if new is None else [old, new]
+    parts = repo.run("diff", "--name-status", "-z", "-M", *sides, "--", "cards").split("\0")
+    pairs: list[tuple[str | None, str | None]] = []
+    i = 0
+    while i < len(parts) - 1:
+        status = parts[i]
+        if status.startswith(("R", "C")):
+            pairs.append((parts[i + 1], parts[i + 2]))
+            i += 3
+        else:
+            pairs.append((parts[i + 1], parts[i + 1]))
+            i += 2
+    if new is None:
+        pairs += [(None, f.path) for f in card_status(repo).files if f.state == "untracked"]
+    return [(a, b) for a, b in pairs if (b or a or "").endswith(".toml")]

@@ -138,8 +138,7 @@ async def resolve_flow(app: App, library: Library, paths: list[Path], others: li
     for n, card in enumerate(queue):
         written = await app.push_screen_wait(ConflictScreen(library, card.id))
         if not written:
-            left = len(queue) - n
-            app.notify(t("conflict.postponed", count=left), severity="warning", timeout=8, markup=False)
+            app.notify(t("conflict.postponed", count=len(queue) - n), severity="warning", timeout=8, markup=False)
             return
     if others:
         files = "\n".join(f"  {visible(p)}" for p in others)

@@ -189,16 +189,20 @@ class ConflictScreen(Screen[bool]):
         """The screen decides what a finished worker means: show the card, close, or explain."""
         if event.state != WorkerState.SUCCESS:
             return
-        if event.worker.name == "conflict-load":
+        if event.worker.name == "conflict-load" and isinstance(event.worker.result, (CardConflicts, str)):
             self._loaded(event.worker.result)
-        elif event.worker.name == "conflict-save" and event.worker.result is not None:
+        elif event.worker.name == "conflict-save" and isinstance(event.worker.result, Resolution):
             self._saved(event.worker.result)
 
     def _loaded(self, found: CardConflicts | str) -> None:
         self.query_one("#conflict-busy").display = False
         if isinstance(found, str):  # unreadable | none_here
-            severity = "error" if found == "unreadable" else "information"
-            self.notify(t(f"conflict.{found}"), severity=severity, timeout=8, markup=False)
+            self.notify(
+                t(f"conflict.{found}"),
+                severity="error" if found == "unreadable" else "information",
+                timeout=8,
+                markup=False,
+            )
             self.dismiss(False)
             return
         self.conflicts = list(found.conflicts)

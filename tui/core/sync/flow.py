@@ -25,6 +25,7 @@ from pathlib import Path
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.parse import load_file
 from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.init_repo import InitError, init_repo
 from tui.core.sync.sync import SyncResult, SyncStep, sync, sync_status
 
 SYNC_TIMEOUT = 20.0  # seconds per network call (fetch, push); sync never hangs longer
@@ -104,8 +105,6 @@ def driver_program() -> str:
 
 def register_driver(root: str | Path, *, textconv: bool = True) -> DriverRegistration:
     """Switch on field merging in this clone (what ``kaartenbak init`` does in an existing repository)."""
-    from tui.core.git.init_repo import InitError, init_repo
-
     try:
         report = init_repo(Path(root), program=driver_program(), textconv=textconv)
     except InitError as exc:

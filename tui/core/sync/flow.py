@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.parse import load_file
-from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.gitrepo import GitError, GitRepo, repo_lock
 from tui.core.git.init_repo import InitError, init_repo
 from tui.core.sync.sync import SyncResult, SyncStep, sync, sync_status
 
@@ -106,7 +106,8 @@ def driver_program() -> str:
 def register_driver(root: str | Path, *, textconv: bool = True) -> DriverRegistration:
     """Switch on field merging in this clone (what ``kaartenbak init`` does in an existing repository)."""
     try:
-        report = init_repo(Path(root), program=driver_program(), textconv=textconv)
+        with repo_lock(root):  # init runs git itself: keep it apart from the app's other git calls
+            report = init_repo(Path(root), program=driver_program(), textconv=textconv)
     except InitError as exc:
         return DriverRegistration("failed", detail=str(exc))
     return DriverRegistration("registered" if report.done else "already", tuple(report.done))

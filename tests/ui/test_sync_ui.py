@@ -3,6 +3,7 @@ two clones with the card merge driver (as in tests/core/test_sync.py). Every wai
 
 from __future__ import annotations
 
+import asyncio
 import time
 import tomllib
 from collections.abc import Callable
@@ -46,9 +47,13 @@ async def until(app: KaartenbakApp, pilot, done: Callable[[], bool], seconds: fl
         await pilot.pause(0.05)
 
 
-async def idle(app: KaartenbakApp) -> None:
-    """Wait for the app's workers, except a sync or conflict flow waiting for the person's answer."""
-    await app.workers.wait_for_complete([w for w in app.workers if w.group != FLOW_GROUP])
+async def idle(app: KaartenbakApp, seconds: float = 30.0) -> None:
+    """Wait (bounded) for the app's workers, except a sync or conflict flow waiting for the person's answer."""
+    busy = [w for w in app.workers if w.group != FLOW_GROUP]
+    try:
+        await asyncio.wait_for(app.workers.wait_for_complete(busy), seconds)
+    except TimeoutError:
+        pytest.fail(f"workers still running after {seconds} s: {[(w.name, w.state.name) for w in busy]}")
 
 
 def data(repo: Path) -> dict:

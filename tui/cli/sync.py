@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.core.config import load_config
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.sync.conflicts import conflict_set, record_merge
 from tui.core.sync.flow import plan_sync
@@ -63,9 +64,8 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def use_language(args: argparse.Namespace) -> None:
-    """The CLI speaks the language ``--lang`` asks for (Dutch by default)."""
-    if getattr(args, "lang", None):
-        set_language(args.lang)
+    """The CLI speaks the language ``--lang`` asks for, else the configured one (Dutch by default)."""
+    set_language(getattr(args, "lang", None) or load_config().lang)
 
 
 def finish_merge(root: Path) -> int | None:

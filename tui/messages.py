@@ -46,19 +46,6 @@ def follow_library(node: MessagePump, library: Library) -> Callable[[], None]:
     return library.subscribe(deliver)
 
 
-class CardSaved(Message, bubble=False):
-    """Legacy notice, no longer needed: ``Library.update``/``remove`` tell every subscriber.
-
-    Kept so screens not yet moved to ``follow_library`` can still post it; nothing relays it.
-    """
-
-    def __init__(self, card_id: str | None, old_id: str | None = None, deleted: bool = False) -> None:
-        super().__init__()
-        self.card_id = card_id
-        self.old_id = old_id
-        self.deleted = deleted
-
-
 class RepoChanged(Message, bubble=False):
     """Git state changed (commit, sync). Prefer ``library.note_repo_changed()``; the app turns
     this message into exactly that."""

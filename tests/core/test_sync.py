@@ -22,12 +22,22 @@ from tests.conftest import DRIVER_PROGRAM, ROOT, clone_with_driver, git, make_re
 from tui.core.cards.card import Card
 from tui.core.git.gitrepo import GitRepo
 from tui.core.cards.parse import load_file
-from tui.core.sync.sync import OFFLINE, RemoteRefused, check_remote_url, sync, sync_status
+from tui.core.sync.sync import RemoteRefused, SyncResult, SyncStep, check_remote_url, sync, sync_status
 from tui.core.workspace import Workspace
+from tui.sync_words import result_text, step_text
 
 PROGRAM = DRIVER_PROGRAM  # git runs "<python> -m tui merge-driver %O %A %B %P"
 CARD = "cards/wbw/wbw-t1-1.1.toml"
 OTHER = "cards/nml/nml-b01.1.toml"
+
+
+def msg(result: SyncResult) -> str:
+    """The result as the user reads it (Dutch): the core itself returns a code and parameters."""
+    return result_text(result)[0]
+
+
+def adv(result: SyncResult) -> str:
+    return result_text(result)[1]
 
 
 def clone(remote: Path, dest: Path) -> Path:
@@ -111,16 +121,17 @@ def test_different_fields_push_rejected_then_merged_per_field(shared: tuple[Path
     edit(b, title="Welzijn op Recept (herzien)")
     said: list[str] = []
 
-    def b_progress(line: str) -> None:
+    def b_progress(step: SyncStep) -> None:
+        line = step_text(step)
         said.append(line)
         if "versturen" in line and len(said) < 10 and not any("opnieuw" in s for s in said):
             first = sync(a)  # a pushes between b's fetch and b's push: b's push is not a fast-forward
             assert (first.sent, first.received, first.ok) == (1, 0, True)
 
     result = sync(b, progress=b_progress)
-    assert result.ok, result.message
+    assert result.ok, msg(result)
     assert any("opnieuw ophalen" in s for s in said)  # the rejection was seen and handled once
-    assert (result.received, result.sent, result.message) == (1, 1, "1 wijziging ontvangen, 1 verstuurd")
+    assert (result.received, result.sent, msg(result)) == (1, 1, "1 wijziging ontvangen, 1 verstuurd")
     again = sync(a)
     assert (again.received, again.sent, again.ok) == (1, 0, True)
     for clone_ in (a, b):
@@ -140,7 +151,7 @@ def test_same_field_is_a_conflict_left_in_merge_state(shared: tuple[Path, Path, 
     result = sync(b)
     assert result.conflicts == (CARD,) and result.other_conflicts == ()
     assert not result.ok and result.sent == 0 and result.pending == 1 and result.received == 1
-    assert CARD in result.message and "git commit" in result.advice
+    assert CARD in msg(result) and "kaartenbak conflicts" in adv(result) and result.code == "conflicts"
     assert (b / ".git" / "MERGE_HEAD").exists() and head(b) == mine  # not aborted, nothing committed over it
     got = data(b)
     [entry] = got["conflict"]
@@ -148,7 +159,7 @@ def test_same_field_is_a_conflict_left_in_merge_state(shared: tuple[Path, Path, 
     assert got["notes"] == "notitie van B"
     assert git(remote, "rev-parse", "main").strip() == head(a)  # b's version not sent
     refused = sync(b)
-    assert refused.error and "samenvoeging" in refused.message and (b / ".git" / "MERGE_HEAD").exists()
+    assert refused.error and "samenvoeging" in msg(refused) and (b / ".git" / "MERGE_HEAD").exists()
 
 
 def test_list_additions_on_both_sides_are_both_kept(shared: tuple[Path, Path, Path]) -> None:
@@ -175,7 +186,7 @@ def test_uncommitted_edit_of_an_incoming_card_stops_before_merging(shared: tuple
     draft.write_text('{"typed": "half af"}', encoding="utf-8")
     before = head(b)
     result = sync(b)
-    assert result.error and "commit first" in result.message and CARD in result.message
+    assert result.error and "commit first" in msg(result) and CARD in msg(result)
     assert head(b) == before and not (b / ".git" / "MERGE_HEAD").exists()
     assert (b / CARD).read_text(encoding="utf-8") == typed and draft.read_text(
         encoding="utf-8"
@@ -199,7 +210,7 @@ def test_refuses_while_the_index_is_locked(shared: tuple[Path, Path, Path]) -> N
     _, a, _ = shared
     (a / ".git" / "index.lock").write_text("", encoding="utf-8")
     result = sync(a)
-    assert result.error and "index.lock" in result.message
+    assert result.error and "index.lock" in msg(result)
 
 
 def test_missing_remote_path_is_offline_and_keeps_commits(tmp_path: Path, shared: tuple[Path, Path, Path]) -> None:
@@ -209,7 +220,7 @@ def test_missing_remote_path_is_offline_and_keeps_commits(tmp_path: Path, shared
     started = time.monotonic()
     result = sync(a)
     assert time.monotonic() - started < 10
-    assert result.offline and result.message.startswith(OFFLINE) and "1 wijziging nog niet gedeeld" in result.message
+    assert result.offline and result.code == "offline" and "1 wijziging nog niet gedeeld" in msg(result)
     assert result.pending == 1 and ahead(a) == 1 and head(a) == mine
 
 
@@ -246,7 +257,9 @@ def test_server_hook_rejection_is_shown_visibly_and_commits_kept(shared: tuple[P
     result = sync(a)
     assert result.rejected_by_server and not result.ok and result.pending == 1
     assert "geweigerd door beleid" in result.server_text and "<U+001B>[31m" in result.server_text
-    assert "\x1b" not in result.message + result.server_text and "pre-receive hook declined" in result.message
+    assert "\x1b" not in msg(result) + result.server_text + result.params[
+        "reason"
+    ] and "pre-receive hook declined" in msg(result)
     assert head(a) == mine and git(remote, "rev-parse", "main").strip() == before
 
 
@@ -272,7 +285,7 @@ def test_https_sign_in_needed_never_prompts(shared: tuple[Path, Path, Path]) -> 
     finally:
         server.shutdown()
         server.server_close()
-    assert result.auth_needed and result.message.startswith("aanmelden nodig") and "credential helper" in result.advice
+    assert result.auth_needed and msg(result).startswith("aanmelden nodig") and "credential helper" in adv(result)
 
 
 @pytest.mark.parametrize("reply", ["Permission denied (publickey).", "Host key verification failed."])
@@ -286,7 +299,7 @@ def test_ssh_sign_in_needed_runs_ssh_in_batch_mode(
     monkeypatch.setenv("GIT_SSH_COMMAND", str(fake))
     git(a, "remote", "set-url", "origin", "ssh://git@kaarten.example/remote.git")
     result = sync(a)
-    assert result.auth_needed and "ssh-keygen" in result.advice
+    assert result.auth_needed and "ssh-keygen" in adv(result)
     args = (tmp_path / "ssh-args").read_text(encoding="utf-8")
     assert "BatchMode=yes" in args and "ConnectTimeout=8" in args
 
@@ -312,7 +325,7 @@ def test_hostile_remote_url_refused_before_git_runs(
         f.write(f'[remote "origin"]\n\turl = "{url}"\n')
     before = head(a, "origin/main")
     result = sync(a)
-    assert result.error and "Adres geweigerd" in result.message
+    assert result.error and "Adres geweigerd" in msg(result)
     assert not marker.exists() and head(a, "origin/main") == before
     with pytest.raises(RemoteRefused):
         check_remote_url(url)
@@ -324,7 +337,7 @@ def test_hostile_url_via_insteadof_and_hostile_remote_name(tmp_path: Path, share
     git(a, "config", f"url.ext::sh -c touch% {marker}% #.insteadOf", "https://kaarten.example/")
     git(a, "remote", "set-url", "origin", "https://kaarten.example/remote.git")
     refused = sync(a)
-    assert refused.error and "Adres geweigerd" in refused.message and not marker.exists()
+    assert refused.error and "Adres geweigerd" in msg(refused) and not marker.exists()
     control = subprocess.run(
         ["git", "-c", "protocol.ext.allow=always", "ls-remote", "origin"], cwd=a, capture_output=True, check=False
     )
@@ -332,7 +345,7 @@ def test_hostile_url_via_insteadof_and_hostile_remote_name(tmp_path: Path, share
     marker.unlink()
     git(a, "config", "branch.main.remote", f"--upload-pack=touch {marker}")
     result = sync(a)
-    assert result.error and "Ongeldige naam" in result.message and not marker.exists()
+    assert result.error and "Ongeldige naam" in msg(result) and not marker.exists()
 
 
 @pytest.fixture
@@ -389,7 +402,7 @@ def test_sync_over_git_protocol(shared: tuple[Path, Path, Path], git_daemon: int
     edit(b, title="Over git://")
     assert sync(a).sent == 1
     result = sync(b)
-    assert (result.ok, result.received, result.sent) == (True, 1, 1), result.message
+    assert (result.ok, result.received, result.sent) == (True, 1, 1), msg(result)
     assert sync(a).received == 1
     assert (data(a)["number"], data(a)["title"]) == ("1.1a", "Over git://")
     assert head(a) == head(b) == git(remote, "rev-parse", "main").strip()

@@ -1,24 +1,25 @@
 """Sync and conflicts inside the app, with real git: a bare repository as the shared remote and
-two clones with the card merge driver (as in tests/core/test_sync.py). Every wait is bounded and
-waits for a state (a screen, a notification, the library), never for the workers: the sync worker
-hands its outcome to the UI thread, which closes the progress panel while the worker winds down."""
+two clones with the card merge driver (as in tests/core/test_sync.py). Every wait is bounded."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, git, make_repo, seed_remote
 from tests.core.test_sync import clone, edit
-from tests.ui.conftest import app_for, click, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, settle, wait_loaded
 from tui.app import KaartenbakApp
 from tui.core.sync.sync import sync
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.sync_progress import SyncProgress
 from tui.screens.conflict import ConflictScreen
+from tui.sync_flow import FLOW_GROUP
 from tui.widgets.card_list import CardList
 
 CARD = "cards/wbw/wbw-t1-1.4.toml"  # Reablement
@@ -37,11 +38,22 @@ def notes(app: KaartenbakApp) -> str:
     return "\n".join(n.message for n in app._notifications)
 
 
-SYNC_WAIT = 30.0  # seconds: a whole sync with real git (fetch, merge driver, push) on a loaded machine
+async def until(app: KaartenbakApp, pilot, done: Callable[[], bool], seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Let workers and messages run until ``done()`` (fails after ``seconds``)."""
+    end = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < end, "timed out"
+        await idle(app)
+        await pilot.pause(0.05)
 
 
-def syncing(app: KaartenbakApp) -> bool:
-    return any(isinstance(s, SyncProgress) for s in app.screen_stack)
+async def idle(app: KaartenbakApp, seconds: float = 30.0) -> None:
+    """Wait (bounded) for the app's workers, except a sync or conflict flow waiting for the person's answer."""
+    busy = [w for w in app.workers if w.group != FLOW_GROUP]
+    try:
+        await asyncio.wait_for(app.workers.wait_for_complete(busy), seconds)
+    except TimeoutError:
+        pytest.fail(f"workers still running after {seconds} s: {[(w.name, w.state.name) for w in busy]}")
 
 
 def data(repo: Path) -> dict:
@@ -56,12 +68,12 @@ async def test_sync_brings_in_a_clean_remote_change(shared: tuple[Path, Path, Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: "ontvangen" in notes(app) and not syncing(app), SYNC_WAIT, "the sync")
+        await until(app, pilot, lambda: "ontvangen" in notes(app))
         assert "1 wijziging ontvangen" in notes(app)
+        assert not isinstance(app.screen, SyncProgress)
         assert app.library.cards[CARD_ID].title == "Reablement en preablement"
-        lst = app.browser.query_one(CardList)
-        await wait_for(pilot, lambda: any(r.title == "Reablement en preablement" for r in lst.rows), what="the list")
-        rows = {r.card_id: r.title for r in lst.rows}
+        await settle(app, pilot)
+        rows = {r.card_id: r.title for r in app.browser.query_one(CardList).rows}
         assert rows[CARD_ID] == "Reablement en preablement"
         assert "✗" not in app.browser.badges(CARD_ID) and "⚠" not in app.browser.badges(CARD_ID)
 
@@ -77,14 +89,13 @@ async def test_offline_is_said_quickly_and_the_app_keeps_working(
         await wait_loaded(app, pilot)
         started = time.monotonic()
         await pilot.press("s")
-        await wait_for(pilot, lambda: "offline" in notes(app), 10, "the offline notice")
+        await until(app, pilot, lambda: "offline" in notes(app), seconds=10)
         assert time.monotonic() - started < 10
         assert "je wijzigingen blijven bewaard" in notes(app)
         assert app.screen is app.browser
         await pilot.press("slash", "r", "e", "a")  # still responsive: search works
-        lst = app.browser.query_one(CardList)
-        await wait_for(pilot, lambda: app.browser.hits, what="the search results")
-        assert CARD_ID in {r.card_id for r in lst.rows}
+        await settle(app, pilot, 0.2)
+        assert CARD_ID in {r.card_id for r in app.browser.query_one(CardList).rows}
 
 
 async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tuple[Path, Path, Path]) -> None:
@@ -97,7 +108,7 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded, SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded)
         screen = app.screen
         assert isinstance(screen, ConflictScreen)
         assert [c.field for c in screen.conflicts] == ["doelstelling", "aanpak"]
@@ -108,12 +119,10 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
         assert data(b)["conflict"]  # nothing written yet
         await pilot.press("2")  # doelstelling: theirs
         await pilot.press("1")  # aanpak: mine
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert "conflict" in data(b)  # still nothing written before the user says so
-        await click(pilot, "#choice-save")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, ChoiceDialog) and app.screen.query("#choice-commit"), SYNC_WAIT
-        )
+        await pilot.click("#choice-save")
+        await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog) and app.screen.query("#choice-commit"))
         got = data(b)
         assert "conflict" not in got
         assert (got["doelstelling"], got["aanpak"], got["notes"]) == (
@@ -123,8 +132,8 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
         )
         assert got["doelgroep"] == base["doelgroep"]
         assert git(b, "diff", "--name-only", "--diff-filter=U").strip() == ""
-        await click(pilot, "#choice-commit")
-        await wait_for(pilot, lambda: "Samenvoeging vastgelegd" in notes(app), SYNC_WAIT)
+        await pilot.click("#choice-commit")
+        await until(app, pilot, lambda: "Samenvoeging vastgelegd" in notes(app))
         assert git(b, "status", "--porcelain").strip() == ""
         assert len(git(b, "rev-list", "--parents", "-n1", "HEAD").split()) == 3  # a merge commit
         assert not (b / ".git" / "MERGE_HEAD").exists()
@@ -149,7 +158,7 @@ async def test_a_conflicted_card_shows_the_badge_and_x_opens_it(shared: tuple[Pa
         assert "⚠" not in app.browser.badges("WBW/T1/1.1")
         app.browser.goto(CARD_ID)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded, SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded)
         theirs = str(app.screen.query_one("#conflict-theirs .conflict-body").render())
         assert "Doel [bold]A[/] [@click=app.quit]x[/] <U+001B>[31m" in theirs  # literal, escape made visible
         await pilot.press("escape")  # nothing chosen: back without a question, nothing changed
@@ -167,7 +176,7 @@ async def test_sync_in_an_unfinished_merge_goes_to_the_conflicts_not_to_git(shar
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded, SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded)
 
 
 async def test_no_remote_is_explained(tmp_path: Path) -> None:
@@ -176,7 +185,7 @@ async def test_no_remote_is_explained(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert "kaartenbak remote ADRES" in app.screen.detail
         await pilot.press("escape")
         await settle(app, pilot)
@@ -195,10 +204,10 @@ async def test_missing_merge_driver_is_offered_first(shared: tuple[Path, Path, P
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), SYNC_WAIT)
+        await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert "kaartenbak init" in app.screen.detail
-        await click(pilot, "#choice-init")
-        await wait_for(pilot, lambda: "Alles was al gedeeld" in notes(app), SYNC_WAIT)
+        await pilot.click("#choice-init")
+        await until(app, pilot, lambda: "Alles was al gedeeld" in notes(app))
         assert "merge-driver" in git(c, "config", "--get", "merge.kaartenbak.driver")
 
 
@@ -215,9 +224,7 @@ async def test_conflicts_outside_cards_are_listed_with_the_commands(shared: tupl
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("s")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, ChoiceDialog) and "afspraken.txt" in app.screen.detail, SYNC_WAIT
-        )
+        await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog) and "afspraken.txt" in app.screen.detail)
         detail = app.screen.detail
         assert "git status" in detail and "git add -- " in detail and "git merge --abort" in detail
         await pilot.press("escape")

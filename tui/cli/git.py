@@ -17,7 +17,7 @@ from tui.core.git.gitrepo import GitError, GitRepo, explain
 from tui.core.git.history import BadRevision, card_at, card_history, resolve
 from tui.core.cards.parse import load_file, parse_bytes
 from tui.core.cards.render_text import card_sections
-from tui.core.git.status import card_status
+from tui.core.git.status import card_status, changed_card_paths
 from tui.core.workspace import NoCardsFolder, Workspace
 from .cards import _find_card
 from .output import err, open_workspace, out
@@ -140,23 +140,7 @@ def _split_revs(repo: GitRepo, ws: Workspace, args: list[str]) -> tuple[str | No
 
 def _changed_paths(repo: GitRepo, old: str | None, new: str | None) -> list[tuple[str | None, str | None]]:
     """(old path, new path) of every card file that differs between the two sides."""
-    if old is None:
-        return [(None, f.path) for f in card_status(repo).files]
-    sides = [old] if new is None else [old, new]
-    parts = repo.run("diff", "--name-status", "-z", "-M", *sides, "--", "cards").split("\0")
-    pairs: list[tuple[str | None, str | None]] = []
-    i = 0
-    while i < len(parts) - 1:
-        status = parts[i]
-        if status.startswith(("R", "C")):
-            pairs.append((parts[i + 1], parts[i + 2]))
-            i += 3
-        else:
-            pairs.append((parts[i + 1], parts[i + 1]))
-            i += 2
-    if new is None:
-        pairs += [(None, f.path) for f in card_status(repo).files if f.state == "untracked"]
-    return [(a, b) for a, b in pairs if (b or a or "").endswith(".toml")]
+    return changed_card_paths(repo, old, new)
 
 
 def _worktree(repo: GitRepo, rel: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from tui.core.git.init_repo import InitError, init_repo
+
 from .output import err, out
 
 

@@ -10,7 +10,6 @@ git's own line-based text merge, with a message saying why.
 from __future__ import annotations
 
 import argparse
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from tui.core.sync.merge import FieldConflict, merge_cards, same, with_conflicts
 from tui.core.cards.parse import BOM, parse_bytes
 from tui.core.paths import schema_dir
 from tui.core.cards.schema import Schema, SchemaError
+from tui.core.git.merge_file import merge_file
 from .output import err
 
 
@@ -94,8 +94,7 @@ def _schema() -> Schema | None:
 
 def text_merge(ours: Path, base: Path, theirs: Path) -> int:
     """git's ordinary line-based merge into ``ours`` (conflict markers where lines clash)."""
-    cmd = ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "--", str(ours), str(base), str(theirs)]
-    return subprocess.run(cmd, check=False).returncode
+    return merge_file(ours, base, theirs)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,8 +9,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.core.config import load_config
 from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.sync.conflicts import conflict_set, record_merge
+from tui.core.sync.flow import plan_sync
 from tui.core.sync.sync import SyncStatus, remote_urls, set_origin, sync, sync_status
+from tui.i18n import set_language, t
+from tui.sync_words import record_text, result_text, step_text
+
 from .output import err, out
 
 _STATE_TEXT = {
@@ -28,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sync",
         help="wijzigingen van anderen ophalen en de jouwe versturen",
         description="Haal de wijzigingen van anderen op, voeg ze per veld samen met de jouwe (een merge-commit) en "
-        "verstuur je eigen versies, nooit geforceerd. Exit 0: gelukt, of offline (je versies blijven bewaard); "
+        "verstuur je eigen versies, nooit geforceerd. Een samenvoeging die nog bezig is (bijvoorbeeld in de app "
+        "begonnen) wordt eerst vastgelegd als alle conflicten zijn opgelost, anders zegt sync wat er nog open staat "
+        "(zie 'kaartenbak conflicts'). Exit 0: gelukt, of offline (je versies blijven bewaard); "
         "1: conflicten om op te lossen; 2: fout (aanmelden nodig, geweigerd door de server, eerst bewaren, ...).",
     )
     p.add_argument(
@@ -43,8 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "remote",
         help="adres van de gedeelde kaartenbak tonen of instellen",
-        description="Zonder ADRES: toon het adres van 'origin' en hoe ver je ervan af staat (bij de laatste synchronisatie). "
-        "Met ADRES: stel 'origin' in (https://, ssh://, git://, gebruiker@server:pad of een map).",
+        description="Zonder ADRES: toon het adres van 'origin' en hoe ver je ervan af staat (bij de laatste "
+        "synchronisatie). Met ADRES: stel 'origin' in (https://, ssh://, git://, gebruiker@server:pad of een map).",
     )
     p.add_argument("url", nargs="?", metavar="ADRES", help="nieuw adres voor origin")
     p.set_defaults(handler=cmd_remote)
@@ -55,22 +63,62 @@ def _root(args: argparse.Namespace) -> Path:
     return Path(repo) if repo else Path.cwd()
 
 
+def use_language(args: argparse.Namespace) -> None:
+    """The CLI speaks the language ``--lang`` asks for, else the configured one (Dutch by default)."""
+    set_language(getattr(args, "lang", None) or load_config().lang)
+
+
+def finish_merge(root: Path) -> int | None:
+    """A merge still in progress: record it when nothing is open (None: go on syncing), else say what is."""
+    try:
+        left = conflict_set(root)
+    except GitError as exc:
+        err(f"kaartenbak: {exc.message}")
+        return 2
+    if not left.ready:
+        out(t("conflicts_cli.unfinished"))
+        for card in left.cards:
+            out(f"  conflict: {card.rel} ({', '.join(c.field or '*' for c in card.conflicts)})")
+        for path in left.others:
+            out(f"  conflict: {path}")
+        out(t("conflicts_cli.how"))
+        return 1
+    record = record_merge(root)
+    message, advice = record_text(record)
+    if record.code != "recorded":
+        err(f"kaartenbak: {message}")
+        if advice:
+            err(advice)
+        return 1 if record.code == "unresolved" else 2
+    out(message)
+    return None
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
-    result = sync(_root(args), progress=out, timeout=args.timeout)
+    use_language(args)
+    root = _root(args)
+    if plan_sync(root).code == "merging":
+        stopped = finish_merge(root)
+        if stopped is not None:
+            return stopped
+    result = sync(root, progress=lambda step: out(step_text(step)), timeout=args.timeout)
+    message, advice = result_text(result)
     if result.conflicts or result.other_conflicts:
-        out(result.message)
+        out(message)
         for path in (*result.conflicts, *result.other_conflicts):
             out(f"  conflict: {path}")
-        out(result.advice)
+        out(advice)
         return 1
     if result.ok or result.offline:
-        out(result.message)
-        if result.offline and result.advice:
-            out(result.advice)
+        out(message)
+        if result.offline and advice:
+            out(advice)
         return 0
-    err(f"kaartenbak: {result.message}")
-    if result.advice:
-        err(result.advice)
+    err(f"kaartenbak: {message}")
+    if result.server_text:
+        err(f"{t('sync_result.server_said')} {result.server_text}")
+    if advice:
+        err(advice)
     return 2
 
 

@@ -211,8 +211,7 @@ class CommitDialog(ModalScreen[str | None]):
                 try:
                     sha = commit(repo, paths, message)
                 except NoIdentity:
-                    name = repo.try_run("config", "--get", "user.name") or ""
-                    email = repo.try_run("config", "--get", "user.email") or ""
+                    name, email = repo.configured_identity()
                     self.app.call_from_thread(self._ask_identity, name, email)
                     return
         except GitError as exc:

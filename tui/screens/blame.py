@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 from tui.core.cards.text import visible
 from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.status import has_uncommitted
 from tui.core.library import Library
 
 from ..dialogs.error import ErrorDialog
@@ -61,8 +62,7 @@ class BlameScreen(Screen[None]):
         try:
             with GitRepo.open(self.library.workspace.root) as repo:
                 rows = field_blame(repo, self.card_path, self.library.workspace.schema)
-                rel = repo.relpath(self.card_path)
-                uncommitted = bool(repo.run("status", "--porcelain=v1", "--", rel).strip())
+                uncommitted = has_uncommitted(repo, self.card_path)
         except GitError as exc:
             self.app.call_from_thread(self._failed, exc)
             return

@@ -1,97 +1,58 @@
 """The conflict screen: per field both people changed differently, the original, mine and theirs
 side by side, and a choice: mine (1), theirs (2) or a combination written by hand (e).
 
-Nothing changes on disk until every field has a choice and the user says "bewaren": then the
-card is written through the core store with the ``[[conflict]]`` entries resolved, checked,
-and ``git add``-ed. When no conflicts remain in the repository, recording the merge (``git
-commit --no-edit``: git's own merge message) is offered. Files that could not be merged per
-field are listed with the git commands that resolve them; they are never silently dropped.
+Nothing changes on disk until every field has a choice and the user says "bewaren": then
+``tui.core.sync.conflicts.resolve_card`` writes the card with the ``[[conflict]]`` entries
+resolved, checked and ``git add``-ed. The screen only asks and shows: its workers return what
+they found or did, and the screen decides (``on_worker_state_changed``) whether to close. What
+comes after (the next card, recording the merge) is the flow's business (``tui.sync_flow``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, LoadingIndicator, Static, TextArea
-from ..widgets.safe import SafeTextArea
+from textual.worker import Worker, WorkerState
 
 from tui.core.cards.card import Card
-from tui.core.git.fielddiff import word_diff
-from tui.core.git.gitrepo import GitError, GitRepo
-from tui.core.git.history import BrokenRevision, card_at
-from tui.core.library import Library
-from tui.core.sync.merge import FieldConflict, conflicts_of, resolve, same
 from tui.core.cards.parse import load_file
 from tui.core.cards.text import visible
-from tui.core.cards.validate import Problem, validate_data
-from ..dialogs.sync_progress import finish_merge_first, offer_merge_commit, preflight, question, unresolved
+from tui.core.git.fielddiff import word_diff
+from tui.core.library import Library
+from tui.core.sync.conflicts import (
+    MINE,
+    OWN,
+    SIDES,
+    THEIRS,
+    CardConflicts,
+    Change,
+    Resolution,
+    as_text,
+    card_conflicts,
+    editable,
+    from_text,
+    resolve_card,
+)
+from tui.core.sync.merge import FieldConflict
+
+from ..dialogs.question import question
 from ..i18n import lazy, t
-from ..messages import CardSaved
+from ..sync_words import resolution_problems
+from ..widgets.safe import SafeTextArea
 from .history import show_value
 
-SIDES = ("base", "ours", "theirs")
-MINE, THEIRS, OWN = "ours", "theirs", "own"
-_LOG_LIMIT = 30  # commits per side searched for who changed a field
+__all__ = ["MINE", "OWN", "THEIRS", "CombineDialog", "ConflictScreen"]
 
-
-@dataclass(frozen=True)
-class Change:
-    """Who last changed a field on one side of the merge."""
-
-    author: str
-    date: datetime
-    subject: str
-    sha: str
-
-
-# --- pure helpers -------------------------------------------------------------------------------
-
-
-def value_at(data: Any, path: tuple[str | int, ...]) -> Any:
-    """The value at ``path`` in card data, or None when absent."""
-    node = data
-    for step in path:
-        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (
-            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
-        ):
-            node = node[step]
-        else:
-            return None
-    return node
-
-
-def editable(conflict: FieldConflict) -> bool:
-    """Whether a combination can be typed as text: text fields and lists of short texts."""
-    values = [v for v in (conflict.ours, conflict.theirs) if v is not None]
-    if not values or not conflict.path:
-        return False
-    if all(isinstance(v, str) for v in values):
-        return True
-    return all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in values)
-
-
-def as_text(value: Any) -> str:
-    """A text or text-list value as editable text (a list: one item per line)."""
-    if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def from_text(text: str, like: Any) -> Any:
-    """Typed text back into the field's type (a list when the field is a list)."""
-    if isinstance(like, list):
-        return [line.strip().removeprefix("• ").strip() for line in text.splitlines() if line.strip()]
-    return text
+# --- showing (data in, rich Text out; never markup) ------------------------------------------------
 
 
 def side_text(value: Any, base: Any, side: str) -> Text:
@@ -119,47 +80,6 @@ def who_text(change: Change | None) -> Text:
         ),
         style="dim italic",
     )
-
-
-def attribute(repo: GitRepo, rel: str, conflicts: list[FieldConflict]) -> dict[tuple[str, str], Change]:
-    """Per (side, field): the newest commit since the merge base that changed that field (best effort)."""
-    merge_head = repo.try_run("rev-parse", "--verify", "--quiet", "MERGE_HEAD^{commit}")
-    if not merge_head:
-        return {}
-    base = repo.try_run("merge-base", "HEAD", merge_head.strip())
-    if not base:
-        return {}
-    found: dict[tuple[str, str], Change] = {}
-    for side, rev in ((MINE, "HEAD"), (THEIRS, merge_head.strip())):
-        log = (
-            repo.try_run(
-                "log",
-                "--no-merges",
-                f"--max-count={_LOG_LIMIT}",
-                "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s%x1e",
-                f"{base.strip()}..{rev}",
-                "--",
-                rel,
-            )
-            or ""
-        )
-        for record in log.split("\x1e"):
-            parts = record.strip("\n").split("\x1f")
-            if len(parts) != 5:
-                continue
-            sha, parents, author, date, subject = parts
-            open_ = [c for c in conflicts if (side, c.field) not in found]
-            if not open_:
-                break
-            try:
-                new = card_at(repo, sha, rel)
-                old = card_at(repo, parents.split()[0], rel) if parents.split() else None
-            except (BrokenRevision, GitError):
-                continue
-            for c in open_:
-                if not same(value_at(new, c.path) if c.path else new, value_at(old, c.path) if c.path else old):
-                    found[(side, c.field)] = Change(author, datetime.fromisoformat(date), subject, sha)
-    return found
 
 
 # --- a combination typed by hand ------------------------------------------------------------------
@@ -258,41 +178,36 @@ class ConflictScreen(Screen[bool]):
         return self.card_id
 
     # -- loading -------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def load(self) -> None:
-        """The card as it is on disk now, its conflicts, and who changed each side (best effort)."""
-        if self.card is None:
-            self.app.call_from_thread(self._loaded, None, [], {})
-            return
-        loaded = load_file(self.card.path)
-        if not isinstance(loaded, Card):
-            self.app.call_from_thread(self._loaded, None, [], {})
-            return
-        conflicts = conflicts_of(dict(loaded.data))
-        changes: dict[tuple[str, str], Change] = {}
-        try:
-            with GitRepo.open(self.library.workspace.root) as repo:
-                changes = attribute(repo, repo.relpath(loaded.path), conflicts)
-        except (GitError, OSError, ValueError):
-            pass  # who changed what is a help, not a requirement
-        self.app.call_from_thread(self._loaded, loaded, conflicts, changes)
+    @work(thread=True, name="conflict-load", exit_on_error=False)
+    def load(self) -> CardConflicts | str:
+        """The card's conflicts as on disk now and who changed each side (reads history), or why not."""
+        if self.card is None or not isinstance(load_file(self.card.path), Card):
+            return "unreadable"
+        return card_conflicts(self.library.workspace.root, self.card.path, who=True) or "none_here"
 
-    def _loaded(
-        self, card: Card | None, conflicts: list[FieldConflict], changes: dict[tuple[str, str], Change]
-    ) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The screen decides what a finished worker means: show the card, close, or explain."""
+        if event.state != WorkerState.SUCCESS:
+            return
+        if event.worker.name == "conflict-load" and isinstance(event.worker.result, (CardConflicts, str)):
+            self._loaded(event.worker.result)
+        elif event.worker.name == "conflict-save" and isinstance(event.worker.result, Resolution):
+            self._saved(event.worker.result)
+
+    def _loaded(self, found: CardConflicts | str) -> None:
         self.query_one("#conflict-busy").display = False
-        if card is None:
-            self.notify(t("conflict.unreadable"), severity="error", timeout=8, markup=False)
+        if isinstance(found, str):  # unreadable | none_here
+            self.notify(
+                t(f"conflict.{found}"),
+                severity="error" if found == "unreadable" else "information",
+                timeout=8,
+                markup=False,
+            )
             self.dismiss(False)
             return
-        self.card = card
-        self.conflicts = conflicts
-        self.changes = changes
+        self.conflicts = list(found.conflicts)
+        self.changes = dict(found.who)
         self.loaded = True
-        if not conflicts:
-            self.notify(t("conflict.none_here"), timeout=5, markup=False)
-            self.dismiss(False)
-            return
         self.query_one("#conflict-columns").display = True
         self.show_field()
         self.refresh_bindings()
@@ -409,85 +324,57 @@ class ConflictScreen(Screen[bool]):
             self.show_field()
             self.notify(t("conflict.left", count=len(left)), severity="warning", timeout=4, markup=False)
             return
+        self.save()
+
+    def _save_detail(self) -> str:
         lines = []
         for c in self.conflicts:
             kind, value = self.choices[c.field]
             lines.append(f"• {visible(c.label or c.field)}: {t(f'conflict.pick_{kind}')}")
             if kind == OWN:
                 lines.append(f"  {visible(as_text(value))}")
-        detail = "\n".join(lines) + "\n\n" + t("conflict.save_detail")
+        return "\n".join(lines) + "\n\n" + t("conflict.save_detail")
+
+    @work(exclusive=True, group="conflict-save", name="conflict-save", exit_on_error=False)
+    async def save(self) -> Resolution | None:
+        """Ask, then resolve → validate → save → stage in a thread; returns what happened (None: not saved)."""
         choices = [("save", t("conflict.save"), "primary"), ("back", t("conflict.keep_choosing"), "default")]
-
-        def answered(choice: str | None) -> None:
-            if choice == "save":
-                self.saving = True
-                self.refresh_bindings()
-                self.query_one("#conflict-busy").display = True
-                self.write(dict(self.choices))
-
-        self.app.push_screen(question(t("conflict.save_question"), detail, choices, "back"), answered)
-
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def write(self, choices: dict[str, tuple[str, Any]]) -> None:
-        """Resolve, check, write through the store, ``git add``; then what is left in the repository."""
-        ws = self.library.workspace
-        card = self.card
-        assert card is not None
-        data: dict[str, Any] = dict(card.data)
-        for c in reversed(self.conflicts):  # list items from the end: positions before stay valid
-            data = resolve(data, c.path, choices[c.field][1])
-        deleted = not data
-        if not deleted:
-            errors = [p for p in validate_data(data, ws.schema, ws.vocab) if p.is_error]
-            if errors:
-                self.app.call_from_thread(self._invalid, errors)
-                return
+        answer = await self.app.push_screen_wait(
+            question(t("conflict.save_question"), self._save_detail(), choices, "back")
+        )
+        card = self.library.cards.get(self.card_id) or self.card
+        if answer != "save" or card is None:
+            return None
+        self._busy(True)
+        values = {field: value for field, (_, value) in self.choices.items()}
         try:
-            if deleted:
-                ws.store.delete(card)
-                saved = None
-            else:
-                saved = ws.store.save(card, data)
-            with GitRepo.open(ws.root) as repo:
-                repo.run("add", "--all", "--", repo.relpath(card.path))
-                left = unresolved(repo)
-                merging = (repo.git_dir / "MERGE_HEAD").exists()
-        except Exception as exc:  # ChangedOnDisk, WriteError, GitError: explain, keep the choices
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._written, saved, left, merging)
+            return await asyncio.to_thread(resolve_card, self.library.workspace, card, values)
+        finally:
+            self._busy(False)
 
-    def _invalid(self, errors: list[Problem]) -> None:
-        from ..dialogs.error import ErrorDialog
-
-        self._not_saving()
-        text = "\n".join(f"• {visible(p.label or p.field)}: {visible(p.message)}" for p in errors)
-        self.app.push_screen(ErrorDialog(t("conflict.invalid_title"), t("conflict.invalid", problems=text)))
-
-    def _failed(self, exc: Exception) -> None:
-        from ..dialogs.error import ErrorDialog
-
-        self._not_saving()
-        message = "\n\n".join(p for p in (getattr(exc, "message", "") or str(exc), getattr(exc, "advice", "")) if p)
-        self.app.push_screen(ErrorDialog(t("conflict.save_failed"), message))
-
-    def _not_saving(self) -> None:
-        self.saving = False
-        self.query_one("#conflict-busy").display = False
+    def _busy(self, busy: bool) -> None:
+        self.saving = busy
+        self.query_one("#conflict-busy").display = busy
         self.refresh_bindings()
 
-    def _written(self, saved: Card | None, left: list[str], merging: bool) -> None:
-        app, library = self.app, self.library
-        if saved is None:
-            library.remove(self.card_id)
-            app.post_message(CardSaved(None, self.card_id, deleted=True))
+    def _saved(self, res: Resolution) -> None:
+        """Written and staged: tell the library and close; refused or failed: explain, keep the choices."""
+        from ..dialogs.error import ErrorDialog
+
+        if res.code == "invalid":
+            problems = "\n".join(resolution_problems(res))
+            self.app.push_screen(ErrorDialog(t("conflict.invalid_title"), t("conflict.invalid", problems=problems)))
+            return
+        if not res.ok:
+            text = "\n\n".join(p for p in (visible(res.message), visible(res.advice)) if p)
+            self.app.push_screen(ErrorDialog(t("conflict.save_failed"), text))
+            return
+        if res.card is None:
+            self.library.remove(self.card_id)
         else:
-            library.update(saved, old_id=self.card_id)
-            app.post_message(CardSaved(saved.id, self.card_id))
-        app.notify(t("conflict.written", title=visible(self.title_text)), timeout=5, markup=False)
+            self.library.update(res.card, old_id=self.card_id)
+        self.app.notify(t("conflict.written", title=visible(self.title_text)), timeout=5, markup=False)
         self.dismiss(True)
-        if merging and not left and not any("conflict" in c.data for c in library.cards.values()):
-            offer_merge_commit(app, library, t("conflict.all_resolved"))
 
     def action_leave(self) -> None:
         if not self.choices or self.saving:
@@ -503,58 +390,3 @@ class ConflictScreen(Screen[bool]):
         self.app.push_screen(
             question(t("conflict.leave_question"), t("conflict.leave_detail"), choices, "stay"), answered
         )
-
-
-# --- flows used by the app and the sync ----------------------------------------------------------
-
-
-def resolve_in_turn(app: App, library: Library, paths: list[str], other: list[str]) -> None:
-    """Open the conflict screen for each card (absolute paths) in turn, then list the other files."""
-    queue = list(paths)
-
-    def next_card(written: bool | None = True) -> None:
-        if written is False and queue:
-            app.notify(t("conflict.postponed", count=len(queue)), severity="warning", timeout=8, markup=False)
-            return
-        while queue:
-            card = library.by_path(Path(queue.pop(0)))
-            if card is not None and "conflict" in card.data:
-                app.push_screen(ConflictScreen(library, card.id), next_card)
-                return
-        if other:
-            show_other_conflicts(app, library, other)
-
-    next_card()
-
-
-def show_other_conflicts(app: App, library: Library, other: list[str]) -> None:
-    """Files that could not be merged per field: what they are and the commands that finish them."""
-    files = "\n".join(f"  {visible(p)}" for p in other)
-    detail = t("conflict.other_detail", files=files, root=visible(str(library.workspace.root)))
-    app.push_screen(
-        question(t("conflict.other_title", count=len(other)), detail, [("ok", t("dialog.ok"), "primary")], "ok")
-    )
-
-
-def open_conflicts(app: App, library: Library, card_id: str | None) -> None:
-    """The `x` key: this card's conflicts, else every card with conflicts, else what git still needs."""
-    card = library.cards.get(card_id) if card_id else None
-    if card is not None and "conflict" in card.data:
-        app.push_screen(ConflictScreen(library, card.id))
-        return
-    waiting = sorted((c for c in library.cards.values() if "conflict" in c.data), key=lambda c: c.title.casefold())
-    if waiting:
-        resolve_in_turn(app, library, [str(c.path) for c in waiting], [])
-        return
-
-    def check() -> None:
-        found = preflight(library.workspace.root)
-        app.call_from_thread(checked, found)
-
-    def checked(found: Any) -> None:
-        if found.merging:
-            finish_merge_first(app, library, found.unmerged)
-        else:
-            app.notify(t("conflict.none"), timeout=4, markup=False)
-
-    app.run_worker(check, name="conflict-check", thread=True, exclusive=True, group="git", exit_on_error=False)

@@ -12,18 +12,16 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-from collections.abc import Callable
+from types import TracebackType
 
 import git
 
 from tui.core.cards.text import visible
-
-if TYPE_CHECKING:
-    from tui.core.git.status import Notice
 
 STALE_AFTER = 600.0  # seconds before an index.lock with no git process is called stale
 LOCK_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5, 0.75)  # ~2 s in all for a fresh index.lock
@@ -101,6 +99,45 @@ class RepoState:
     @property
     def detached(self) -> bool:
         return self.branch is None and not self.bare
+
+
+class RepoLock:
+    """The one lock of a repository in this process: git calls on it never overlap.
+
+    Textual's ``exclusive`` worker groups apply per DOM node only, so two screens' workers could
+    run git in the same repository at once; every call path in ``GitRepo`` and ``run_git`` takes
+    this lock. It is re-entrant, so a workflow can hold it across several steps (resolve, save,
+    stage) while each step still takes it. ``waiting`` counts threads blocked on it (for tests).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._guard = threading.Lock()
+        self.waiting = 0
+
+    def __enter__(self) -> RepoLock:
+        with self._guard:
+            self.waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._guard:
+                self.waiting -= 1
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._lock.release()
+
+
+_LOCKS: dict[str, RepoLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def repo_lock(root: str | Path) -> RepoLock:
+    """The process-wide lock of the repository at ``root`` (one per resolved folder)."""
+    key = os.path.normcase(str(Path(root).expanduser().resolve()))
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, RepoLock())
 
 
 def git_process_running() -> bool:
@@ -197,6 +234,7 @@ class GitRepo:
         self.root, self.git_dir, self.bare = root, git_dir, bare
         self._env = env
         self._repo = git.Repo(str(git_dir if bare else root))
+        self.lock = repo_lock(root)
         self.sleep: Callable[[float], None] = time.sleep
         self.git_running: Callable[[], bool] = git_process_running
 
@@ -223,7 +261,8 @@ class GitRepo:
         if top.resolve() != root:
             raise NotARepository(
                 f"{root} is zelf geen git-repository (git zou {top} gebruiken).",
-                f"Kaartenbak neemt geen bovenliggende repository over. Maak hier een eigen repository met 'git init' in {root}, of kloon de kaartenbak.",
+                "Kaartenbak neemt geen bovenliggende repository over. Maak hier een eigen repository met "
+                f"'git init' in {root}, of kloon de kaartenbak.",
             )
         env = {"GIT_DIR": git_dir, "GIT_INDEX_FILE": index, "GIT_OBJECT_DIRECTORY": objects, "GIT_COMMON_DIR": common}
         if not bare:
@@ -233,14 +272,15 @@ class GitRepo:
     @staticmethod
     def _discover(root: Path, *args: str) -> str:
         try:
-            proc = subprocess.run(
-                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "rev-parse", *args],
-                cwd=root,
-                env=_clean_env(),
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
+            with repo_lock(root):
+                proc = subprocess.run(
+                    [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "rev-parse", *args],
+                    cwd=root,
+                    env=_clean_env(),
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitError("Git kan niet worden gestart.", "Installeer git en probeer het opnieuw.", str(exc)) from None
         if proc.returncode != 0:
@@ -269,7 +309,8 @@ class GitRepo:
     def try_run(self, *args: str) -> str | None:
         """``run`` for questions git answers with a non-zero exit (unset config, detached HEAD)."""
         try:
-            return str(self._repo.git.execute(["git", *args], env={**self._env, **_fixed_env()}))
+            with self.lock:
+                return str(self._repo.git.execute(["git", *args], env={**self._env, **_fixed_env()}))
         except git.GitCommandError:
             return None
 
@@ -282,13 +323,14 @@ class GitRepo:
         delays = iter(LOCK_BACKOFF)
         while True:
             try:
-                out = self._repo.git.execute(
-                    ["git", *args],
-                    env=env,
-                    kill_after_timeout=300,
-                    stdout_as_string=as_text,
-                    strip_newline_in_stdout=as_text,
-                )
+                with self.lock:
+                    out = self._repo.git.execute(
+                        ["git", *args],
+                        env=env,
+                        kill_after_timeout=300,
+                        stdout_as_string=as_text,
+                        strip_newline_in_stdout=as_text,
+                    )
                 return out if isinstance(out, (str, bytes)) else str(out)
             except git.GitCommandError as exc:
                 stderr = _stderr(exc)
@@ -334,6 +376,13 @@ class GitRepo:
             ) from None
         return True
 
+    def configured_identity(self) -> tuple[str, str]:
+        """``(user.name, user.email)`` as git config has them ("" when unset): the one identity lookup."""
+        return (
+            self.try_run("config", "--get", "user.name") or "",
+            self.try_run("config", "--get", "user.email") or "",
+        )
+
     def state(self) -> RepoState:
         """Branch, HEAD, operation in progress, lock, conflicts and identity in one look."""
         branch = self.try_run("symbolic-ref", "--quiet", "--short", "HEAD")
@@ -343,15 +392,95 @@ class GitRepo:
         if not self.bare:
             out = self.run("diff", "--name-only", "--diff-filter=U", "-z")
             conflicted = tuple(p for p in out.split("\0") if p)
-        name, email = self.try_run("config", "--get", "user.name"), self.try_run("config", "--get", "user.email")
+        name, email = self.configured_identity()
         identity = (name, email) if name and email else None
         return RepoState(
             self.root, branch or None, head, in_progress, self.index_lock(), conflicted, self.bare, identity
         )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A repository state the user should know about: what it means and the way forward."""
+
+    code: str  # bare | empty | detached | merge | rebase | cherry-pick | revert | conflicts | lock | no-identity
+    message: str
+    advice: str
+    blocks_commit: bool = True
+
+
+_OPERATION_TEXT = {  # operation -> (what is going on, how to finish or abort it)
+    op: (
+        f"Er is een {name} bezig die nog niet is afgerond.",
+        f"Ga verder met 'git {op} --continue' of breek af met 'git {op} --abort'.",
+    )
+    for op, name in (("rebase", "rebase"), ("cherry-pick", "cherry-pick"), ("revert", "revert"))
+}
+_OPERATION_TEXT["merge"] = (
+    "Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
+    "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.",
+)
+
+
+def explain_state(state: RepoState) -> list[Notice]:
+    """Plain-Dutch notices for every hostile state, most blocking first; empty when all is well."""
+    notes: list[Notice] = []
+    if state.bare:
+        notes.append(
+            Notice(
+                "bare",
+                f"{state.root} is een kale (bare) repository zonder werkmap: hier staan geen kaartbestanden.",
+                f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map.",
+            )
+        )
+    if state.in_progress:
+        msg, advice = _OPERATION_TEXT[state.in_progress]
+        notes.append(
+            Notice(
+                state.in_progress,
+                msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.",
+                advice,
+            )
+        )
+    if state.conflicted:
+        notes.append(
+            Notice(
+                "conflicts",
+                f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
+                "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af.",
+            )
+        )
+    if state.index_lock is not None:
+        err = lock_error(state.index_lock)
+        notes.append(Notice("lock", err.message, err.advice, blocks_commit=state.index_lock.stale))
+    if state.detached and state.head:
+        notes.append(
+            Notice(
+                "detached",
+                f"Je bekijkt een losse versie ({state.head[:7]}), niet een tak: nieuwe versies zouden zoekraken.",
+                "Ga terug naar je tak met 'git switch main' (of maak een tak: 'git switch -c NAAM').",
+            )
+        )
+    if state.head is None and not state.bare:
+        notes.append(
+            Notice(
+                "empty",
+                "Deze repository heeft nog geen enkele versie.",
+                "De eerste keer bewaren maakt de eerste versie.",
+                blocks_commit=False,
+            )
+        )
+    if state.identity is None and not state.bare:
+        notes.append(
+            Notice(
+                "no-identity",
+                "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
+                "Vul je naam en e-mailadres in; ze komen bij elke versie die je bewaart.",
+            )
+        )
+    return notes
+
+
 def explain(state: RepoState) -> list[Notice]:
     """Plain-Dutch notices (what it means, the way forward) for every hostile state; empty when all is well."""
-    from tui.core.git.status import explain_state  # the texts live with the rest of the status reporting
-
     return explain_state(state)

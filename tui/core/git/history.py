@@ -100,3 +100,9 @@ def card_at(repo: GitRepo, sha: str, path: str) -> dict[str, Any] | None:
     if not isinstance(loaded, Card):
         raise BrokenRevision(f"De kaart {path} in versie {sha[:7]} is onleesbaar: {loaded.message}.")
     return loaded.to_dict()
+
+
+def parent_of(repo: GitRepo, sha: str) -> str | None:
+    """The first parent of commit ``sha``, or None for a first commit."""
+    parent = repo.try_run("rev-parse", "--verify", "--quiet", f"{sha}^1")
+    return parent.strip() if parent else None

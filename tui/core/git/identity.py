@@ -78,8 +78,7 @@ def validate_identity(name: str, email: str) -> Identity:
 
 def read_identity(repo: GitRepo) -> Identity | None:
     """The identity git would commit under (from git config), or None when incomplete."""
-    name = repo.try_run("config", "--get", "user.name")
-    email = repo.try_run("config", "--get", "user.email")
+    name, email = repo.configured_identity()
     return Identity(name, email) if name and email else None
 
 

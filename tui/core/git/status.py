@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from tui.core.git.gitrepo import GitRepo, RepoState, lock_error
+# Notice and explain_state live in gitrepo beside RepoState (no import cycle); re-exported here.
+from tui.core.git.gitrepo import GitRepo
+from tui.core.git.gitrepo import Notice as Notice
+from tui.core.git.gitrepo import explain_state as explain_state
 
 NEW, MODIFIED, DELETED, UNTRACKED, RENAMED, CONFLICTED = (
     "new",
@@ -103,83 +107,27 @@ def card_status(repo: GitRepo, folder: str = "cards") -> RepoStatus:
     return RepoStatus(tuple(changed_files(repo, folder)), upstream, ahead, behind)
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A repository state the user should know about: what it means and the way forward."""
-
-    code: str  # bare | empty | detached | merge | rebase | cherry-pick | revert | conflicts | lock | no-identity
-    message: str
-    advice: str
-    blocks_commit: bool = True
+def has_uncommitted(repo: GitRepo, path: str | Path) -> bool:
+    """Whether the file at ``path`` differs from HEAD (changed, new or deleted, staged or not)."""
+    return bool(repo.run("status", "--porcelain=v1", "--", repo.relpath(path)).strip())
 
 
-_OPERATION_TEXT = {  # operation -> (what is going on, how to finish or abort it)
-    op: (
-        f"Er is een {name} bezig die nog niet is afgerond.",
-        f"Ga verder met 'git {op} --continue' of breek af met 'git {op} --abort'.",
-    )
-    for op, name in (("rebase", "rebase"), ("cherry-pick", "cherry-pick"), ("revert", "revert"))
-}
-_OPERATION_TEXT["merge"] = (
-    "Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
-    "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.",
-)
-
-
-def explain_state(state: RepoState) -> list[Notice]:
-    """Plain-Dutch notices for every hostile state, most blocking first; empty when all is well."""
-    notes: list[Notice] = []
-    if state.bare:
-        notes.append(
-            Notice(
-                "bare",
-                f"{state.root} is een kale (bare) repository zonder werkmap: hier staan geen kaartbestanden.",
-                f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map.",
-            )
-        )
-    if state.in_progress:
-        msg, advice = _OPERATION_TEXT[state.in_progress]
-        notes.append(
-            Notice(
-                state.in_progress,
-                msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.",
-                advice,
-            )
-        )
-    if state.conflicted:
-        notes.append(
-            Notice(
-                "conflicts",
-                f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
-                "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af.",
-            )
-        )
-    if state.index_lock is not None:
-        err = lock_error(state.index_lock)
-        notes.append(Notice("lock", err.message, err.advice, blocks_commit=state.index_lock.stale))
-    if state.detached and state.head:
-        notes.append(
-            Notice(
-                "detached",
-                f"Je bekijkt een losse versie ({state.head[:7]}), niet een tak: nieuwe versies zouden zoekraken.",
-                "Ga terug naar je tak met 'git switch main' (of maak een tak: 'git switch -c NAAM').",
-            )
-        )
-    if state.head is None and not state.bare:
-        notes.append(
-            Notice(
-                "empty",
-                "Deze repository heeft nog geen enkele versie.",
-                "De eerste keer bewaren maakt de eerste versie.",
-                blocks_commit=False,
-            )
-        )
-    if state.identity is None and not state.bare:
-        notes.append(
-            Notice(
-                "no-identity",
-                "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
-                "Vul je naam en e-mailadres in; ze komen bij elke versie die je bewaart.",
-            )
-        )
-    return notes
+def changed_card_paths(repo: GitRepo, old: str | None, new: str | None) -> list[tuple[str | None, str | None]]:
+    """(old path, new path) of every card file that differs between ``old`` and ``new`` (None: the work tree)."""
+    if old is None:
+        return [(None, f.path) for f in card_status(repo).files]
+    sides = [old] if new is None else [old, new]
+    parts = repo.run("diff", "--name-status", "-z", "-M", *sides, "--", "cards").split("\0")
+    pairs: list[tuple[str | None, str | None]] = []
+    i = 0
+    while i < len(parts) - 1:
+        status = parts[i]
+        if status.startswith(("R", "C")):
+            pairs.append((parts[i + 1], parts[i + 2]))
+            i += 3
+        else:
+            pairs.append((parts[i + 1], parts[i + 1]))
+            i += 2
+    if new is None:
+        pairs += [(None, f.path) for f in card_status(repo).files if f.state == "untracked"]
+    return [(a, b) for a, b in pairs if (b or a or "").endswith(".toml")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import json
 import re
 from collections import Counter
@@ -164,7 +165,7 @@ def _align(base: list[Any], side: list[Any]) -> tuple[list[tuple[str, Any]], dic
     sm = difflib.SequenceMatcher(None, [_key(x) for x in base], [_key(x) for x in side], autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "replace" and i2 - i1 == j2 - j1:
-            for i, j in zip(range(i1, i2), range(j1, j2)):
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 state[i] = ("mod", side[j])
             continue
         if op in ("delete", "replace"):
@@ -302,7 +303,7 @@ def resolve(data: dict[str, Any], path: Sequence[str | int], value: Any) -> dict
         rest = [] if value is None else rest
     else:
         parent: Any = out
-        for step, nxt in zip(path[:-1], path[1:]):
+        for step, nxt in itertools.pairwise(path):
             if isinstance(parent, dict) and step not in parent:
                 parent[step] = [] if isinstance(nxt, int) else {}
             parent = parent[step]

@@ -16,27 +16,28 @@ Each network call is its own process group with a hard timeout, no prompt (``GIT
 ``GIT_ASKPASS``, ssh ``BatchMode``/``ConnectTimeout``) and a low-speed abort; failures are sorted
 into offline, sign-in needed and refused by the server. Remote names and URLs pass an allowlist
 before git sees them (RELIABILITY 37).
+
+Results and progress are data, not sentences: a ``code`` and its ``params``, phrased by
+``tui/locale`` (``sync_result.<code>``, ``sync_step.<code>``) in the CLI and the app alike. What a
+server said stays data too (``server_text``, made visible).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
 import signal
 import subprocess
 import tomllib
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core.git.gitrepo import GitError, GitRepo, explain
-from tui.core.git.status import upstream_distance
 from tui.core.cards.text import visible
+from tui.core.git.gitrepo import GitError, GitRepo, explain, repo_lock
+from tui.core.git.status import upstream_distance
 
-OFFLINE = "offline; je wijzigingen blijven bewaard en worden later verstuurd"
-COMMIT_FIRST = "Bewaar eerst je wijzigingen (commit first)"
 _NET_CONFIG = (
     "-c",
     "http.lowSpeedLimit=1000",
@@ -82,9 +83,26 @@ class SyncStatus:
 
 
 @dataclass(frozen=True)
-class SyncResult:
-    """What one sync did, in numbers and in a Dutch sentence for the user."""
+class SyncStep:
+    """A progress step while syncing: ``code`` (fetching, retrying, no_driver, merging, sending) and params."""
 
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one sync did: a ``code`` saying how it ended, its ``params``, and the numbers.
+
+    Codes: ``done`` (received, sent), ``offline`` (pending), ``auth_needed`` (transport ssh|https),
+    ``conflicts`` (cards, others), ``rejected`` (reason; ``server_text``), ``commit_first``
+    (files), ``would_overwrite``, ``fetch_failed`` / ``merge_failed`` (detail: git's last line),
+    ``busy_remote``, ``no_remote``, ``no_identity``, ``blocked`` and ``git_error`` (message,
+    advice: an explained ``GitError`` or repository notice).
+    """
+
+    code: str = "done"
+    params: Mapping[str, str | int] = field(default_factory=dict)
     received: int = 0
     sent: int = 0
     offline: bool = False
@@ -92,9 +110,7 @@ class SyncResult:
     conflicts: tuple[str, ...] = ()  # cards with [[conflict]] entries
     other_conflicts: tuple[str, ...] = ()  # other unmerged files (conflict markers)
     rejected_by_server: bool = False
-    message: str = ""
-    advice: str = ""
-    error: bool = False  # refused or failed otherwise; the message says why
+    error: bool = False  # refused or failed otherwise; the code says why
     pending: int = 0  # local commits not yet on the server
     server_text: str = ""  # what the server said, made visible
 
@@ -210,7 +226,14 @@ def _env(ssh: str) -> dict[str, str]:
 
 
 def run_git(root: Path, args: list[str], timeout: float, ssh: str = "ssh") -> _Run:
-    """git with no prompt and a hard ``timeout``: then the whole process group (ssh too) is killed."""
+    """git with no prompt and a hard ``timeout``: then the whole process group (ssh too) is killed.
+
+    Holds the repository's process-wide lock (``repo_lock``) like every ``GitRepo`` call."""
+    with repo_lock(root):
+        return _run_git(root, args, timeout, ssh)
+
+
+def _run_git(root: Path, args: list[str], timeout: float, ssh: str) -> _Run:
     try:
         proc = subprocess.Popen(
             ["git", *_NET_CONFIG, *args], cwd=root, env=_env(ssh), start_new_session=True,
@@ -230,25 +253,12 @@ def run_git(root: Path, args: list[str], timeout: float, ssh: str = "ssh") -> _R
     return _Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
 
 
-def _plural(n: int) -> str:
-    return f"{n} wijziging" if n == 1 else f"{n} wijzigingen"
-
-
-def summary(received: int, sent: int) -> str:
-    """ "3 wijzigingen ontvangen, 2 verstuurd" and its variants."""
-    if received and sent:
-        return f"{_plural(received)} ontvangen, {sent} verstuurd"
-    if received or sent:
-        return f"{_plural(received or sent)} {'ontvangen' if received else 'verstuurd'}"
-    return "Alles was al gedeeld: niets ontvangen, niets verstuurd"
-
-
 def _paths(out: str | None) -> list[str]:
     return [p for p in (out or "").split("\0") if p]
 
 
 def _last_line(text: str) -> str:
-    return visible((text.strip().splitlines() or ["onbekende fout"])[-1])
+    return visible((text.strip().splitlines() or ["?"])[-1])
 
 
 def _has_conflict_table(path: Path) -> bool:
@@ -262,7 +272,9 @@ def _has_conflict_table(path: Path) -> bool:
 class _Sync:
     """One sync run: fetch, merge, push (and once more after a non-fast-forward rejection)."""
 
-    def __init__(self, repo: GitRepo, say: Callable[[str], None], timeout: float, target: _Target, url: str) -> None:
+    def __init__(
+        self, repo: GitRepo, say: Callable[[SyncStep], None], timeout: float, target: _Target, url: str
+    ) -> None:
         self.repo, self.say, self.timeout, self.t, self.url = repo, say, timeout, target, url
         self.received = 0
         self.ssh = os.environ.get("GIT_SSH_COMMAND") or repo.try_run("config", "--get", "core.sshCommand") or "ssh"
@@ -282,8 +294,11 @@ class _Sync:
         kw.setdefault("pending", self.ahead())
         return SyncResult(**kw)  # type: ignore[arg-type]
 
-    def fail(self, message: str, advice: str) -> SyncResult:
-        return self.result(error=True, message=message, advice=advice)
+    def fail(self, code: str, **params: str | int) -> SyncResult:
+        return self.result(code=code, params=params, error=True)
+
+    def done(self, sent: int) -> SyncResult:
+        return self.result(code="done", params={"received": self.received, "sent": sent}, sent=sent)
 
     def run(self) -> SyncResult:
         for attempt in (1, 2):
@@ -291,22 +306,19 @@ class _Sync:
             if failed:
                 return failed
             if not self.ahead(merges=True):
-                return self.result(message=summary(self.received, 0))
+                return self.done(0)
             sent = self.push()
             if isinstance(sent, SyncResult):
                 return sent
             if sent >= 0:
-                return self.result(sent=sent, message=summary(self.received, sent))
+                return self.done(sent)
             if attempt == 1:
-                self.say("De server heeft intussen nieuwe wijzigingen; opnieuw ophalen en samenvoegen…")
-        return self.fail(
-            "De server kreeg steeds nieuwe wijzigingen; je versies zijn nog niet verstuurd.",
-            "Ze blijven hier bewaard. Synchroniseer over een moment opnieuw.",
-        )
+                self.say(SyncStep("retrying"))
+        return self.fail("busy_remote")
 
     def fetch(self) -> SyncResult | None:
         t = self.t
-        self.say(f"Ophalen van {t.remote} ({shown_url(self.url)})…")
+        self.say(SyncStep("fetching", {"remote": t.remote, "url": shown_url(self.url)}))
         refspec = f"+refs/heads/{t.remote_branch}:{t.tracking}"
         r = run_git(self.repo.root, ["fetch", "--quiet", "--no-tags", "--", t.remote, refspec], self.timeout, self.ssh)
         if r.code == 0 or (not r.timed_out and "couldn't find remote ref" in r.err):
@@ -315,27 +327,12 @@ class _Sync:
 
     def network_failure(self, r: _Run) -> SyncResult:
         if not r.timed_out and _AUTH.search(r.err):
-            if re.match(r"(ssh|git\+ssh|ssh\+git)://|[^/:]+:(?!//)", self.url):
-                advice = (
-                    "Maak een SSH-sleutel ('ssh-keygen -t ed25519'), zet de publieke sleutel bij je account op de "
-                    "server en maak één keer verbinding in een terminal ('git fetch') om de server te bevestigen."
-                )
-            else:
-                advice = (
-                    "Sla je inlog op met een credential helper (bijvoorbeeld de Git Credential Manager, of 'git config"
-                    " --global credential.helper store') en meld je één keer aan met 'git fetch' in een terminal."
-                )
-            return self.result(
-                auth_needed=True, message="aanmelden nodig: de server wil weten wie je bent", advice=advice
-            )
+            ssh = re.match(r"(ssh|git\+ssh|ssh\+git)://|[^/:]+:(?!//)", self.url)
+            return self.result(code="auth_needed", params={"transport": "ssh" if ssh else "https"}, auth_needed=True)
         if r.timed_out or _OFFLINE.search(r.err):
             pending = self.ahead()
-            message = OFFLINE + (f" ({_plural(pending)} nog niet gedeeld)" if pending else "")
-            return self.result(offline=True, message=message, advice="Synchroniseer opnieuw zodra er verbinding is.")
-        return self.fail(
-            f"Synchroniseren mislukt: git meldt '{_last_line(r.err)}'.",
-            "Je versies blijven hier bewaard. Controleer het adres met 'kaartenbak remote'.",
-        )
+            return self.result(code="offline", params={"pending": pending}, offline=True, pending=pending)
+        return self.fail("fetch_failed", detail=_last_line(r.err))
 
     def blocking(self, ff: bool) -> list[str]:
         """Uncommitted files the merge would touch (any staged change blocks a real merge)."""
@@ -364,55 +361,39 @@ class _Sync:
         ff = head is None or repo.try_run("merge-base", "--is-ancestor", "HEAD", t.tracking) is not None
         blocked = self.blocking(ff)
         if blocked:
-            return self.fail(
-                f"{COMMIT_FIRST}: binnengekomen wijzigingen raken {', '.join(map(visible, blocked))}.",
-                "Bewaar of verwerp die wijzigingen en synchroniseer opnieuw; er is niets veranderd.",
-            )
-        missing = [] if ff else [n for n in explain(repo.state()) if n.code == "no-identity"]
-        if missing:
-            return self.fail(missing[0].message, missing[0].advice)
+            return self.fail("commit_first", files=", ".join(map(visible, blocked)))
+        if not ff and not all(repo.configured_identity()):
+            return self.fail("no_identity")
         if not repo.try_run("config", "--get", "merge.kaartenbak.driver"):
-            self.say("Let op: samenvoegen per veld staat in deze kopie niet aan; voer 'kaartenbak init' uit.")
-        self.say(f"{_plural(incoming)} ontvangen; samenvoegen…")
-        message = f"Wijzigingen van {t.tracking.removeprefix('refs/remotes/')} samengevoegd"
+            self.say(SyncStep("no_driver"))
+        self.say(SyncStep("merging", {"count": incoming}))
+        message = f"Wijzigingen van {t.tracking.removeprefix('refs/remotes/')} samengevoegd"  # history: team's language
         r = run_git(repo.root, ["merge", "--ff", "--no-edit", "--no-autostash", "-m", message, t.tracking], 900)
         unmerged = _paths(repo.try_run("diff", "--name-only", "--diff-filter=U", "-z"))
         if unmerged or r.code == 0:
             self.received += incoming
             return self.conflicts(unmerged) if unmerged else None
         if "would be overwritten" in r.err:
-            return self.fail(f"{COMMIT_FIRST}: git zou ze overschrijven.", "Bewaar ze en synchroniseer opnieuw.")
-        return self.fail(
-            f"Samenvoegen mislukt: git meldt '{_last_line(r.err)}'.",
-            "Je versies blijven bewaard. Bekijk de toestand met 'kaartenbak status'.",
-        )
+            return self.fail("would_overwrite")
+        return self.fail("merge_failed", detail=_last_line(r.err))
 
     def conflicts(self, unmerged: list[str]) -> SyncResult:
         """Cards with ``[[conflict]]`` entries apart from files with text conflict markers."""
         cards = [p for p in unmerged if p.startswith("cards/") and p.endswith(".toml")]
         cards = [p for p in cards if _has_conflict_table(self.repo.root / p)]
         other = [p for p in unmerged if p not in cards]
-        parts = []
-        if cards:
-            parts.append(
-                f"Conflict in {len(cards)} kaart(en): {', '.join(map(visible, cards))}; hetzelfde veld is "
-                "aan beide kanten anders gewijzigd en beide waarden staan in de kaart."
-            )
-        if other:
-            parts.append(f"Niet per veld samen te voegen: {', '.join(map(visible, other))} (met <<<<<<<-markeringen).")
-        paths = " ".join(shlex.quote(visible(p)) for p in unmerged)
-        advice = (
-            f"Kies per veld in het conflictscherm{' en bewerk de andere bestanden' * bool(other)}; rond dan af "
-            f"met 'git add -- {paths}' en 'git commit --no-edit' en synchroniseer opnieuw. Je eigen versies "
-            "blijven bewaard; terug naar vóór het samenvoegen: 'git merge --abort'."
+        return self.result(
+            code="conflicts",
+            params={"cards": ", ".join(map(visible, cards)), "others": ", ".join(map(visible, other))},
+            conflicts=tuple(cards),
+            other_conflicts=tuple(other),
         )
-        return self.result(conflicts=tuple(cards), other_conflicts=tuple(other), message=" ".join(parts), advice=advice)
 
     def push(self) -> int | SyncResult:
         """The number of (non-merge) commits sent, -1 when rejected as not a fast-forward, or a failure."""
         repo, t = self.repo, self.t
         sending = self.ahead()
-        self.say(f"{_plural(sending)} versturen naar {t.remote}…")
+        self.say(SyncStep("sending", {"count": sending, "remote": t.remote}))
         refspec = f"HEAD:refs/heads/{t.remote_branch}"
         r = run_git(repo.root, ["push", "--porcelain", "--", t.remote, refspec], self.timeout, self.ssh)
         rejected = [line for line in r.out.splitlines() if line.startswith("!")]
@@ -427,33 +408,27 @@ class _Sync:
         if not rejected:
             return self.network_failure(r)
         said = visible("\n".join(ln[7:].rstrip() for ln in r.err.splitlines() if ln.startswith("remote:")).strip())
-        message = f"De server weigerde je wijzigingen ({visible(rejected[0].split(chr(9))[-1])})."
-        message += f" De server zegt: {said}" * bool(said)
         return self.result(
+            code="rejected",
+            params={"reason": visible(rejected[0].split(chr(9))[-1])},
             rejected_by_server=True,
             server_text=said,
-            message=message,
-            advice="Je versies blijven hier bewaard en gaan mee bij een volgende synchronisatie. "
-            "Vraag de beheerder van de server waarom (bijvoorbeeld een beschermde tak).",
         )
 
 
-def sync(root: str | Path, progress: Callable[[str], None] | None = None, timeout: float = 20) -> SyncResult:
+def sync(root: str | Path, progress: Callable[[SyncStep], None] | None = None, timeout: float = 20) -> SyncResult:
     """Fetch the upstream, merge it (per field), push without force; ``timeout`` is per network call."""
     try:
         with GitRepo.open(root) as repo:
             state = repo.state()
             for n in explain(state):
                 if n.code in _BLOCKING:
-                    return SyncResult(error=True, message=f"Synchroniseren kan nu niet. {n.message}", advice=n.advice)
+                    params = {"notice": n.code, "message": n.message, "advice": n.advice}
+                    return SyncResult(code="blocked", params=params, error=True)
             target = _target(repo, state.branch or "")
             if target is None:
-                return SyncResult(
-                    error=True,
-                    message="Er is nog geen gedeelde kaartenbak (remote) ingesteld.",
-                    advice="Stel het adres in met 'kaartenbak remote ADRES'.",
-                )
+                return SyncResult(code="no_remote", error=True)
             url = remote_urls(repo, target.remote)[0]
-            return _Sync(repo, progress or (lambda _line: None), timeout, target, url).run()
+            return _Sync(repo, progress or (lambda _step: None), timeout, target, url).run()
     except GitError as exc:
-        return SyncResult(error=True, message=exc.message, advice=exc.advice)
+        return SyncResult(code="git_error", params={"message": exc.message, "advice": exc.advice}, error=True)

@@ -29,17 +29,17 @@ from .card_actions import CardActions
 from .commands.cards import CardCommands
 from .dialogs.commit import CommitDialog, start_commit
 from .dialogs.error import ErrorDialog
-from .dialogs.sync_progress import start_sync
 from .i18n import lazy, set_language, t
 from .messages import GotoCard, RepoChanged
 from .screens.blame import BlameScreen
 from .screens.browser import BrowserScreen
-from .screens.conflict import ConflictScreen, open_conflicts
+from .screens.conflict import ConflictScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.overview import OverviewScreen
 from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
 from .seam import KeepsDraft, ShowsCard
+from .sync_flow import open_conflicts, start_sync
 from .ui_language import LocalizedApp
 from .widgets.card_list import CardList
 from .widgets.safe import TerminalSafety

@@ -94,7 +94,7 @@ async def test_offline_is_said_quickly_and_the_app_keeps_working(
         assert "je wijzigingen blijven bewaard" in notes(app)
         assert app.screen is app.browser
         await pilot.press("slash", "r", "e", "a")  # still responsive: search works
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         assert CARD_ID in {r.card_id for r in app.browser.query_one(CardList).rows}
 
 

@@ -116,7 +116,10 @@ def help_texts(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[tu
                 if sub.prog.split()[-1] == name:  # aliases share the parser: visit it once
                     yield from help_texts(sub, f"{prefix + '.' if prefix else ''}{name}")
         elif action.help and action.help != argparse.SUPPRESS and not isinstance(action, argparse._HelpAction):
-            yield f"{root}.{action.dest}", action, "help"
+            # options sharing a dest (--mine/--theirs) are told apart by their own flag
+            shared = sum(1 for a in parser._actions if a.dest == action.dest) > 1 and action.option_strings
+            name = action.option_strings[-1].lstrip("-").replace("-", "_") if shared else action.dest
+            yield f"{root}.{name}", action, "help"
 
 
 def translate_parser(parser: argparse.ArgumentParser, lang: str) -> list[str]:

@@ -99,7 +99,12 @@ class CardActions:
 
     def new(self, near_id: str | None) -> None:
         """A new card, in the region, theme and kind of the card ``near_id`` when there is one."""
-        from .dialogs.new_card import NewCardDialog
+        from .dialogs.new_card import NewCard, NewCardDialog
+        from .screens.editor import EditorScreen
+
+        def chosen(new: NewCard | None) -> None:
+            if new is not None:
+                self.push_screen(EditorScreen(self.library, new.card, data=new.data, new=True))
 
         card = self.library.cards.get(near_id) if near_id else None
         self.push_screen(
@@ -108,7 +113,8 @@ class CardActions:
                 region=card.region if card else None,
                 theme=card.theme if card else None,
                 kind=card.kind if card else None,
-            )
+            ),
+            chosen,
         )
 
     def duplicate(self, card_id: str | None) -> None:

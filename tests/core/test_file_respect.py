@@ -242,7 +242,9 @@ def test_read_only_repository_on_save_and_on_commit_is_explained(small: Path, tm
         with pytest.raises(WriteError) as saved:
             Workspace(root).store.save(card, {**card.to_dict(), "title": "Anders"})
         assert (
-            saved.value.read_only and saved.value.code == "error.write.read_only" and str(path) in phrase_error(saved.value)
+            saved.value.read_only
+            and saved.value.code == "error.write.read_only"
+            and str(path) in phrase_error(saved.value)
         )
         with GitRepo.open(root) as repo, pytest.raises(CommitFailed) as committed:
             commit(repo, [path], "Titel aangepast")

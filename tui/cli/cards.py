@@ -78,10 +78,10 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
     if not args.paths:
         ws = _workspace(args)
-        files = ws.store.discover()
-        if not files:
+        found = ws.store.discover()
+        if not found:
             raise NoCardsFolder(t("cli.cards.none_in", folder=ws.store.cards_dir))
-        return ws, files
+        return ws, found
     files: list[Path] = []
     for raw in args.paths:
         p = Path(raw)

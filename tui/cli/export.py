@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.export.export import FORMATS, default_title, Format, export_cards, select_cards
-from tui.core.workspace import NoCardsFolder, Workspace
+from tui.core.workspace import NoCardsFolder
 from .output import err, open_workspace
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
@@ -40,8 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _format(args: argparse.Namespace) -> Format:
-    if args.format:
-        return args.format  # type: ignore[no-any-return]
+    fmt: Format | None = args.format  # argparse allowed only the FORMATS choices
+    if fmt:
+        return fmt
     if args.output:
         guessed = SUFFIXES.get(Path(args.output).suffix.lower())
         if guessed:

@@ -160,6 +160,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         old_rev, new_rev, refs = _split_revs(repo, ws, list(args.args))
         if old_rev == "HEAD":
             old_rev = repo.head()
+        pairs: list[tuple[str | None, str | None]]
         if refs:
             pairs = [(p, p) for p in (_card_path(ws, repo, r) for r in refs)]
         else:

@@ -122,7 +122,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         err(f"kaartenbak: {args.path}: kan de versies niet lezen ({exc.strerror or exc})")
         return 2
     try:
-        merged = merge_files(*raws, Path(args.path), _schema())
+        merged = merge_files(raws[0], raws[1], raws[2], Path(args.path), _schema())
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
         merged = FileMerge(None, reason=f"interne fout: {exc}")
     if merged.raw is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -15,11 +17,11 @@ from ..widgets.safe import SafeInput, SafeSelect
 
 from tui.core.cards.card import Card
 from tui.core.cards.forms import template
+from tui.core.cards.schema import Kind
 from tui.core.cards.slug import slugify
 from tui.core.library import Library
 
 from ..i18n import lazy, t
-from ..screens.editor import EditorScreen
 
 
 def propose_id(library: Library, region: str, title: str) -> str:
@@ -33,7 +35,15 @@ def propose_id(library: Library, region: str, title: str) -> str:
     return candidate
 
 
-class NewCardDialog(ModalScreen[None]):
+@dataclass(frozen=True)
+class NewCard:
+    """What the dialog answers: a card not yet on disk and the data to start the editor with."""
+
+    card: Card
+    data: dict[str, Any]
+
+
+class NewCardDialog(ModalScreen["NewCard | None"]):
     """Asks what kind of card to make, then opens it in the editor."""
 
     BINDINGS = [Binding("escape", "dismiss", lazy("dialog.cancel"), id="new-cancel")]
@@ -107,7 +117,7 @@ class NewCardDialog(ModalScreen[None]):
             theme_select.value = self.start_theme if self.start_theme in themes else themes[0]
         self._propose()
 
-    def _kinds(self, region: str) -> list:  # type: ignore[type-arg]
+    def _kinds(self, region: str) -> list[Kind]:
         """The kinds of card a region uses (all kinds when the schema does not say)."""
         all_kinds = list(self.library.workspace.schema.kinds.values())
         return [k for k in all_kinds if not k.regions or region in k.regions] or all_kinds
@@ -170,5 +180,4 @@ class NewCardDialog(ModalScreen[None]):
         data = template(kind, envelope) if kind else envelope
         path = ws.store.path_for_new(card_id, self.chosen_region)
         placeholder = Card.build_cached(path, dict(data), "", bom=False, crlf=False)
-        self.dismiss(None)
-        self.app.push_screen(EditorScreen(self.library, placeholder, data=data, new=True))
+        self.dismiss(NewCard(placeholder, data))  # the caller opens the editor on it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +26,6 @@ from tui.core.git.snapshot import RepoSnapshot, take_snapshot
 from tui.core.library import FileProblem, Library, LibraryChange
 from tui.core.search.search import Hit, parse_query
 
-from ..card_actions import CardActions
 from ..i18n import explained, lazy, t
 from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
 from ..widgets.card_list import CardList, Row
@@ -34,6 +35,9 @@ from ..widgets.safe import SafeInput
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 from .card_screen import CardScreen
+
+if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
+    from ..card_actions import CardActions
 
 SORTS = ("title", "number", "changed")
 SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -11,11 +13,13 @@ from textual.widgets import Footer
 
 from tui.core.library import Library
 
-from ..card_actions import CardActions
 from ..i18n import lazy, t
 from ..messages import LibraryChanged, follow_library
 from ..widgets.card_view import CardView
 from ..widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
+    from ..card_actions import CardActions
 
 
 class CardScreen(Screen[None]):

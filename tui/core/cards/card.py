@@ -47,9 +47,7 @@ class Card:
         return Card(path, MappingProxyType(data), blob_id(raw), bom, crlf, mtime_ns)
 
     @staticmethod
-    def build_cached(
-        path: Path, data: dict[str, Any], blob: str, *, bom: bool, crlf: bool, mtime_ns: int = 0
-    ) -> Card:
+    def build_cached(path: Path, data: dict[str, Any], blob: str, *, bom: bool, crlf: bool, mtime_ns: int = 0) -> Card:
         """A card restored from the parse cache (blob id already known)."""
         return Card(path, MappingProxyType(data), blob, bom, crlf, mtime_ns)
 

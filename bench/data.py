@@ -255,7 +255,7 @@ def _edit(rng: random.Random, text: str) -> str:
     if not candidates:
         candidates = [i for i, line in enumerate(lines) if line.startswith("title = ")]
         i = candidates[0]
-        return "\n".join(lines[:i] + [lines[i][:-1] + f' {rng.randint(0, 9999)}"'] + lines[i + 1 :])
+        return "\n".join([*lines[:i], lines[i][:-1] + f' {rng.randint(0, 9999)}"', *lines[i + 1 :]])
     i = rng.choice(candidates)
     toks = lines[i].split(" ")
     j = rng.choice([j for j, tok in enumerate(toks) if tok.isalpha()])  # a plain word: never a quote or key
@@ -269,7 +269,10 @@ def _edit(rng: random.Random, text: str) -> str:
 def history(
     files: dict[str, bytes], commits: int, hot: str, hot_commits: int, seed: int, keep: str = ""
 ) -> list[tuple[str, bytes, str]]:
-    """``commits`` one-card commits; ``hot_commits`` of them (spread evenly) change ``hot``; ``keep`` is never changed."""
+    """``commits`` one-card commits; ``hot_commits`` of them (spread evenly) change ``hot``.
+
+    ``keep`` is never changed.
+    """
     rng = random.Random(f"{seed}:history:{commits}:{hot_commits}")
     current = {rel: data.decode("utf-8") for rel, data in files.items() if rel.startswith("cards/")}
     others = sorted(r for r in current if r not in (hot, keep))

@@ -291,7 +291,10 @@ def _words(q: str) -> str:
 
 
 def fig_search(ctx: Ctx) -> list[Row]:
-    """One search per keystroke (what the browser runs: parse_query + search(limit=SEARCH_LIMIT)) against rapidfuzz and fzf."""
+    """One search per keystroke against rapidfuzz and fzf.
+
+    What the browser runs: parse_query + search(limit=SEARCH_LIMIT).
+    """
     from rapidfuzz import fuzz, process, utils
 
     from tui.core.library import Library
@@ -417,7 +420,10 @@ def _longest_text_key(data: dict[str, Any]) -> str:
 
 
 def fig_save(ctx: Ctx) -> list[Row]:
-    """CardStore.save of one changed word in the card's longest text field, against tomlkit parse + dump + atomic write."""
+    """CardStore.save of one changed word in the card's longest text field.
+
+    Against tomlkit parse + dump + atomic write.
+    """
     import tomlkit
 
     from tui.core.cards.parse import load_file

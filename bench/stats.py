@@ -82,7 +82,10 @@ def row(
 
 
 def timed(fn: Callable[[], Any], reps: int, warmup: int = 1, setup: Callable[[], Any] | None = None) -> list[float]:
-    """Wall-clock seconds of ``fn()`` over ``reps`` runs (after ``warmup`` untimed ones); ``setup`` runs untimed before each."""
+    """Wall-clock seconds of ``fn()`` over ``reps`` runs (after ``warmup`` untimed ones).
+
+    ``setup`` runs untimed before each.
+    """
     out = []
     for i in range(warmup + reps):
         if setup is not None:
@@ -148,6 +151,6 @@ def table(rows: list[Row]) -> str:
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    out = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+    out = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(out)

@@ -124,7 +124,7 @@ def test_every_example_line_is_a_valid_setting_when_uncommented(cfg_path: Path) 
 def test_init_never_overwrites_an_existing_file(cfg_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg_path.parent.mkdir()
     cfg_path.write_text('lang = "en"\n', encoding="utf-8")
-    code, stdout, stderr = run(capsys, "config", "--init")
+    code, _stdout, stderr = run(capsys, "config", "--init")
     assert code == 1
     assert "niet overschreven" in stderr
     assert cfg_path.read_text(encoding="utf-8") == 'lang = "en"\n'

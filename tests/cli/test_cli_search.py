@@ -68,7 +68,7 @@ def test_filters_only_list_cards_by_title(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_no_hits_is_a_friendly_message_and_exit_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = search(capsys, "xqzvwk", "qqqq")
+    code, out, _err = search(capsys, "xqzvwk", "qqqq")
     assert code == 0
     assert out.startswith("Geen kaarten gevonden") and "xqzvwk" in out
     code, out, _ = search(capsys, "xqzvwk", "--json")

@@ -36,7 +36,10 @@ def hostile_card(**extra: Any) -> Card:
         "theme": "Mentale gezondheid",
         "number": "X1",
         "title": HOSTILE_TITLE,
-        "probleemstelling": "[klik](javascript:alert(1)) <img src=https://evil.example/x.png onerror=alert(2)>\n# geen kop\n*geen nadruk* _ook niet_ `code`",
+        "probleemstelling": (
+            "[klik](javascript:alert(1)) <img src=https://evil.example/x.png onerror=alert(2)>"
+            "\n# geen kop\n*geen nadruk* _ook niet_ `code`"
+        ),
         "doelstelling": '=HYPERLINK("https://evil.example","klik")',
         "betrokken_organisaties": ["+31 6 1234", "@SUM(A1)", "-1+1", "\tTab"],
         "notes": "\r\t=1+1 na CR en tab",
@@ -152,7 +155,7 @@ def test_csv_for_dutch_excel() -> None:
         "Bron",
     ):
         assert label in header
-    row = dict(zip(header, next(r for r in body if r[0] == "NML/B01.1")))
+    row = dict(zip(header, next(r for r in body if r[0] == "NML/B01.1"), strict=False))
     assert row["Titel"] == "Mentale gezondheidsnetwerken" and row["Soort kaart"] == "Initiatief (NML)"
     assert row["Organisaties"] == "MetGGZ | VIGO"
     assert row["Impact kwantificering (FTE)"] == "9 fte"
@@ -186,7 +189,7 @@ def test_csv_fte_columns_add_up_to_the_theme_totals() -> None:
 
 def test_csv_neutralises_formula_injection() -> None:
     rows = _csv_rows(export_cards([hostile_card()], SCHEMA, "csv"))
-    row = dict(zip(rows[0], rows[1]))
+    row = dict(zip(rows[0], rows[1], strict=False))
     assert row["Doelstelling"].startswith("'=HYPERLINK(")
     assert row["Betrokken organisaties"].startswith("'+31")  # the first item starts the cell
     assert row["Notities"] == "'=1+1 na CR en tab"  # trimmed first, so leading whitespace cannot hide "="

@@ -219,7 +219,7 @@ def test_distinct_field_edits_by_two_sides_are_never_lost(
             side[key] = value
     got = merge_cards(base, ours, theirs, None)
     assert got.clean
-    for key, (mine, value) in edits.items():
+    for key, (mine, _value) in edits.items():
         side = ours if mine else theirs
         if key in side:
             assert got.data[key] == side[key]

@@ -17,7 +17,10 @@ from tui.screens.editor import EditorScreen
 from tui.widgets.card_list import CardList
 from tui.widgets.card_view import CardView
 
-HOSTILE = "[bold]x [/] [@click=app.quit]Q[/] [link=https://evil]y[/] [type=x, v={'a[0]'}] \x1b]0;T\x07 \x1b[2J \x9b \u202eTXT \u200b"
+HOSTILE = (
+    "[bold]x [/] [@click=app.quit]Q[/] [link=https://evil]y[/] [type=x, v={'a[0]'}] "
+    "\x1b]0;T\x07 \x1b[2J \x9b \u202eTXT \u200b"
+)
 
 
 def _hostile_repo(tmp_path: Path) -> Path:

@@ -40,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "diff",
         help="verschillen per veld",
-        description="Toon per veld wat er veranderde: standaard de werkmap tegenover de laatste versie (HEAD); met REV tegenover die versie; met A..B tussen twee versies.",
+        description=(
+            "Toon per veld wat er veranderde: standaard de werkmap tegenover de laatste versie (HEAD); "
+            "met REV tegenover die versie; met A..B tussen twee versies."
+        ),
     )
     p.add_argument("args", nargs="*", metavar="[REV[..REV]] [KAART]", help="versie(s) en/of kaarten")
     p.add_argument(
@@ -59,7 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "status",
         help="gewijzigde kaarten en de staat van git",
-        description="Toon welke kaarten nieuw, gewijzigd of verwijderd zijn, hoeveel versies nog niet gedeeld zijn, en of git in een bijzondere toestand is.",
+        description=(
+            "Toon welke kaarten nieuw, gewijzigd of verwijderd zijn, hoeveel versies nog niet gedeeld zijn, "
+            "en of git in een bijzondere toestand is."
+        ),
     )
     p.set_defaults(handler=_guard(cmd_status))
 

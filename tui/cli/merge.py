@@ -127,7 +127,8 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         merged = FileMerge(None, reason=f"interne fout: {exc}")
     if merged.raw is None:
         err(
-            f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); git's gewone tekstmerge gebruikt"
+            f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); "
+            "git's gewone tekstmerge gebruikt"
         )
         return text_merge(ours, base, theirs)
     try:
@@ -138,7 +139,8 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     if merged.conflicts:
         names = ", ".join(_label(c) for c in merged.conflicts)
         err(
-            f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; kies per veld in het conflictscherm"
+            f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; "
+            "kies per veld in het conflictscherm"
         )
         return 1
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 
 from tui.core.cards.atomic import write_atomic
 from tui.core.cards.slug import slugify
+import contextlib
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,8 @@ class DraftStore:
 
     def discard(self, card_id: str) -> None:
         """Forget the draft of a card (after a save, or when the user says so)."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self._file(card_id).unlink()
-        except FileNotFoundError:
-            pass
 
     def get(self, card_id: str) -> Draft | None:
         """The draft of one card, if any."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tui.core.drafts import Draft, DraftStore, drafts_dir
 from tui.core.cards.slug import slugify
+import contextlib
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,8 @@ class EditLocks:
 
     @staticmethod
     def _remove(path: Path) -> None:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
 
 
 def crashed_drafts(drafts: DraftStore, locks: EditLocks) -> list[Draft]:

@@ -116,7 +116,7 @@ def version_blocks(v: VersionDiff) -> list[tuple[Text, str]]:
         head.append("\n" + visible(r.body), style="dim italic")
     blocks = [(head, "diff-head")]
     if v.problem:
-        return blocks + [(Text(t("history.unreadable", problem=visible(v.problem)), style="bold red"), "diff-note")]
+        return [*blocks, (Text(t("history.unreadable", problem=visible(v.problem)), style="bold red"), "diff-note")]
     if v.old is None and v.new is not None:
         blocks.append(
             (
@@ -127,7 +127,7 @@ def version_blocks(v: VersionDiff) -> list[tuple[Text, str]]:
     elif v.new is None and v.old is not None:
         blocks.append((Text(t("history.deleted_card"), style="bold red"), "diff-note"))
     if not v.diffs:
-        return blocks + [(Text(t("history.no_changes"), style="dim"), "diff-note")]
+        return [*blocks, (Text(t("history.no_changes"), style="dim"), "diff-note")]
     for d in v.diffs:
         label, body = diff_text(d)
         blocks += [(label, "diff-label"), (body, "diff-body")]

@@ -250,7 +250,7 @@ class SearchIndex:
         if entry is None:
             return
         self._texts.clear()
-        for term, mask in zip(entry.words, entry.masks):
+        for term, mask in zip(entry.words, entry.masks, strict=False):
             postings = self._post[term]
             w = entry.weight(mask)
             postings[w].remove(card_id)

@@ -36,6 +36,27 @@ def app_for(repo: Path, lang: str = "nl") -> KaartenbakApp:
     return make_app(repo=repo, lang=lang, config=Config(path=repo / "no-config.toml"), use_cache=False, poll_interval=0)
 
 
+def heard(app: KaartenbakApp) -> list[str]:
+    """Every toast message the app has shown, including ones that have already timed out.
+
+    ``app._notifications`` drops a toast once its timeout passes; on a loaded machine a test can
+    look a few seconds late, so tests that ask "was the user told?" read this instead.
+    """
+    return app.__dict__.setdefault("_heard_in_test", [])
+
+
+@pytest.fixture(autouse=True)
+def record_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep a record of each ``notify`` for :func:`heard`, then show the toast as usual."""
+    original = KaartenbakApp.notify
+
+    def notify(self: KaartenbakApp, message: str, *args: object, **kwargs: object) -> None:
+        heard(self).append(str(message))
+        original(self, message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(KaartenbakApp, "notify", notify)
+
+
 async def wait_for(
     pilot: Pilot,  # type: ignore[type-arg]
     predicate: Callable[[], object],

@@ -4,6 +4,7 @@ two clones with the card merge driver (as in tests/core/test_sync.py). Every wai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import tomllib
 from collections.abc import Callable
@@ -13,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, git, make_repo, seed_remote
 from tests.core.test_sync import clone, edit
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, heard, settle, wait_loaded
 from tui.app import KaartenbakApp
 from tui.core.sync.sync import sync
 from tui.dialogs.choice import ChoiceDialog
@@ -21,6 +22,7 @@ from tui.dialogs.sync_progress import SyncProgress
 from tui.screens.conflict import ConflictScreen
 from tui.sync_flow import FLOW_GROUP
 from tui.widgets.card_list import CardList
+from textual.worker import Worker, WorkerCancelled
 
 CARD = "cards/wbw/wbw-t1-1.4.toml"  # Reablement
 CARD_ID = "WBW/T1/1.4"
@@ -35,7 +37,7 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path,
 
 
 def notes(app: KaartenbakApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
+    return "\n".join(heard(app))
 
 
 async def until(app: KaartenbakApp, pilot, done: Callable[[], bool], seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -47,11 +49,29 @@ async def until(app: KaartenbakApp, pilot, done: Callable[[], bool], seconds: fl
         await pilot.pause(0.05)
 
 
+async def click_when_shown(app: KaartenbakApp, pilot, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a button once it is laid out on the current screen (a click before that lands nowhere)."""
+
+    def shown() -> bool:
+        found = app.screen.query(selector)
+        return bool(found) and found.first().region.area > 0
+
+    await until(app, pilot, shown)
+    await pilot.click(selector)
+
+
 async def idle(app: KaartenbakApp, seconds: float = 30.0) -> None:
     """Wait (bounded) for the app's workers, except a sync or conflict flow waiting for the person's answer."""
     busy = [w for w in app.workers if w.group != FLOW_GROUP]
+    if not busy:  # wait_for_complete([]) would wait for every worker, the waiting flow too
+        return
+
+    async def finished(worker: Worker) -> None:
+        with contextlib.suppress(WorkerCancelled):  # a worker the app cancelled is done as well
+            await worker.wait()
+
     try:
-        await asyncio.wait_for(app.workers.wait_for_complete(busy), seconds)
+        await asyncio.wait_for(asyncio.gather(*(finished(w) for w in busy)), seconds)
     except TimeoutError:
         pytest.fail(f"workers still running after {seconds} s: {[(w.name, w.state.name) for w in busy]}")
 
@@ -121,7 +141,7 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
         await pilot.press("1")  # aanpak: mine
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert "conflict" in data(b)  # still nothing written before the user says so
-        await pilot.click("#choice-save")
+        await click_when_shown(app, pilot, "#choice-save")
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog) and app.screen.query("#choice-commit"))
         got = data(b)
         assert "conflict" not in got
@@ -132,7 +152,7 @@ async def test_same_field_conflict_is_resolved_in_the_conflict_screen(shared: tu
         )
         assert got["doelgroep"] == base["doelgroep"]
         assert git(b, "diff", "--name-only", "--diff-filter=U").strip() == ""
-        await pilot.click("#choice-commit")
+        await click_when_shown(app, pilot, "#choice-commit")
         await until(app, pilot, lambda: "Samenvoeging vastgelegd" in notes(app))
         assert git(b, "status", "--porcelain").strip() == ""
         assert len(git(b, "rev-list", "--parents", "-n1", "HEAD").split()) == 3  # a merge commit
@@ -206,7 +226,7 @@ async def test_missing_merge_driver_is_offered_first(shared: tuple[Path, Path, P
         await pilot.press("s")
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
         assert "kaartenbak init" in app.screen.detail
-        await pilot.click("#choice-init")
+        await click_when_shown(app, pilot, "#choice-init")
         await until(app, pilot, lambda: "Alles was al gedeeld" in notes(app))
         assert "merge-driver" in git(c, "config", "--get", "merge.kaartenbak.driver")
 

@@ -167,6 +167,8 @@ async def test_every_screen_and_dialog_renders_hostile_text_without_control_char
 
         await pilot.press("e")
         await until(app, pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen.built)
+        # The form is mounted once built, but painted a refresh later: check what is on screen then.
+        await until(app, pilot, lambda: "␛]0;PWNED␇" in screen_text(app))
         await check("editor")
         editor_text = screen_text(app)
 

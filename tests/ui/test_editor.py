@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, heard, settle, wait_for, wait_loaded
 from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 
@@ -423,4 +423,4 @@ async def test_new_card_dialog_refuses_an_id_that_is_not_allowed(small_repo: Pat
         await pilot.click("#create")
         await pilot.pause()
         assert type(app.screen).__name__ == "NewCardDialog"
-        assert "Deze id kan niet" in list(app._notifications)[-1].message
+        assert "Deze id kan niet" in heard(app)[-1]

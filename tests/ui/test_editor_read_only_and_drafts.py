@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, heard, settle, wait_loaded
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.store import CardStore
 from tui.core.drafts import DraftStore
@@ -100,7 +100,7 @@ async def test_a_read_only_refusal_from_save_offers_a_copy(
     async with app.run_test(size=(120, 40)) as pilot:
         ed = await _edit_title(app, pilot, "Alleen-lezen bewerkt")
         await _offer_and_save_copy(app, pilot, ed, path, target)
-        assert any(str(target) in n.message for n in app._notifications)
+        assert any(str(target) in n for n in heard(app))
         # a second copy to the same place is refused, naming it, and offers another place
         await pilot.press("ctrl+s")
         await settle(app, pilot)

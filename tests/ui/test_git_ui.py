@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, SelectionList, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, heard, settle, wait_for, wait_loaded
 from tui.app import KaartenbakApp
 from tui.dialogs.commit import CommitDialog
 from tui.dialogs.error import ErrorDialog
@@ -47,7 +47,7 @@ def head(repo: Path) -> str:
 
 
 def notifications(app: KaartenbakApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return list(heard(app))
 
 
 async def open_commit(app: KaartenbakApp, pilot) -> CommitDialog:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.conftest import git, make_repo, seed_remote
-from tests.ui.conftest import settle, wait_loaded
+from tests.ui.conftest import heard, settle, wait_loaded
 from tui.app import KaartenbakApp, make_app
 from tui.core.config import Config
 from tui.dialogs.choice import ChoiceDialog
@@ -142,7 +142,7 @@ async def test_editor_untouched_takes_the_new_version_and_says_so(tmp_path: Path
         await _poll(app, pilot)
         assert app.screen is editor
         assert editor.collect()["title"] == "Van buiten" and not editor.dirty
-        assert any("buiten Kaartenbak gewijzigd" in n.message for n in app._notifications)
+        assert any("buiten Kaartenbak gewijzigd" in n for n in heard(app))
 
 
 async def test_editor_with_typed_text_offers_mine_theirs_merge_at_once(tmp_path: Path) -> None:

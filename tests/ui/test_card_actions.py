@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, click, settle, wait_for, wait_loaded
 from tui.widgets.card_list import CardList
 from tui.screens.editor import EditorScreen
 
@@ -45,7 +45,7 @@ async def test_delete_asks_explains_and_removes(tmp_path: Path) -> None:
         assert (repo / "cards/wbw/wbw-t1-1.4.toml").is_file()
         await pilot.press("delete")
         await pilot.pause()
-        await pilot.click("#yes")
+        await click(pilot, "#yes")
         await settle(app, pilot)
         assert "WBW/T1/1.4" not in app.library.cards
         assert [r.card_id for r in app.browser.query_one("#list").rows] == ["WBW/T1/1.1"]
@@ -65,7 +65,7 @@ async def test_export_from_the_app_writes_the_listed_cards(tmp_path: Path, isola
         await app.screen.run_action("export")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaart(en)" in app.screen.question
-        await pilot.click("#choice-html")
+        await click(pilot, "#choice-html")
         await settle(app, pilot)
     files = list(isolated_env.rglob("kaarten-*.html"))
     assert len(files) == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, click, settle, wait_loaded
 from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 
@@ -126,7 +126,7 @@ async def test_steady_typing_killed_mid_stream_loses_at_most_the_last_seconds(ty
                 break
             await pilot.pause(0.1)
         assert type(app.screen).__name__ == "RecoverDraftDialog"
-        await pilot.click("#restore")
+        await click(pilot, "#restore")
         await settle(app, pilot)
         ed = app.screen
         assert isinstance(ed, EditorScreen)

@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, heard, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, click, heard, settle, wait_for, wait_loaded
 from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 
@@ -89,7 +89,7 @@ async def test_escape_with_changes_asks_and_discard_leaves_file_alone(small_repo
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog"
-        await pilot.click("#choice-discard")
+        await click(pilot, "#choice-discard")
         await settle(app, pilot)
         assert app.screen is app.browser
     assert (small_repo / "cards/wbw/wbw-t1-1.4.toml").read_bytes() == before
@@ -104,7 +104,7 @@ async def test_escape_then_save_writes_and_leaves(small_repo: Path) -> None:
         await wait_for(pilot, lambda: ed.dirty, what="the change")
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.click("#choice-save")
+        await click(pilot, "#choice-save")
         await settle(app, pilot)
         assert app.screen is app.browser
         assert app.library.cards["WBW/T1/1.4"].title == "Reablement (nieuw)"
@@ -181,7 +181,7 @@ async def test_new_card_from_template(small_repo: Path) -> None:
         await pilot.press(*"Valpreventie in de wijk")
         await pilot.pause()
         assert app.screen.query_one("#new-id", Input).value == "WBW/valpreventie-in-de-wijk"
-        await pilot.click("#create")
+        await click(pilot, "#create")
         await settle(app, pilot)
         ed = app.screen
         assert isinstance(ed, EditorScreen) and ed.new
@@ -212,7 +212,7 @@ async def test_changed_on_disk_is_never_overwritten_blindly(small_repo: Path) ->
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ChoiceDialog"
         assert "Niveau" in app.screen.detail
-        await pilot.click("#choice-merge")
+        await click(pilot, "#choice-merge")
         await settle(app, pilot)
         merged = ed.collect()
         assert merged["title"] == "Mijn titel" and merged["level"] == "programme"
@@ -267,7 +267,7 @@ async def test_second_instance_sees_the_edit_lock(small_repo: Path) -> None:
             await pilot.pause()
             assert type(app.screen).__name__ == "ChoiceDialog"
             assert f"pid {proc.pid}" in app.screen.detail and "draait nog" in app.screen.detail
-            await pilot.click("#choice-read")
+            await click(pilot, "#choice-read")
             await pilot.pause()
             assert type(app.screen).__name__ == "CardScreen"
     finally:
@@ -341,7 +341,7 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
-        await pilot.click("#restore")
+        await click(pilot, "#restore")
         await settle(app, pilot)
         ed = app.screen
         assert isinstance(ed, EditorScreen)
@@ -367,7 +367,7 @@ async def test_draft_recovery_can_discard(small_repo: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
-        await pilot.click("#discard")
+        await click(pilot, "#discard")
         await settle(app, pilot)
         assert app.screen is app.browser
     assert DraftStore(small_repo).all() == []
@@ -390,7 +390,7 @@ async def test_unexpected_error_shows_dialog_keeps_app_and_draft(small_repo: Pat
         assert draft is not None and draft.data["title"] == "Bewaard na fout"
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
-        await pilot.click("#restore")
+        await click(pilot, "#restore")
         await settle(app, pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.collect()["title"] == "Bewaard na fout"
@@ -420,7 +420,7 @@ async def test_new_card_dialog_refuses_an_id_that_is_not_allowed(small_repo: Pat
         id_input.focus()
         id_input.value = "../../etc/passwd"
         await pilot.pause()
-        await pilot.click("#create")
+        await click(pilot, "#create")
         await pilot.pause()
         assert type(app.screen).__name__ == "NewCardDialog"
         assert "Deze id kan niet" in heard(app)[-1]

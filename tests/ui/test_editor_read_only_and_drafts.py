@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import make_repo
-from tests.ui.conftest import app_for, heard, settle, wait_loaded
+from tests.ui.conftest import app_for, click, heard, settle, wait_loaded
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.store import CardStore
 from tui.core.drafts import DraftStore
@@ -49,13 +49,13 @@ async def _offer_and_save_copy(app, pilot, ed: EditorScreen, path: Path, target:
     assert type(dialog).__name__ == "ChoiceDialog"
     assert dialog.question == t("editing.read_only_title")
     assert str(path) in dialog.detail and t("editing.draft_state_kept") in dialog.detail
-    await pilot.click("#choice-copy")
+    await click(pilot, "#choice-copy")
     await settle(app, pilot)
     assert type(app.screen).__name__ == "SaveCopyDialog"
     box = app.screen.query_one("#copy-path", Input)
     assert box.value.endswith("wbw-t1-1.4.kopie.toml")
     box.value = str(target)
-    await pilot.click("#copy-save")
+    await click(pilot, "#copy-save")
     await settle(app, pilot)
     assert app.screen is ed and ed.dirty  # the edit stays
     assert ed.collect()["title"] == "Alleen-lezen bewerkt"
@@ -104,10 +104,10 @@ async def test_a_read_only_refusal_from_save_offers_a_copy(
         # a second copy to the same place is refused, naming it, and offers another place
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        await pilot.click("#choice-copy")
+        await click(pilot, "#choice-copy")
         await settle(app, pilot)
         app.screen.query_one("#copy-path", Input).value = str(target)
-        await pilot.click("#copy-save")
+        await click(pilot, "#copy-save")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ChoiceDialog" and str(target) in app.screen.detail
         await pilot.press("escape")

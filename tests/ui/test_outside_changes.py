@@ -15,7 +15,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.conftest import git, make_repo, seed_remote
-from tests.ui.conftest import heard, settle, wait_loaded
+from tests.ui.conftest import click, heard, settle, wait_loaded
 from tui.app import KaartenbakApp, make_app
 from tui.core.config import Config
 from tui.dialogs.choice import ChoiceDialog
@@ -163,7 +163,7 @@ async def test_editor_with_typed_text_offers_mine_theirs_merge_at_once(tmp_path:
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog)
         assert {"mine", "theirs", "merge"} <= {c[0] for c in dialog.choices}
-        await pilot.click("#choice-theirs")
+        await click(pilot, "#choice-theirs")
         await settle(app, pilot)
         assert app.screen is editor and editor.collect()["title"] == "Van buiten"
 

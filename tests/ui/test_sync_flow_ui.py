@@ -12,7 +12,7 @@ from textual.worker import WorkerState
 from tests.conftest import ROOT, git, seed_remote
 from tests.core.test_sync import clone, edit
 from tests.ui.conftest import app_for, wait_loaded
-from tests.ui.test_sync_ui import idle, notes, until
+from tests.ui.test_sync_ui import click_when_shown, idle, notes, until
 from tui.cli import main
 from tui.core.sync.flow import SyncOutcome
 from tui.core.sync.sync import sync
@@ -48,9 +48,9 @@ async def test_cli_sync_finishes_a_merge_the_app_resolved_but_did_not_record(
         await until(app, pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.loaded)
         await pilot.press("2")  # theirs
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog))
-        await pilot.click("#choice-save")
+        await click_when_shown(app, pilot, "#choice-save")
         await until(app, pilot, lambda: isinstance(app.screen, ChoiceDialog) and app.screen.query("#choice-later"))
-        await pilot.click("#choice-later")  # the person quits before recording the merge
+        await click_when_shown(app, pilot, "#choice-later")  # the person quits before recording the merge
         await until(app, pilot, lambda: app.screen is app.browser)
         await idle(app)
     assert (b / ".git" / "MERGE_HEAD").exists() and "conflict" not in data(b)

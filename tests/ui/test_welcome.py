@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Static
 
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, click, settle, wait_loaded
 from tui.app import make_app
 from tui.core.config import Config
 from tui.i18n import language, set_language
@@ -69,7 +69,7 @@ async def test_enter_and_the_button_close_it(repo: Path) -> None:
         assert app.screen.query_one("#welcome-box").scroll_y == 0  # the title shows first, even at 24 lines
         app.screen.query_one("#welcome-start").scroll_visible(animate=False)
         await pilot.pause()
-        await pilot.click("#welcome-start")
+        await click(pilot, "#welcome-start")
         await settle(app, pilot)
         assert isinstance(app.screen, BrowserScreen)
 

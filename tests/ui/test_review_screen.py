@@ -111,3 +111,39 @@ def test_diff_text_is_word_level_and_plain() -> None:
     styles = {text.plain[s.start : s.end]: str(s.style) for s in text.spans}
     assert styles == {"twee": "red strike", "vier": "green bold"}
     assert diff_text(None, 3).plain == "- (leeg)\n+ 3"
+
+
+async def test_badge_in_the_list_marker_in_the_card_view_and_counts_in_the_overview(repo: Path) -> None:
+    from tui.screens.browser import BrowserScreen
+    from tui.screens.overview import OverviewScreen
+    from tui.widgets.card_list import CardList
+    from tui.widgets.card_view import CardView
+
+    app = app_for(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        await wait_for(pilot, lambda: "NML/B01.1" in browser.review, what="the review state")
+        rows = {r.card_id: r for r in browser.query_one(CardList).rows}
+        assert rows["NML/B01.1"].badges.endswith("◇") and "◇" not in rows["WBW/T1/1.1"].badges
+        app.browser.goto("NML/B01.1")
+        await wait_for(pilot, lambda: "Omschrijving ◇" in browser.query_one(CardView).last_text, what="the marker")
+        assert "Mentale [b]netwerken[/b] ◇" in browser.query_one(CardView).last_text
+        assert "Ontvangen van ◇" not in browser.query_one(CardView).last_text
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen) and app.screen.review is not None)
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)
+        assert str(overview.query_one("#overview-review", Static).render()) == (
+            "Beoordeling: 2 te beoordelen · 0 akkoord · 0 vraag"
+        )
+        await pilot.press("escape")
+        screen = await open_review(app, pilot)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewNoteDialog))
+        app.screen.query_one("#review-note", Input).value = "Klopt dit?"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen and not screen.busy and screen.items[0].status == "vraag")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: browser.badges("NML/B01.1").endswith("?"), what="the question badge")

@@ -32,6 +32,7 @@ from tui.core.language import phrase
 from tui.core.library import Library
 from tui.core.review.signoff_file import (
     AKKOORD,
+    REVIEWS_DIR,
     VRAAG,
     ReviewFile,
     Verdict,
@@ -45,7 +46,7 @@ from tui.core.sync.merge import CONFLICT_KEY, FieldPath, dotted, parse_path
 
 TE_BEOORDELEN = "te_beoordelen"
 STATUSES = (TE_BEOORDELEN, AKKOORD, VRAAG)
-MARKERS = {TE_BEOORDELEN: "●", AKKOORD: "✓", VRAAG: "?"}
+MARKERS = {TE_BEOORDELEN: "◇", AKKOORD: "✓", VRAAG: "?"}  # ● is the list's "changed since the last commit"
 _MISSING: Any = object()
 
 
@@ -420,11 +421,31 @@ def count(state: Mapping[str, Mapping[str, FieldReview]] | Iterable[Mapping[str,
 
 
 def badge(fields: Mapping[str, FieldReview] | None) -> str:
-    """The card list's badge: ``?`` for an open question, ``●`` for fields to review, else ``""``."""
+    """The card list's badge: ``?`` for an open question, ``◇`` for fields to review, else ``""``."""
     statuses = {fr.status for fr in (fields or {}).values()}
     if VRAAG in statuses:
         return MARKERS[VRAAG]
     return MARKERS[TE_BEOORDELEN] if TE_BEOORDELEN in statuses else ""
+
+
+def field_markers(fields: Mapping[str, FieldReview] | None) -> dict[str, str]:
+    """Per top-level field key, the marker the card view puts next to its label."""
+    keys = dict.fromkeys(str(parse_path(k)[0]) for k in (fields or {}))
+    return {k: m for k in keys if (m := field_marker(fields, k))}
+
+
+def started(root: str | Path) -> bool:
+    """Whether this repository reviews at all (a snapshot tag or a ``reviews/`` folder): before
+    that the list shows no review badges, or every card of a new plan would carry one."""
+    if (Path(root) / REVIEWS_DIR).is_dir():
+        return True
+    with repo_lock(root), GitRepo.open(root) as repo:
+        return _latest_snapshot_commit(repo) is not None
+
+
+def list_state(root: str | Path, library: Library) -> dict[str, dict[str, FieldReview]]:
+    """``review_state`` for the card list and card view: empty before reviewing has started."""
+    return review_state(root, library) if started(root) else {}
 
 
 def field_marker(fields: Mapping[str, FieldReview] | None, key: str) -> str:

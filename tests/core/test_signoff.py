@@ -80,7 +80,7 @@ def test_only_fields_changed_since_the_snapshot_are_to_review(snap: Path) -> Non
         ("title", "Mentale gezondheidsnetwerken", "Mentale netwerken", TE_BEOORDELEN),
         ("kwantificering.bron_pagina", "A (1/19)", "A (2/19)", TE_BEOORDELEN),
     ]
-    assert items[0].title == "Mentale netwerken" and items[0].label == "Titel"
+    assert items[0].title == "Mentale netwerken" and items[0].label == "Titel" and items[0].since == "snapshot"
 
 
 def test_uncommitted_edits_are_not_reviewed(snap: Path) -> None:
@@ -123,7 +123,12 @@ def test_editing_an_approved_field_makes_it_to_review_again_against_the_approved
     replace_in(snap, CARD, 'title = "Mentale netwerken"', 'title = "Netwerken"')
     lib = library(snap)
     [item] = [i for i in signoff.todo(snap, lib) if i.field == "title"]
-    assert (item.old, item.new, item.status) == ("Mentale netwerken", "Netwerken", TE_BEOORDELEN)
+    assert (item.old, item.new, item.status, item.since) == (
+        "Mentale netwerken",
+        "Netwerken",
+        TE_BEOORDELEN,
+        "approved",
+    )
     replace_in(snap, CARD, 'title = "Netwerken"', 'title = "Mentale netwerken"')  # back to the approved value
     assert signoff.review_state(snap, library(snap))[CARD_ID]["title"].status == AKKOORD
 
@@ -205,8 +210,9 @@ def test_review_file_layout_is_stable_and_round_trips(snap: Path) -> None:
 def test_badge_and_markers(snap: Path) -> None:
     lib = library(snap)
     state = signoff.review_state(snap, lib)
-    assert signoff.badge(state[CARD_ID]) == "●" and signoff.badge(state["WBW/T1/1.1"]) == ""
-    assert signoff.field_marker(state[CARD_ID], "kwantificering") == "●"
+    assert signoff.badge(state[CARD_ID]) == "◇" and signoff.badge(state["WBW/T1/1.1"]) == ""
+    assert signoff.field_marker(state[CARD_ID], "kwantificering") == "◇"
+    assert signoff.field_markers(state[CARD_ID]) == {"title": "◇", "kwantificering": "◇"}
     assert signoff.field_marker(state[CARD_ID], "omschrijving") == ""
     signoff.question(snap, lib, card_of(lib), "title", "?")
     state = signoff.review_state(snap, library(snap))
@@ -224,3 +230,11 @@ def test_new_card_since_snapshot_is_to_review_field_by_field(snap: Path) -> None
     state = signoff.review_state(snap, library(snap))
     assert state["WBW/T1/9.9"]["title"].status == TE_BEOORDELEN
     assert set(state["WBW/T1/1.1"]) == set()
+
+
+def test_list_badges_wait_until_reviewing_has_started(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", cards=["nml-b01.1"])
+    lib = library(root)
+    assert signoff.review_state(root, lib)[CARD_ID] and signoff.list_state(root, lib) == {}
+    git(root, "tag", "-a", "-m", "v1", "snapshot/v1")
+    assert signoff.list_state(root, lib) == {CARD_ID: {}}

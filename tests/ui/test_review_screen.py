@@ -147,3 +147,12 @@ async def test_badge_in_the_list_marker_in_the_card_view_and_counts_in_the_overv
         await wait_for(pilot, lambda: app.screen is screen and not screen.busy and screen.items[0].status == "vraag")
         await pilot.press("escape")
         await wait_for(pilot, lambda: browser.badges("NML/B01.1").endswith("?"), what="the question badge")
+
+
+async def test_the_review_screen_speaks_english(repo: Path) -> None:
+    app = app_for(repo, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot)
+        assert text_of(screen, "position") == "Field 1 of 2"
+        assert "Field: Title" in text_of(screen, "field") and "[to review]" in text_of(screen, "field")
+        assert text_of(screen, "since") == "Since the latest snapshot:"

@@ -123,6 +123,7 @@ def _item_json(ws: Workspace, item: ReviewItem) -> dict[str, Any]:
         "new": item.new,
         "note": item.note,
         "reviewer": item.reviewer,
+        "since": item.since,
     }
 
 

@@ -123,7 +123,8 @@ class ReviewScreen(Screen[None]):
         parts["card"].update(Text(t("review.card", id=visible(item.card_id), title=visible(item.title)), style="bold"))
         status = t(f"review.status.{item.status}")
         parts["field"].update(Text(f"{t('review.field', label=visible(item.label))}  [{status}]"))
-        parts["since"].update(Text(t("review.since"), style="dim"))
+        since = {"approved": "review.since", "snapshot": "review.since_snapshot"}.get(item.since, "review.since_none")
+        parts["since"].update(Text(t(since), style="dim"))
         parts["diff"].update(diff_text(item.old, item.new))
         question = ""
         if item.note:

@@ -87,6 +87,7 @@ class ReviewItem:
     status: str
     note: str = ""
     reviewer: str = ""
+    since: str = "snapshot"  # what ``old`` is: approved (last akkoord) | snapshot | none (no snapshot: new)
 
 
 # -- field paths and values --------------------------------------------------------------------
@@ -269,7 +270,7 @@ def review_state(root: str | Path, library: Library) -> dict[str, dict[str, Fiel
         return {s.card_id: s.fields for s in found if s is not None}
 
 
-def _old_value(reader: _Reader, state: _CardState, path: FieldPath, verdict: Verdict | None) -> Any:
+def _old_value(reader: _Reader, state: _CardState, path: FieldPath, verdict: Verdict | None) -> tuple[Any, str]:
     if verdict is not None:
         sha, want = (
             (verdict.commit, verdict.hash)
@@ -279,8 +280,8 @@ def _old_value(reader: _Reader, state: _CardState, path: FieldPath, verdict: Ver
         if sha and want:
             value = value_at(reader.card_at(sha, state.rel), path)
             if value_hash(value) == want:
-                return value
-    return value_at(state.baseline, path)
+                return value, "approved"
+    return value_at(state.baseline, path), "snapshot" if reader.snapshot is not None else "none"
 
 
 def todo(root: str | Path, library: Library) -> list[ReviewItem]:
@@ -299,6 +300,7 @@ def todo(root: str | Path, library: Library) -> list[ReviewItem]:
                 path = parse_path(key)
                 note = fr.verdict.note if fr.verdict and fr.status == VRAAG else ""
                 reviewer = fr.verdict.reviewer if fr.verdict and fr.status == VRAAG else ""
+                old, since = _old_value(reader, state, path, fr.verdict)
                 items.append(
                     ReviewItem(
                         fr.card_id,
@@ -306,11 +308,12 @@ def todo(root: str | Path, library: Library) -> list[ReviewItem]:
                         title,
                         key,
                         fr.label,
-                        _old_value(reader, state, path, fr.verdict),
+                        old,
                         value_at(state.committed, path),
                         fr.status,
                         note,
                         reviewer,
+                        since,
                     )
                 )
     return items

@@ -238,3 +238,15 @@ def test_list_badges_wait_until_reviewing_has_started(tmp_path: Path) -> None:
     assert signoff.review_state(root, lib)[CARD_ID] and signoff.list_state(root, lib) == {}
     git(root, "tag", "-a", "-m", "v1", "snapshot/v1")
     assert signoff.list_state(root, lib) == {CARD_ID: {}}
+
+
+def test_an_unreadable_review_file_is_never_overwritten(snap: Path) -> None:
+    (snap / "reviews/nml").mkdir(parents=True)
+    broken = b'card = "NML/B01.1"\n<<<<<<< ours\n'
+    (snap / REVIEW).write_bytes(broken)
+    lib = library(snap)
+    assert signoff.review_state(snap, lib)[CARD_ID]["title"].status == TE_BEOORDELEN
+    with pytest.raises(ReviewError) as refused:
+        signoff.approve(snap, lib, card_of(lib), "title")
+    assert refused.value.code == "review.file_unreadable" and refused.value.params["path"] == REVIEW
+    assert (snap / REVIEW).read_bytes() == broken

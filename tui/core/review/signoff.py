@@ -210,11 +210,22 @@ class _Reader:
         return self.card_at(self.snapshot, rel)
 
     def review(self, rel: str) -> ReviewFile:
+        """The card's review file; an unreadable one counts as empty here (writing refuses it)."""
         path = self.repo.root / review_path(rel)
         try:
             return parse_review(path.read_bytes())
         except (OSError, ValueError):
             return ReviewFile()
+
+    def review_broken(self, rel: str) -> bool:
+        path = self.repo.root / review_path(rel)
+        if not path.exists():
+            return False
+        try:
+            parse_review(path.read_bytes())
+        except (OSError, ValueError):
+            return True
+        return False
 
 
 def _status(verdict: Verdict | None, now_hash: str, base_hash: str) -> str | None:
@@ -339,6 +350,8 @@ def _record(
         state = _card_state(reader, card)
         if state is None or reader.head is None:
             raise ReviewError("not_committed", card=card.id or card.path.name)
+        if reader.review_broken(state.rel):  # never overwrite what someone wrote by hand (or a text merge left)
+            raise ReviewError("file_unreadable", path=review_path(state.rel))
         path = resolve_field(state.kind, state.committed, field)
         key = dotted(path)
         current = state.fields.get(key)

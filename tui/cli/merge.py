@@ -4,7 +4,8 @@ Registered by ``kaartenbak init`` for ``cards/**/*.toml``. A clean merge writes 
 to %A and exits 0; fields changed differently on both sides are recorded as ``[[conflict]]``
 tables in the (still valid) card and the exit code is 1, so git reports the conflict and the
 app's conflict screen can offer both values. A side that is not a readable card falls back to
-git's own line-based text merge, with a message saying why.
+git's own line-based text merge, with a message saying why. Review files (``reviews/**/*.toml``)
+are merged per field by ``tui.core.review.signoff_merge`` (the latest verdict wins; never a conflict).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Setting up a cards repository: a new one from scratch, or git's field-level merge in an existing one.
 
 Git only merges cards per field when the repository says so: an attributes file assigns the
-``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` and ``.git/config`` says which command
-that is. ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
+``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` (and the merge driver to the review
+files, ``reviews/**/*.toml``) and ``.git/config`` says which command that is. A clone set up by an
+older version lacks the review line: ``missing_attributes`` finds that, and the sync plan asks to
+set up again (``tui.core.sync.flow.plan_sync``). ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
 
 Where the attributes go: ``.git/info/attributes``, next to the driver's command in ``.git/config``.
 Both are per clone and untracked, so ``init`` never leaves a tracked file modified (a change in

@@ -4,7 +4,8 @@ Git only merges cards per field when the repository says so: an attributes file 
 ``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` (and the merge driver to the review
 files, ``reviews/**/*.toml``) and ``.git/config`` says which command that is. A clone set up by an
 older version lacks the review line: ``missing_attributes`` finds that, and the sync plan asks to
-set up again (``tui.core.sync.flow.plan_sync``). ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
+set up again (``tui.core.sync.flow.plan_sync``). ``.git/config`` is not shared by cloning, so every
+clone runs this once (idempotent).
 
 Where the attributes go: ``.git/info/attributes``, next to the driver's command in ``.git/config``.
 Both are per clone and untracked, so ``init`` never leaves a tracked file modified (a change in

@@ -14,6 +14,7 @@ Reviews are files (``signoff_file``), committed one verdict per commit through
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.cards.card import Card
+from tui.core.cards.parse import parse_bytes
 from tui.core.cards.schema import Kind, Schema
 from tui.core.cards.atomic import write_atomic
 from tui.core.cards.validate import label_for
@@ -161,6 +163,11 @@ def _latest_snapshot_commit(repo: GitRepo) -> str | None:
     return peeled.strip() if peeled else None
 
 
+_BLOBS: dict[str, dict[str, Any] | None] = {}  # parsed card blobs by blob id: git objects never change
+_BLOBS_LOCK = threading.Lock()
+_BLOBS_MAX = 20000
+
+
 class _Reader:
     """Committed card values, snapshot values and review files, read once per state."""
 
@@ -168,17 +175,35 @@ class _Reader:
         self.repo, self.schema = repo, schema
         self.head = repo.head()
         self.snapshot = _latest_snapshot_commit(repo) if self.head else None
-        self.tree = self._tree()
+        self.tree = self._tree(self.head)
         self.since: set[str] | None = None
+        self.snap_tree: dict[str, str] = {}
         if self.snapshot is not None:
             out = repo.run("diff", "--name-only", "--no-renames", "-z", self.snapshot, self.head or "HEAD", "--")
             self.since = {p for p in out.split("\0") if p}
+            self.snap_tree = self._tree(self.snapshot) if self.since else {}
         self._at: dict[tuple[str, str], dict[str, Any] | None] = {}
 
-    def _tree(self) -> dict[str, str]:
-        if self.head is None:
+    def blob_card(self, blob: str, rel: str) -> dict[str, Any] | None:
+        """A card blob parsed (None: unreadable), from a cache shared by every state."""
+        with _BLOBS_LOCK:
+            if blob in _BLOBS:
+                return _BLOBS[blob]
+        try:
+            loaded = parse_bytes(Path(rel), self.repo.run_bytes("cat-file", "blob", blob))
+        except GitError:
+            return None
+        data = loaded.to_dict() if isinstance(loaded, Card) else None
+        with _BLOBS_LOCK:
+            if len(_BLOBS) >= _BLOBS_MAX:
+                _BLOBS.clear()
+            _BLOBS[blob] = data
+        return data
+
+    def _tree(self, commit: str | None) -> dict[str, str]:
+        if commit is None:
             return {}
-        out = self.repo.run("ls-tree", "-r", "-z", "--full-tree", self.head, "--", "cards")
+        out = self.repo.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", "cards")
         found = {}
         for entry in out.split("\0"):
             meta, _, path = entry.partition("\t")
@@ -195,23 +220,33 @@ class _Reader:
                 self._at[key] = None
         return self._at[key]
 
-    def committed(self, card: Card, rel: str) -> dict[str, Any] | None:
+    def committed(self, card: Card, rel: str) -> Mapping[str, Any] | None:
+        """The card at HEAD: the loaded data itself (read-only, no copy) when the file is unchanged."""
         blob = self.tree.get(rel)
         if blob is None or self.head is None:
             return None
-        return card.to_dict() if blob == card.blob else self.card_at(self.head, rel)
+        return card.data if blob == card.blob else self.blob_card(blob, rel)
 
-    def baseline(self, rel: str, committed: dict[str, Any]) -> dict[str, Any] | None:
+    def rel(self, card: Card) -> str:
+        try:
+            return card.path.relative_to(self.repo.root).as_posix()
+        except ValueError:
+            return self.repo.relpath(card.path)
+
+    def baseline(self, rel: str, committed: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The card at the latest snapshot (None: no snapshot, or not there yet)."""
         if self.snapshot is None:
             return None
         if self.since is not None and rel not in self.since:
             return committed
-        return self.card_at(self.snapshot, rel)
+        blob = self.snap_tree.get(rel)
+        return self.blob_card(blob, rel) if blob is not None else None
 
     def review(self, rel: str) -> ReviewFile:
         """The card's review file; an unreadable one counts as empty here (writing refuses it)."""
         path = self.repo.root / review_path(rel)
+        if not path.is_file():
+            return ReviewFile()
         try:
             return parse_review(path.read_bytes())
         except (OSError, ValueError):
@@ -244,14 +279,14 @@ class _CardState:
     card_id: str
     rel: str
     kind: Kind | None
-    committed: dict[str, Any]
-    baseline: dict[str, Any] | None
+    committed: Mapping[str, Any]
+    baseline: Mapping[str, Any] | None
     review: ReviewFile
     fields: dict[str, FieldReview]
 
 
 def _card_state(reader: _Reader, card: Card) -> _CardState | None:
-    rel = reader.repo.relpath(card.path)
+    rel = reader.rel(card)
     committed = reader.committed(card, rel)
     if committed is None:
         return None
@@ -260,10 +295,14 @@ def _card_state(reader: _Reader, card: Card) -> _CardState | None:
     review = reader.review(rel)
     out: dict[str, FieldReview] = {}
     card_id = str(committed.get("id", "")) or card.id
+    if baseline is committed and not review.verdicts:  # unchanged since the snapshot, never reviewed
+        return _CardState(card, card_id, rel, kind, committed, baseline, review, out)
     for path in field_paths(kind, committed, baseline):
         key = dotted(path)
         verdict = review.verdicts.get(key)
-        status = _status(verdict, value_hash(value_at(committed, path)), value_hash(value_at(baseline, path)))
+        now = value_hash(value_at(committed, path))
+        base = now if baseline is committed else value_hash(value_at(baseline, path))
+        status = _status(verdict, now, base)
         if status is not None:
             out[key] = FieldReview(card_id, key, label_for(kind, path), status, verdict)
     return _CardState(card, card_id, rel, kind, committed, baseline, review, out)

@@ -250,3 +250,18 @@ def test_an_unreadable_review_file_is_never_overwritten(snap: Path) -> None:
         signoff.approve(snap, lib, card_of(lib), "title")
     assert refused.value.code == "review.file_unreadable" and refused.value.params["path"] == REVIEW
     assert (snap / REVIEW).read_bytes() == broken
+
+
+def test_hostile_cards_crlf_bom_and_markup(tmp_path: Path) -> None:
+    from tests.conftest import HOSTILE_CARDS
+
+    root = make_repo(tmp_path / "repo", cards=list(HOSTILE_CARDS))
+    before = cards_bytes(root)
+    lib = library(root)
+    state = signoff.review_state(root, lib)
+    assert set(state) == set(lib.cards) and all(fields for fields in state.values())
+    for card in lib.cards.values():
+        signoff.approve(root, library(root), card, "title")
+        assert signoff.review_state(root, library(root))[card.id]["title"].status == AKKOORD
+    assert cards_bytes(root) == before
+    assert git(root, "status", "--porcelain").strip() == ""

@@ -103,6 +103,10 @@ async def test_enter_opens_the_card_and_an_empty_queue_says_so(tmp_path: Path) -
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CardScreen), what="the card")
         assert app.screen.card_id == "NML/B01.1"  # type: ignore[attr-defined]
+        from tui.widgets.card_view import CardView
+
+        view = app.screen.query_one(CardView)
+        await wait_for(pilot, lambda: "Lokale gezondheidsnetwerken ◇" in view.last_text, what="the title marker")
 
 
 def test_diff_text_is_word_level_and_plain() -> None:

@@ -308,6 +308,15 @@ def _card_state(reader: _Reader, card: Card) -> _CardState | None:
     return _CardState(card, card_id, rel, kind, committed, baseline, review, out)
 
 
+def card_state(root: str | Path, library: Library, card: Card) -> dict[str, FieldReview]:
+    """One card's review status per field (``{}`` before reviewing has started or when not committed)."""
+    if not started(root):
+        return {}
+    with repo_lock(root), GitRepo.open(root) as repo:
+        state = _card_state(_Reader(repo, library.workspace.schema), card)
+    return state.fields if state is not None else {}
+
+
 def _cards(library: Library) -> list[Card]:
     return sorted(library.cards.values(), key=lambda c: str(c.path))
 

@@ -37,6 +37,7 @@ from .screens.conflict import ConflictScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.overview import OverviewScreen
+from .screens.review import ReviewScreen
 from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
 from .seam import KeepsDraft, ShowsCard
 from .sync_flow import open_conflicts, start_sync
@@ -145,6 +146,14 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
             return
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen(self.library))
+
+    def action_review(self) -> None:
+        """The review queue: every changed field, to approve (akkoord) or question (vraag)."""
+        if not self.browser.loaded:
+            self.notify(t("review.loading"), severity="warning", timeout=4)
+            return
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen(self.library, self.cards))
 
     def show_welcome(self) -> None:
         """The first-run welcome; once it is closed it is not shown again (a marker file)."""

@@ -4,7 +4,8 @@ Registered by ``kaartenbak init`` for ``cards/**/*.toml``. A clean merge writes 
 to %A and exits 0; fields changed differently on both sides are recorded as ``[[conflict]]``
 tables in the (still valid) card and the exit code is 1, so git reports the conflict and the
 app's conflict screen can offer both values. A side that is not a readable card falls back to
-git's own line-based text merge, with a message saying why.
+git's own line-based text merge, with a message saying why. Review files (``reviews/**/*.toml``)
+are merged per field by ``tui.core.review.signoff_merge`` (the latest verdict wins; never a conflict).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from tui.core.cards.parse import BOM, parse_bytes
 from tui.core.paths import schema_dir
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.git.merge_file import merge_file
+from tui.core.review.signoff_file import card_rel_of, is_review_path
+from tui.core.review.signoff_merge import merge_review_bytes
 from .output import err
 
 
@@ -121,6 +124,8 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     except OSError as exc:
         err(f"kaartenbak: {args.path}: kan de versies niet lezen ({exc.strerror or exc})")
         return 2
+    if is_review_path(args.path):
+        return _merge_review(raws, ours, base, theirs, args.path)
     try:
         merged = merge_files(raws[0], raws[1], raws[2], Path(args.path), _schema())
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
@@ -143,6 +148,23 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
             "kies per veld in het conflictscherm"
         )
         return 1
+    return 0
+
+
+def _merge_review(raws: list[bytes], ours: Path, base: Path, theirs: Path, rel: str) -> int:
+    """A review file (``reviews/**/*.toml``): per field, the latest verdict wins; never a conflict."""
+    try:
+        merged = merge_review_bytes(raws[0], raws[1], raws[2], card_rel_of(rel))
+    except Exception:  # never leave git with a half-done merge: fall back to text merge
+        merged = None
+    if merged is None:
+        err(f"kaartenbak: {rel}: kan de beoordelingen niet per veld samenvoegen; git's gewone tekstmerge gebruikt")
+        return text_merge(ours, base, theirs)
+    try:
+        write_atomic(ours, merged)
+    except WriteError as exc:
+        err(f"kaartenbak: {exc}")
+        return 2
     return 0
 
 

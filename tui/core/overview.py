@@ -21,7 +21,8 @@ from tui.core.cards.fte import FteTotal, fte_totals
 from tui.core.cards.schema import Schema
 from tui.core.cards.validate import _empty
 from tui.core.cards.vocab import Vocabulary
-from tui.core.library import FileProblem, count_by_folder
+from tui.core.library import FileProblem, Library, count_by_folder
+from tui.core.review.signoff import ReviewCounts
 
 NO_THEME_KEY = "(geen thema)"  # how fte_totals names cards without a theme
 
@@ -117,6 +118,20 @@ def file_problems_by_region(problems: Iterable[FileProblem], cards_dir: Path, re
         region = by_slug.get(folder, "")
         counts[region] = counts.get(region, 0) + n
     return counts
+
+
+def review_counts(root: Path, library: Library) -> ReviewCounts | None:
+    """Fields te beoordelen / akkoord / vraag over all cards; None before reviewing has started
+    (no snapshot, no ``reviews/``) or outside a git repository. Reads git: run it in a worker."""
+    from tui.core.git.gitrepo import NotARepository
+    from tui.core.review.signoff import count, started, review_state
+
+    try:
+        if not started(root):
+            return None
+        return count(review_state(root, library))
+    except NotARepository:
+        return None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,11 @@ from tui.core.cards.card import Card, LoadError
 from tui.core.cards.slug import slugify
 from tui.core.cards.text import visible
 from tui.core.drafts import DraftStore
+from tui.core.git.gitrepo import GitError
 from tui.core.git.snapshot import RepoSnapshot, take_snapshot
 from tui.core.library import FileProblem, Library, LibraryChange
+from tui.core.review import signoff
+from tui.core.review.signoff import FieldReview
 from tui.core.search.search import Hit, parse_query
 
 from ..i18n import explained, lazy, t
@@ -60,6 +63,7 @@ class BrowserScreen(Screen[None]):
         Binding("s", "app.sync", lazy("keys.sync"), id="sync"),
         Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
         Binding("o", "app.overview", lazy("overview.key"), id="overview"),
+        Binding("b", "app.review", lazy("review.key_open"), id="review", show=False),
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree", show=False),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
@@ -78,6 +82,7 @@ class BrowserScreen(Screen[None]):
         self.loaded = False
         self.snapshot: RepoSnapshot | None = None
         self.draft_ids: set[str] = set()
+        self.review: dict[str, dict[str, FieldReview]] = {}  # review status per card and field
         self._told: set[str] = set()
         self._unknown_filters: tuple[str, ...] = ()
         self._view_timer: Any = None
@@ -194,7 +199,7 @@ class BrowserScreen(Screen[None]):
                 marks += "●"
             elif rel in snap.unshared:
                 marks += "↑"
-        return marks
+        return marks + signoff.badge(self.review.get(card_id))
 
     def _rel(self, card: Card | FileProblem) -> str:
         try:
@@ -215,9 +220,16 @@ class BrowserScreen(Screen[None]):
     def _take_snapshot(self) -> None:
         snap = take_snapshot(self.library.workspace.root)
         drafts = {d.card_id for d in DraftStore(self.library.workspace.root).all()}
-        self.app.call_from_thread(self._apply_snapshot, snap, drafts)
+        try:
+            review = signoff.list_state(self.library.workspace.root, self.library) if snap.is_repo else {}
+        except GitError:
+            review = {}
+        self.app.call_from_thread(self._apply_snapshot, snap, drafts, review)
 
-    def _apply_snapshot(self, snap: RepoSnapshot, drafts: set[str]) -> None:
+    def _apply_snapshot(
+        self, snap: RepoSnapshot, drafts: set[str], review: dict[str, dict[str, FieldReview]] | None = None
+    ) -> None:
+        self.review = review if review is not None else self.review
         if self._git_again:
             self._git_look = None
             self.refresh_git()
@@ -357,10 +369,11 @@ class BrowserScreen(Screen[None]):
             if card is None:
                 return
             problems = self.library.problems.get(card.id, [])
-            shown = ("card", card, id(problems), self.show_empty)
+            marks = signoff.field_markers(self.review.get(card.id))
+            shown = ("card", card, id(problems), self.show_empty, marks)
             if shown != self._shown:
                 kind = self.library.workspace.schema.kind(card.kind)
-                view.show(card.data, kind, problems, show_empty=self.show_empty)
+                view.show(card.data, kind, problems, show_empty=self.show_empty, marks=marks)
         self._shown = shown
 
     @on(CardList.Highlighted)

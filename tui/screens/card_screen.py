@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 from collections.abc import Callable
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.core.git.gitrepo import GitError
 from tui.core.library import Library
+from tui.core.review import signoff
 
 from ..i18n import lazy, t
 from ..messages import LibraryChanged, follow_library
@@ -43,6 +46,7 @@ class CardScreen(Screen[None]):
         self.actions = actions
         self.card_id = card_id
         self.show_empty = False
+        self.marks: dict[str, str] = {}  # review markers per field key
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -57,6 +61,22 @@ class CardScreen(Screen[None]):
         self._unsubscribe = follow_library(self, self.library)
         self.render_card()
         self.query_one(CardView).focus()
+        self.load_review()
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def load_review(self) -> None:
+        """Worker: the review markers of this card's fields (tui.core.review.signoff)."""
+        card = self.library.cards.get(self.card_id)
+        try:
+            fields = signoff.card_state(self.library.workspace.root, self.library, card) if card else {}
+        except GitError:
+            fields = {}
+        self.app.call_from_thread(self._show_review, signoff.field_markers(fields))
+
+    def _show_review(self, marks: dict[str, str]) -> None:
+        if marks != self.marks:
+            self.marks = marks
+            self.render_card()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -77,6 +97,7 @@ class CardScreen(Screen[None]):
             self.library.problems.get(self.card_id, []),
             show_empty=self.show_empty,
             header=header,
+            marks=self.marks,
         )
 
     def on_library_changed(self, message: LibraryChanged) -> None:

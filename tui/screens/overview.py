@@ -19,12 +19,14 @@ from tui.core.cards.fte import FteTotal
 from tui.core.cards.text import visible
 from tui.core.git.gitrepo import GitError
 from tui.core.library import Library
+from tui.core.review.signoff import ReviewCounts
 from tui.core.overview import (
     Commit,
     ThemeRow,
     file_problems_by_region,
     recent_commits,
     region_completeness,
+    review_counts,
     theme_overview,
 )
 
@@ -141,12 +143,14 @@ class OverviewScreen(Screen[None]):
         self.library = library
         self.rows: list[ThemeRow] = []
         self.commits: list[Commit] | None = None
+        self.review: ReviewCounts | None = None
         self.shown_validated = False
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
         yield Static(Text(t("overview.title")), id="overview-title", markup=False)
+        yield Static("", id="overview-review", markup=False)
         with VerticalScroll(id="overview-body"), Horizontal(id="overview-columns"):
             yield Vertical(id="overview-themes")
             with Vertical(id="overview-git"):
@@ -164,6 +168,7 @@ class OverviewScreen(Screen[None]):
         if not self.library.validated:
             self._waiting = self.set_interval(self.VALIDATION_POLL, self._check_validated)
         self.load_commits()
+        self.load_review()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -243,6 +248,23 @@ class OverviewScreen(Screen[None]):
         except GitError as exc:
             commits = t("overview.git_failed", error=str(exc))
         self.app.call_from_thread(self._show_commits, commits)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def load_review(self) -> None:
+        """Worker: the review counts (fields te beoordelen / akkoord / vraag)."""
+        try:
+            counts = review_counts(self.library.workspace.root, self.library)
+        except GitError:
+            counts = None
+        self.app.call_from_thread(self._show_review, counts)
+
+    def _show_review(self, counts: ReviewCounts | None) -> None:
+        self.review = counts
+        widget = self.query_one("#overview-review", Static)
+        widget.display = counts is not None
+        if counts is not None:
+            words = t("review.counts", todo=counts.te_beoordelen, ok=counts.akkoord, asked=counts.vraag)
+            widget.update(Text(words))
 
     def _show_commits(self, commits: list[Commit] | str | None) -> None:
         out = Text()

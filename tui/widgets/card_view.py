@@ -30,11 +30,15 @@ def card_blocks(
     *,
     show_empty: bool = False,
     header: str = "",
+    marks: Mapping[str, str] | None = None,
 ) -> list[Block]:
     """The card as labelled blocks: title, meta line, then per field its label and its lines."""
     if data is None:
         return [(Text(header or t("view.none"), style="dim italic"), 0, False)]
-    blocks: list[Block] = [(Text(visible(str(data.get("title", ""))), style="bold"), 0, False)]
+    title = Text(visible(str(data.get("title", ""))), style="bold")
+    if (marks or {}).get("title"):
+        title.append(f" {(marks or {})['title']}", style="yellow")
+    blocks: list[Block] = [(title, 0, False)]
     kind_title = kind.title if kind else str(data.get("kind", ""))
     meta = [visible(str(data[k])) for k in ("region", "number", "theme", "programme") if data.get(k)]
     blocks.append((Text(" · ".join([*meta, kind_title, visible(str(data.get("id", "")))]), style="dim"), 0, False))
@@ -48,7 +52,11 @@ def card_blocks(
     for s in card_sections(data, kind, show_empty=show_empty):
         if s.key in ENVELOPE_SHOWN_IN_META:
             continue
-        blocks.append((Text(s.label, style="bold" if not s.empty else "dim"), s.depth, s.depth == 0))
+        mark = (marks or {}).get(s.key, "") if s.depth == 0 else ""  # review status (tui.core.review.signoff)
+        label = Text(s.label, style="bold" if not s.empty else "dim")
+        if mark:
+            label.append(f" {mark}", style="yellow")
+        blocks.append((label, s.depth, s.depth == 0))
         if s.empty and s.depth == 0 and show_empty:
             blocks.append((Text(t("view.empty"), style="dim italic"), s.depth + 1, False))
         if s.lines:
@@ -104,9 +112,11 @@ class CardView(VerticalScroll, can_focus=True):
         *,
         show_empty: bool = False,
         header: str = "",
+        marks: Mapping[str, str] | None = None,
     ) -> None:
-        """Display a card (or a hint when ``data`` is None) and scroll to its top."""
-        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header))
+        """Display a card (or a hint when ``data`` is None) and scroll to its top; ``marks``: review
+        markers per field key."""
+        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks))
 
     def show_problem(self, title: str, lines: list[str]) -> None:
         """Explain a file that cannot be shown as a card: its path, then where, why and what to do."""

@@ -1,8 +1,11 @@
 """Setting up a cards repository: a new one from scratch, or git's field-level merge in an existing one.
 
 Git only merges cards per field when the repository says so: an attributes file assigns the
-``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` and ``.git/config`` says which command
-that is. ``.git/config`` is not shared by cloning, so every clone runs this once (idempotent).
+``kaartenbak`` merge (and diff) driver to ``cards/**/*.toml`` (and the merge driver to the review
+files, ``reviews/**/*.toml``) and ``.git/config`` says which command that is. A clone set up by an
+older version lacks the review line: ``missing_attributes`` finds that, and the sync plan asks to
+set up again (``tui.core.sync.flow.plan_sync``). ``.git/config`` is not shared by cloning, so every
+clone runs this once (idempotent).
 
 Where the attributes go: ``.git/info/attributes``, next to the driver's command in ``.git/config``.
 Both are per clone and untracked, so ``init`` never leaves a tracked file modified (a change in
@@ -29,7 +32,11 @@ from pathlib import Path
 from tui.core.paths import schema_dir
 
 DRIVER = "kaartenbak"
-ATTRIBUTE_LINES = (f"cards/**/*.toml merge={DRIVER} diff={DRIVER}", "*.toml text eol=lf")
+ATTRIBUTE_LINES = (
+    f"cards/**/*.toml merge={DRIVER} diff={DRIVER}",
+    f"reviews/**/*.toml merge={DRIVER}",  # reviews per field too (tui.core.review.signoff_merge)
+    "*.toml text eol=lf",
+)
 SHARED_ATTRIBUTES = "# Kaarten zijn tekst met LF-regeleinden, ook in Windows-klonen.\n*.toml text eol=lf\n"
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 
@@ -178,6 +185,14 @@ def attributes_path(root: Path) -> Path:
     got = _git(root, "rev-parse", "--git-path", "info/attributes").stdout.strip()
     path = Path(got)
     return path if path.is_absolute() else root / path
+
+
+def missing_attributes(root: Path) -> list[str]:
+    """The Kaartenbak attribute lines this clone's ``.git/info/attributes`` lacks (a newer version added some)."""
+    path = attributes_path(root)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    return [line for line in ATTRIBUTE_LINES if line not in present]
 
 
 def ensure_attributes(root: Path) -> list[str]:

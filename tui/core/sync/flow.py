@@ -22,7 +22,7 @@ from pathlib import Path
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.parse import load_file
 from tui.core.git.gitrepo import GitError, GitRepo, repo_lock
-from tui.core.git.init_repo import InitError, init_repo
+from tui.core.git.init_repo import InitError, init_repo, missing_attributes
 from tui.core.sync.sync import SyncResult, SyncStep, sync, sync_status
 
 SYNC_TIMEOUT = 20.0  # seconds per network call (fetch, push); sync never hangs longer
@@ -83,11 +83,13 @@ def plan_sync(root: str | Path) -> SyncPlan:
             state = repo.state()
             if state.in_progress == "merge":
                 return SyncPlan("merging", unmerged=state.conflicted)
-            if not repo.try_run("config", "--get", DRIVER_KEY):
-                return SyncPlan("no_driver")
+            if not repo.try_run("config", "--get", DRIVER_KEY) or missing_attributes(repo.root):
+                return SyncPlan("no_driver")  # also when a newer version merges more (reviews/) than this clone says
             return SyncPlan("ready")
     except GitError as exc:
         return SyncPlan("git_error", {"message": exc.message, "advice": exc.advice})
+    except InitError as exc:
+        return SyncPlan("git_error", {"message": str(exc), "advice": ""})
 
 
 def register_driver(root: str | Path, *, textconv: bool = True) -> DriverRegistration:

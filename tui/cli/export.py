@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.core.cards.atomic import WriteError, write_atomic
-from tui.core.export.export import DATABASE_FORMATS, FORMATS, default_title, Format, export_cards, select_cards
+from tui.core.export.export import CHOICES, default_title, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder
 from . import national
 from .output import err, open_workspace
@@ -33,12 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ZOEKVRAAG",
         help="zoekvraag, bijvoorbeeld thema:..., regio:NML, soort:project (standaard: alle kaarten)",
     )
-    p.add_argument(
-        "-f",
-        "--format",
-        choices=FORMATS + DATABASE_FORMATS,
-        help="md, csv of html (standaard: afgeleid van -o, anders md)",
-    )
+    p.add_argument("-f", "--format", choices=CHOICES, help="md, csv of html (standaard: afgeleid van -o, anders md)")
     p.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar dit bestand (standaard: standaarduitvoer)")
     p.add_argument("--title", metavar="TITEL", help="titel boven het document")
     p.add_argument("-q", "--quiet", action="store_true", help="geen voortgang en geen samenvatting op stderr")

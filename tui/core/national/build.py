@@ -182,11 +182,15 @@ def build(
     db: str | Path,
     repos: Sequence[str | Path],
     *,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Bring the database at ``db`` up to date with the committed cards and history of ``repos``."""
+    """Bring the database at ``db`` up to date with the committed cards and history of ``repos``.
+
+    ``timeout``: seconds to wait for another program's write lock (default ``DEFAULT_TIMEOUT``).
+    """
     started = time.perf_counter()
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     roots = list(dict.fromkeys(check_source(r) for r in repos))
     db_path = Path(db).expanduser()
     conn, created = open_db(db_path, timeout)

@@ -243,10 +243,15 @@ def _schema(root: Path) -> Schema | None:
 
 
 class _Blobs:
-    """Parsed card versions by blob id, each parsed once."""
+    """Card versions by blob id, each parsed once; versions already in the database are not parsed again.
 
-    def __init__(self, raw: dict[str, bytes]) -> None:
+    Every value goes through JSON once, so a version read from the database and one parsed from git
+    compare equal when their fields are equal (TOML dates become ISO text either way).
+    """
+
+    def __init__(self, raw: dict[str, bytes], known: dict[str, str] | None = None) -> None:
         self.raw = raw
+        self.known = known or {}  # blob id -> the card as JSON (from the cards table)
         self.parsed: dict[str, tuple[dict[str, Any] | None, str | None]] = {}
 
     def get(self, blob: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -254,21 +259,27 @@ class _Blobs:
         if blob == ZERO:
             return {}, None
         if blob not in self.parsed:
+            if blob in self.known:
+                self.parsed[blob] = (json.loads(self.known[blob]), None)
+                return self.parsed[blob]
             raw = self.raw.get(blob)
             if raw is None:
                 self.parsed[blob] = (None, "missing")
             else:
                 loaded = parse_bytes(Path(path), raw)
-                self.parsed[blob] = (_plain(loaded.data), None) if isinstance(loaded, Card) else (None, loaded.message)
+                self.parsed[blob] = (
+                    (json.loads(F.to_json(dict(loaded.data))), None)
+                    if isinstance(loaded, Card)
+                    else (None, loaded.message)
+                )
         return self.parsed[blob]
 
 
-def _plain(data: Any) -> Any:
-    if hasattr(data, "items"):
-        return {k: _plain(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_plain(v) for v in data]
-    return data
+def _known(conn: sqlite3.Connection, repo: str, wanted: set[str]) -> dict[str, str]:
+    """Of the wanted blobs, those the cards table already holds (the versions before the new commits)."""
+    if not wanted:
+        return {}
+    return {b: d for b, d in conn.execute("SELECT blob, data FROM cards WHERE repo = ?", (repo,)) if b in wanted}
 
 
 def _is_card(path: str) -> bool:
@@ -304,7 +315,8 @@ def _read_source(conn: sqlite3.Connection, root: Path) -> SourceReport:
     existing = {p: (i, b) for i, p, b in conn.execute("SELECT _id, path, blob FROM cards WHERE repo = ?", (repo,))}
     wanted = {b for p, b in tree.items() if existing.get(p, (0, ""))[1] != b}
     wanted.update(s for c in commits for ch in c.changes for s in (ch.old, ch.new))
-    blobs = _Blobs(reader.blobs(wanted))
+    known = _known(conn, repo, wanted)
+    blobs = _Blobs(reader.blobs(wanted - set(known)), known)
 
     touched = _write_history(conn, repo, commits, blobs)
     report.commits_read, report.versions = len(commits), sum(len(c.changes) for c in commits)
@@ -448,7 +460,6 @@ def _write_cards(
             conn.execute("DELETE FROM field_values WHERE card = ?", (card_key,))
             conn.execute("DELETE FROM cards WHERE _id = ?", (card_key,))
     conn.execute("UPDATE cards SET head_commit = ? WHERE repo = ?", (head, repo))
-    conn.execute("UPDATE field_values SET head_commit = ? WHERE repo = ?", (head, repo))
     changed = 0
     for path, blob in tree.items():
         old = existing.get(path)
@@ -525,12 +536,11 @@ def _write_cards(
                     per_field.get(name),
                     repo,
                     path,
-                    head,
                 )
             )
         conn.executemany(
             "INSERT INTO field_values (card, card_id, region, field, label, value, number, type, changed_in, repo,"
-            " path, head_commit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     return changed

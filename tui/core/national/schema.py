@@ -82,10 +82,9 @@ CREATE TABLE IF NOT EXISTS field_values (
     value TEXT,                     -- text as is; numbers, booleans, lists as JSON
     number REAL,                    -- the value when it is a number
     type TEXT,                      -- text | integer | float | boolean | list | table
-    changed_in TEXT,                -- the last commit that set this value, when known
+    changed_in TEXT,                -- the last commit that set this value (its source: git show COMMIT:PATH)
     repo TEXT NOT NULL,
     path TEXT NOT NULL,
-    head_commit TEXT NOT NULL,
     PRIMARY KEY (card, field)
 );
 CREATE INDEX IF NOT EXISTS field_values_field ON field_values (field, region);
@@ -122,7 +121,7 @@ END;
 CREATE TRIGGER IF NOT EXISTS cards_ad AFTER DELETE ON cards BEGIN
     INSERT INTO cards_fts(cards_fts, rowid, title, body) VALUES ('delete', old._id, old.title, old.body);
 END;
-CREATE TRIGGER IF NOT EXISTS cards_au AFTER UPDATE ON cards BEGIN
+CREATE TRIGGER IF NOT EXISTS cards_au AFTER UPDATE OF title, body ON cards BEGIN
     INSERT INTO cards_fts(cards_fts, rowid, title, body) VALUES ('delete', old._id, old.title, old.body);
     INSERT INTO cards_fts(rowid, title, body) VALUES (new._id, new.title, new.body);
 END;

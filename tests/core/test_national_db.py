@@ -330,3 +330,29 @@ def test_shipped_metadata_matches_the_code() -> None:
     assert json.loads(shipped.read_text(encoding="utf-8")) == metadata("kaartenbak")
     tables = metadata("x")["databases"]["x"]["tables"]
     assert tables["cards"]["facets"] == ["region", "theme", "kind", "status"]
+
+
+def test_merges_add_a_version_only_where_they_change_a_card(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.4", "wbw-t1-1.1"])
+    git(repo, "checkout", "-q", "-b", "zij")
+    edit(repo, "cards/wbw/wbw-t1-1.4.toml", 'title = "Reablement"', 'title = "Reablement (zij)"', "Zij: titel")
+    edit(repo, "cards/wbw/wbw-t1-1.1.toml", 'number = "1.1"', 'number = "1.1b"', "Zij: alleen hier")
+    git(repo, "checkout", "-q", "main")
+    edit(repo, "cards/wbw/wbw-t1-1.4.toml", "van 65+.", "van 70+.", "Hoofd: doelgroep")
+    git(repo, "merge", "-q", "--no-edit", "zij")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    db = tmp_path / "l.db"
+    build(db, [repo])
+    # 1.4 changed on both sides: the merge result differs from both parents, so the merge is a version
+    # (read against its first parent: it brings the side's title)
+    v14 = rows(
+        db, "SELECT commit_hash, _changed_fields FROM card_versions WHERE card_id = 'WBW/T1/1.4' ORDER BY version"
+    )
+    assert len(v14) == 4 and v14[-1] == (merge, '["title"]')
+    # 1.1 changed on one side only: the clean merge adds no version
+    v11 = rows(db, "SELECT commit_hash FROM card_versions WHERE card_id = 'WBW/T1/1.1' ORDER BY version")
+    assert len(v11) == 2 and merge not in {c for (c,) in v11}
+    assert rows(db, "SELECT title, json_extract(data, '$.doelgroep') FROM cards WHERE id = 'WBW/T1/1.4'") == [
+        ("Reablement (zij)", "Kwetsbare ouderen met een leeftijd van 70+.")
+    ]
+    assert rows(db, "SELECT parents FROM commits WHERE hash = ?", merge)[0][0].count(" ") == 1

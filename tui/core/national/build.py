@@ -116,6 +116,12 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    """SQLite's words for a file or disk that cannot take the write (read-only, full, I/O error)."""
+    text = str(exc).lower()
+    return any(w in text for w in ("unable to open", "readonly", "read-only", "disk", "full", "i/o"))
+
+
 def open_db(db: Path, timeout: float = DEFAULT_TIMEOUT) -> tuple[sqlite3.Connection, bool]:
     """The database at ``db`` with our tables (created when new); whether it was new.
 
@@ -218,6 +224,8 @@ def build(
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
             raise NationalError("locked", path=str(db_path)) from None
+        if isinstance(exc, sqlite3.OperationalError) and _cannot_write(exc):
+            raise NationalError("unwritable", path=str(db_path), reason=str(exc)) from None
         if isinstance(exc, GitReadError):
             raise NationalError("git_failed", path=" ".join(exc.args_used), reason=exc.stderr) from None
         raise

@@ -207,3 +207,13 @@ def test_datasette_canned_queries(served: tuple[Path, Path]) -> None:
     assert [r["version"] for r in history] == [1, 2]  # type: ignore[union-attr,index]
     assert json.loads(history[1]["_changed_fields"]) == ["impact_fte.tekst"]  # type: ignore[index]
     assert history[1]["_message"] == "FTE-tekst herzien"  # type: ignore[index]
+
+
+def test_long_histories_say_what_they_read(
+    two_regions: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.cli.national.PROGRESS_FROM", 2)
+    wbw, nml = two_regions
+    assert export("-o", str(tmp_path / "l.db"), "--from", str(wbw), "--from", str(nml)) == 0
+    said = capsys.readouterr().err
+    assert f"{nml}: 2 nieuwe commits lezen…" in said and f"{wbw}: 1 nieuwe" not in said

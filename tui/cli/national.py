@@ -15,6 +15,7 @@ from tui.i18n import t
 from .output import err, open_workspace
 
 FORMAT = "sqlite"
+PROGRESS_FROM = 200  # commits; fewer are read before a message would be read
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
@@ -89,8 +90,13 @@ def cmd_sqlite(args: argparse.Namespace) -> int:
         return 2
     repos = args.from_repos or [open_workspace(args).root]
     db = Path(args.output)
+
+    def progress(repo: str, commits: int) -> None:
+        if commits >= PROGRESS_FROM and not args.quiet:
+            err(_say("summary.reading", repo=repo, commits=commits))
+
     try:
-        report = build(db, repos)
+        report = build(db, repos, progress=progress)
     except NationalError as exc:
         return _error(exc)
     if args.metadata is not None:

@@ -31,7 +31,7 @@ from tui.core.national.schema import APPLICATION_ID, DDL, FUTURE_DDL, OUR_TABLES
 
 CARDS_PREFIX = "cards/"
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before calling the database locked
-Progress = Callable[[str, int], None]  # (repository, commits read)
+Progress = Callable[[str, int], None]  # (repository, new commits about to be read)
 
 
 class NationalError(Exception):
@@ -193,7 +193,8 @@ def build(
 ) -> BuildReport:
     """Bring the database at ``db`` up to date with the committed cards and history of ``repos``.
 
-    ``timeout``: seconds to wait for another program's write lock (default ``DEFAULT_TIMEOUT``).
+    ``timeout``: seconds to wait for another program's write lock (default ``DEFAULT_TIMEOUT``);
+    ``progress(repo, n)`` is called once per repository when its ``n`` new commits are known.
     """
     started = time.perf_counter()
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
@@ -209,11 +210,9 @@ def build(
         _create(conn)
         future = False
         for root in roots:
-            source = _read_source(conn, root)
+            source = _read_source(conn, root, progress)
             report.sources.append(source)
             future = future or _has_reviews_or_decisions(conn, root)
-            if progress is not None:
-                progress(str(root), source.commits_read)
         if future:
             for statement in _statements(FUTURE_DDL):
                 conn.execute(statement)
@@ -294,7 +293,7 @@ def _is_card(path: str) -> bool:
     return path.startswith(CARDS_PREFIX) and path.endswith(".toml")
 
 
-def _read_source(conn: sqlite3.Connection, root: Path) -> SourceReport:
+def _read_source(conn: sqlite3.Connection, root: Path, progress: Progress | None = None) -> SourceReport:
     started = time.perf_counter()
     repo = str(root)
     reader = GitReader(root)
@@ -317,6 +316,8 @@ def _read_source(conn: sqlite3.Connection, root: Path) -> SourceReport:
         return report
 
     commits = reader.log(f"{last}..{head}" if last else head, CARDS_PREFIX)
+    if progress is not None:
+        progress(repo, len(commits))
     for c in commits:
         c.changes = [ch for ch in c.changes if _is_card(ch.path)]
     tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}

@@ -356,3 +356,17 @@ def test_merges_add_a_version_only_where_they_change_a_card(tmp_path: Path) -> N
         ("Reablement (zij)", "Kwetsbare ouderen met een leeftijd van 70+.")
     ]
     assert rows(db, "SELECT parents FROM commits WHERE hash = ?", merge)[0][0].count(" ") == 1
+
+
+def test_a_bare_clone_reads_like_its_work_tree(regions: tuple[Path, Path], tmp_path: Path) -> None:
+    wbw, _ = regions
+    git(tmp_path, "clone", "-q", "--bare", str(wbw), "wbw.git")
+    bare = tmp_path / "wbw.git"
+    report = build(tmp_path / "bare.db", [bare])
+    build(tmp_path / "work.db", [wbw])
+    query = "SELECT id, blob, head_commit FROM cards ORDER BY id"
+    assert rows(tmp_path / "bare.db", query) == rows(tmp_path / "work.db", query)
+    assert report.sources[0].uncommitted == 0 and report.commits_read == 3
+    with pytest.raises(NationalError) as info:
+        build(tmp_path / "x.db", [bare / "objects"])
+    assert (info.value.code, info.value.params["reason"]) == ("not_a_repo", "parent")

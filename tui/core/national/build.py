@@ -89,12 +89,15 @@ def check_source(path: str | Path) -> Path:
     root = root.resolve()
     reader = GitReader(root)
     try:
-        out = reader.run("rev-parse", "--is-bare-repository", "--show-toplevel", check=False).decode().split("\n")
+        bare = reader.run("rev-parse", "--is-bare-repository", check=False).decode().strip()
+        top = "" if bare != "false" else reader.run("rev-parse", "--show-toplevel", check=False).decode().strip()
     except OSError as exc:
         raise NationalError("git_failed", path=str(root), reason=str(exc)) from None
-    if not out or out[0] not in ("true", "false"):
+    if bare not in ("true", "false"):
         raise NationalError("not_a_repo", path=str(root), reason="not_git")
-    if out[0] == "false" and (len(out) < 2 or Path(out[1]).resolve() != root):
+    if bare == "true" and Path(reader.run("rev-parse", "--absolute-git-dir").decode().strip()).resolve() != root:
+        raise NationalError("not_a_repo", path=str(root), reason="parent")  # a folder inside a bare repository
+    if bare == "false" and (not top or Path(top).resolve() != root):
         raise NationalError("not_a_repo", path=str(root), reason="parent")
     head = reader.head()
     if head is None:

@@ -217,3 +217,12 @@ def test_long_histories_say_what_they_read(
     assert export("-o", str(tmp_path / "l.db"), "--from", str(wbw), "--from", str(nml)) == 0
     said = capsys.readouterr().err
     assert f"{nml}: 2 nieuwe commits lezen…" in said and f"{wbw}: 1 nieuwe" not in said
+
+
+def test_a_db_suffix_chooses_sqlite(two_regions: tuple[Path, Path], tmp_path: Path) -> None:
+    wbw, _ = two_regions
+    assert main(["export", "-q", "-o", str(tmp_path / "w.sqlite"), "--from", str(wbw)]) == 0
+    with sqlite3.connect(tmp_path / "w.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM cards").fetchone() == (4,)
+    assert main(["--repo", str(wbw), "export", "-q", "-o", str(tmp_path / "w.db")]) == 0
+    assert (tmp_path / "w.db").read_bytes().startswith(b"SQLite format 3\0")

@@ -15,6 +15,7 @@ from tui.i18n import t
 from .output import err, open_workspace
 
 FORMAT = "sqlite"
+SUFFIXES = (".db", ".sqlite", ".sqlite3")  # -o with one of these and no --format: the SQLite export
 PROGRESS_FROM = 200  # commits; fewer are read before a message would be read
 
 
@@ -36,10 +37,17 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _by_suffix(args: argparse.Namespace) -> bool:
+    return not args.format and bool(args.output) and Path(args.output).suffix.lower() in SUFFIXES
+
+
 def applies(args: argparse.Namespace) -> bool:
-    """Whether this export is ours: ``--format sqlite``, or an option only the SQLite export has."""
+    """Whether this export is ours: ``--format sqlite``, ``-o x.db`` without a format, or a SQLite-only option."""
     return (
-        args.format == FORMAT or bool(getattr(args, "from_repos", None)) or getattr(args, "metadata", None) is not None
+        args.format == FORMAT
+        or _by_suffix(args)
+        or bool(getattr(args, "from_repos", None))
+        or getattr(args, "metadata", None) is not None
     )
 
 
@@ -79,7 +87,7 @@ def _summary(report: BuildReport) -> None:
 
 def cmd_sqlite(args: argparse.Namespace) -> int:
     """Build or update the SQLite database named by ``-o``."""
-    if args.format != FORMAT:
+    if args.format != FORMAT and not _by_suffix(args):
         err(_say("only_sqlite"))
         return 2
     if not args.output:

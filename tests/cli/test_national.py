@@ -189,7 +189,9 @@ def test_datasette_canned_queries(served: tuple[Path, Path]) -> None:
     db, meta = served
     fte = datasette_get(db, meta, "/landelijk/fte_per_thema_per_regio.json?_shape=array")
     with sqlite3.connect(db) as conn:
-        expected = conn.execute("SELECT region, sum(fte_min) FROM cards GROUP BY region").fetchall()
+        expected = conn.execute(
+            "SELECT region, sum(fte_min) FROM cards WHERE fte_field IS NOT NULL GROUP BY 1"
+        ).fetchall()
     by_region: dict[str, float] = {}
     for row in fte:  # type: ignore[union-attr]
         by_region[row["region"]] = by_region.get(row["region"], 0) + (row["fte_laag"] or 0)

@@ -370,3 +370,20 @@ def test_a_bare_clone_reads_like_its_work_tree(regions: tuple[Path, Path], tmp_p
     with pytest.raises(NationalError) as info:
         build(tmp_path / "x.db", [bare / "objects"])
     assert (info.value.code, info.value.params["reason"]) == ("not_a_repo", "parent")
+
+
+def test_fte_roll_up_agrees_with_kaartenbak_stats(regions: tuple[Path, Path], tmp_path: Path) -> None:
+    """The canned query's initiative sums are the figures ``kaartenbak stats`` gives for the same cards."""
+    from tui.core.cards.fte import fte_totals
+    from tui.core.workspace import Workspace
+
+    _wbw, nml = regions
+    db = tmp_path / "l.db"
+    build(db, [nml])
+    totals = fte_totals(Workspace(nml).store.load_all().cards)
+    sql = metadata("l")["databases"]["l"]["queries"]["fte_per_thema_per_regio"]["sql"]
+    got = {
+        thema: (low, high, n) for _r, thema, kind, _k, n, low, high, _nm in rows(db, sql) if kind == "initiative" and n
+    }
+    assert got == {t: (v.low, v.high, v.counted) for t, v in totals.items() if v.counted}
+    assert got  # the golden NML cards have FTE figures

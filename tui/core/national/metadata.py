@@ -19,17 +19,18 @@ QUERIES: dict[str, dict[str, Any]] = {
     "fte_per_thema_per_regio": {
         "title": "FTE per thema per regio",
         "description": (
-            "Som van de FTE-cijfers per regio en thema: laag en hoog (een bereik telt met zijn onder- en "
-            "bovengrens), hoeveel kaarten een cijfer hebben en hoeveel 'niet mogelijk' zeggen. Kaarten met "
-            "meerdere thema's tellen één keer, onder '(meerdere thema's)'. Herleid elk cijfer met de query "
-            "fte_bronnen."
+            "Som van de FTE-cijfers per regio, thema en soort kaart: laag en hoog (een bereik telt met zijn "
+            "onder- en bovengrens), hoeveel kaarten een cijfer hebben en hoeveel 'niet mogelijk' zeggen. Soorten "
+            "tellen apart: de ramingen van aanvullende bronnen (sectie F) overlappen initiatieven (sectie B). "
+            "Kaarten met meerdere thema's tellen één keer, onder '(meerdere thema's)'. Herleid elk cijfer met "
+            "de query fte_bronnen."
         ),
         "sql": (
             "SELECT region, coalesce(theme, CASE WHEN json_array_length(themes) > 1 THEN '(meerdere thema''s)'"
-            " ELSE '(geen thema)' END) AS thema, count(*) AS kaarten, count(fte_min) AS met_fte,"
+            " ELSE '(geen thema)' END) AS thema, kind, count(*) AS kaarten, count(fte_min) AS met_fte,"
             " round(sum(fte_min), 2) AS fte_laag, round(sum(fte_max), 2) AS fte_hoog,"
             " sum(fte_status = 'niet_mogelijk') AS niet_mogelijk"
-            " FROM cards GROUP BY region, thema ORDER BY region, thema"
+            " FROM cards WHERE fte_field IS NOT NULL GROUP BY region, thema, kind ORDER BY region, thema, kind"
         ),
     },
     "fte_bronnen": {

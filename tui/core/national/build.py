@@ -289,7 +289,11 @@ def _known(conn: sqlite3.Connection, repo: str, wanted: set[str]) -> dict[str, s
     """Of the wanted blobs, those the cards table already holds (the versions before the new commits)."""
     if not wanted:
         return {}
-    return {b: d for b, d in conn.execute("SELECT blob, data FROM cards WHERE repo = ?", (repo,)) if b in wanted}
+    found = conn.execute(
+        "SELECT blob, data FROM cards WHERE repo = ? AND blob IN (SELECT value FROM json_each(?))",
+        (repo, json.dumps(sorted(wanted))),
+    )
+    return dict(found.fetchall())
 
 
 def _is_card(path: str) -> bool:

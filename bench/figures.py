@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 from .data import ROOT, Dataset, _edit
 from .stats import Row, Target, interleaved, row
+from .national import fig_national
 
 BIG = 10_000  # the targets are stated for 10,000 cards (and for 337 for the cold first paint)
 
@@ -756,4 +757,5 @@ FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
     "commit": fig_commit,
     "history": fig_history,
     "memory": fig_memory,
+    "national": fig_national,
 }

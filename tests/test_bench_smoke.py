@@ -69,6 +69,14 @@ def test_figures_report_rows_with_positive_floors(ctx: Ctx) -> None:
     assert "ketenaanpak welzijn" in keystrokes() and "k" in keystrokes()
 
 
+def test_national_figure_reads_the_history_once_then_only_new_commits(ctx: Ctx) -> None:
+    from bench.national import fig_national
+
+    rows = fig_national(ctx)  # asserts inside that each re-run after one commit read exactly one
+    assert [r.figure for r in rows] == ["national"] * 3
+    assert all(r.floor_name == "git log" and r.ratio is not None and r.ratio > 0 for r in rows)
+
+
 def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.json"
     assert (

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from tui.core.cards.atomic import WriteError, write_atomic
-from tui.core.export.export import FORMATS, default_title, Format, export_cards, select_cards
+from tui.core.export.export import CHOICES, default_title, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder
+from . import national
 from .output import err, open_workspace
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
@@ -32,10 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ZOEKVRAAG",
         help="zoekvraag, bijvoorbeeld thema:..., regio:NML, soort:project (standaard: alle kaarten)",
     )
-    p.add_argument("-f", "--format", choices=FORMATS, help="md, csv of html (standaard: afgeleid van -o, anders md)")
+    p.add_argument("-f", "--format", choices=CHOICES, help="md, csv of html (standaard: afgeleid van -o, anders md)")
     p.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar dit bestand (standaard: standaarduitvoer)")
     p.add_argument("--title", metavar="TITEL", help="titel boven het document")
     p.add_argument("-q", "--quiet", action="store_true", help="geen voortgang en geen samenvatting op stderr")
+    national.add_options(p)
     p.set_defaults(handler=cmd_export)
 
 
@@ -95,6 +97,8 @@ def _write_failed(target: Path | None, exc: WriteError) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if national.applies(args):
+        return national.cmd_sqlite(args)
     ws = open_workspace(args)
     loaded = ws.store.load_all()
     if not loaded.cards and not loaded.errors:

@@ -25,6 +25,8 @@ __all__ = ["DEFAULT_TITLE", "FORMATS", "Format", "export_cards", "fte_text", "gr
 
 Format = Literal["md", "csv", "html"]
 FORMATS: tuple[str, ...] = ("md", "csv", "html")
+DATABASE_FORMATS: tuple[str, ...] = ("sqlite",)  # built by tui.core.national.build, not by export_cards
+CHOICES = FORMATS + DATABASE_FORMATS  # what `kaartenbak export --format` accepts
 DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"  # the Dutch default; default_title() follows the language
 
 

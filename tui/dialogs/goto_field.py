@@ -19,7 +19,7 @@ from tui.core.cards.text import visible
 from ..i18n import lazy, t
 from ..widgets.safe import SafeInput
 
-MIN_SCORE = 60  # below this a label does not count as matching what was typed
+MIN_SCORE = 70  # below this a label does not count as matching what was typed
 
 
 def fold(text: str) -> str:
@@ -36,9 +36,12 @@ def rank(query: str, fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
     scored = []
     for order, (key, label) in enumerate(fields):
         name = fold(label)
-        score = fuzz.WRatio(wanted, name)
-        if name.startswith(wanted) or any(word.startswith(wanted) for word in name.split()):
-            score += 20  # what the label starts with (or a word in it) beats letters scattered in it
+        words = name.split()
+        if all(any(word.startswith(part) for word in words) for part in wanted.split()):
+            # every word typed starts a word of the label: beats letters scattered in it
+            score = 110.0 if name.startswith(wanted) else 100.0
+        else:
+            score = fuzz.WRatio(wanted, name)
         if score >= MIN_SCORE:
             scored.append((-score, order, key, label))
     return [(key, label) for _s, _o, key, label in sorted(scored)]

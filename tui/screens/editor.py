@@ -634,16 +634,19 @@ class EditorScreen(Screen[None]):
         while node is not None and not isinstance(node, (FieldEditor, TableEditor, TablesEditor)):
             node = node.parent
         if node is not None:
-            self.call_after_refresh(self._show_field, node)
+            self._show_after_layout(node)
 
-    def _show_field(self, editor: Any) -> None:
+    def _show_after_layout(self, editor: Any, top: bool = False) -> None:
+        """Bring ``editor`` into view once a focused text area has grown to its focused height."""
+        self.call_after_refresh(self.call_after_refresh, self._show_field, editor, top)
+
+    def _show_field(self, editor: Any, top: bool = False) -> None:
         if not editor.is_attached:
             return
         form = self.query_one("#form", VerticalScroll)
-        if editor.outer_size.height <= form.scrollable_content_region.height:
-            form.scroll_to_widget(editor, animate=False)
-        else:  # taller than the screen: its label at the top
-            form.scroll_to_widget(editor, animate=False, top=True)
+        fits = editor.outer_size.height <= form.scrollable_content_region.height
+        # taller than the form, or jumped to: its label at the top
+        form.scroll_to_widget(editor, animate=False, top=top or not fits)
 
     def focus_field(self, key: str) -> bool:
         """Focus the first control of field ``key`` and bring it into view with its label."""
@@ -654,7 +657,7 @@ class EditorScreen(Screen[None]):
         if target is None:
             return False
         target.focus(scroll_visible=False)
-        self.call_after_refresh(self._show_field, editor)
+        self._show_after_layout(editor, top=True)
         return True
 
     def field_labels(self) -> list[tuple[str, str]]:
@@ -695,7 +698,7 @@ class EditorScreen(Screen[None]):
         for key in keys:
             if self.focus_field(key):
                 if head.display:
-                    self.call_after_refresh(self._show_section, head)
+                    self.call_after_refresh(self.call_after_refresh, self._show_section, head)
                 return
 
     def _show_section(self, head: Static) -> None:

@@ -206,10 +206,9 @@ class FieldEditor(Vertical):
 
     def show_problems(self, problems: list[Problem]) -> None:
         text = Text()
-        for p in problems:
-            text.append(
-                ("✗ " if p.is_error else "! ") + visible(str(p)) + "\n", style="red" if p.is_error else "yellow"
-            )
+        for i, p in enumerate(problems):
+            line = ("\n" if i else "") + ("✗ " if p.is_error else "! ") + visible(str(p))
+            text.append(line, style="red" if p.is_error else "yellow")
         self._problems.update(text)
         self._problems.display = bool(problems)
         self.set_class(any(p.is_error for p in problems), "-error")

@@ -646,7 +646,7 @@ class EditorScreen(Screen[None]):
         form = self.query_one("#form", VerticalScroll)
         fits = editor.outer_size.height <= form.scrollable_content_region.height
         # taller than the form, or jumped to: its label at the top
-        form.scroll_to_widget(editor, animate=False, top=top or not fits)
+        form.scroll_to_widget(editor, animate=False, top=top or not fits, immediate=True)
 
     def focus_field(self, key: str) -> bool:
         """Focus the first control of field ``key`` and bring it into view with its label."""
@@ -702,7 +702,7 @@ class EditorScreen(Screen[None]):
                 return
 
     def _show_section(self, head: Static) -> None:
-        self.query_one("#form", VerticalScroll).scroll_to_widget(head, animate=False, top=True)
+        self.query_one("#form", VerticalScroll).scroll_to_widget(head, animate=False, top=True, immediate=True)
 
     # -- the palette -------------------------------------------------------------------------------
     def palette_actions(self) -> list[PaletteAction]:

@@ -52,10 +52,10 @@ class GotoFieldDialog(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", lazy("keys.close"), id="goto-field-cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("pagedown", "move(8)", show=False),
-        Binding("pageup", "move(-8)", show=False),
+        Binding("down", "move(1)", "", show=False, id="goto-field-down"),
+        Binding("up", "move(-1)", "", show=False, id="goto-field-up"),
+        Binding("pagedown", "move(8)", "", show=False, id="goto-field-page-down"),
+        Binding("pageup", "move(-8)", "", show=False, id="goto-field-page-up"),
     ]
 
     def __init__(self, fields: list[tuple[str, str]]) -> None:

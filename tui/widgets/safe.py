@@ -151,8 +151,8 @@ class SafeInput(Input):
     DEFAULT_CSS = _HIDDEN_CSS
     COMPONENT_CLASSES = Input.COMPONENT_CLASSES | {HIDDEN_CLASS}
     BINDINGS = [
-        Binding("ctrl+z,super+z", "undo", "Undo", show=False),
-        Binding("ctrl+y,super+y,ctrl+shift+z", "redo", "Redo", show=False),
+        Binding("ctrl+z,super+z", "undo", "", show=False, id="input-undo"),
+        Binding("ctrl+y,super+y,ctrl+shift+z", "redo", "", show=False, id="input-redo"),
     ]
 
     def __init__(self, value: str | None = None, *args: Any, **kwargs: Any) -> None:
@@ -342,10 +342,10 @@ class SafeTextArea(TextArea):
     DEFAULT_CSS = _HIDDEN_CSS
     COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {HIDDEN_CLASS}
     BINDINGS = [
-        Binding("ctrl+home", "cursor_text_start", "Start of text", show=False),
-        Binding("ctrl+end", "cursor_text_end", "End of text", show=False),
-        Binding("ctrl+shift+home", "cursor_text_start(True)", "Select to start of text", show=False),
-        Binding("ctrl+shift+end", "cursor_text_end(True)", "Select to end of text", show=False),
+        Binding("ctrl+home", "cursor_text_start", "", show=False, id="text-start"),
+        Binding("ctrl+end", "cursor_text_end", "", show=False, id="text-end"),
+        Binding("ctrl+shift+home", "cursor_text_start(True)", "", show=False, id="text-select-start"),
+        Binding("ctrl+shift+end", "cursor_text_end(True)", "", show=False, id="text-select-end"),
     ]
 
     def action_cursor_text_start(self, select: bool = False) -> None:

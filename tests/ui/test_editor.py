@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, click, settle, wait_for, wait_loaded
 from tui.core.drafts import DraftStore
 from tui.screens.editor import EditorScreen
 
@@ -341,7 +341,7 @@ async def test_killed_while_typing_then_restart_offers_the_text(small_repo: Path
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
-        await pilot.click("#restore")
+        await click(pilot, "#restore")  # once the dialog is composed and laid out
         await settle(app, pilot)
         ed = app.screen
         assert isinstance(ed, EditorScreen)
@@ -390,7 +390,7 @@ async def test_unexpected_error_shows_dialog_keeps_app_and_draft(small_repo: Pat
         assert draft is not None and draft.data["title"] == "Bewaard na fout"
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RecoverDraftDialog", what="the recovery offer")
-        await pilot.click("#restore")
+        await click(pilot, "#restore")  # once the dialog is composed and laid out
         await settle(app, pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.collect()["title"] == "Bewaard na fout"

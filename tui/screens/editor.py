@@ -716,6 +716,7 @@ class EditorScreen(Screen[None]):
             ("field_help", self.action_field_help),
             ("revert", self.action_revert_field),
             ("leave", self.action_leave),
+            ("keys", partial(self.app.run_action, "help")),
         ]
         return [(t(f"editor.palette_{key}"), t(f"editor.palette_{key}_help"), run) for key, run in entries]
 

@@ -258,3 +258,21 @@ async def test_narrow_terminal_keeps_label_and_value_stacked_and_in_view(nav_rep
             if field is not None:
                 label = field.query_one(".field-label")
                 await wait_for(pilot, lambda label=label: _in_form(ed, label), what=f"{field.field.key}'s label")
+
+
+def test_input_history_groups_typing_per_word_and_forgets_on_load() -> None:
+    from tui.widgets.safe import InputHistory
+
+    history = InputHistory("ab")
+    for value in ("abc", "abcd", "abcd ", "abcd e", "abcd ef"):  # typed one character at a time
+        history.changed(value)
+    history.changed("abcd")  # a cut: its own step
+    assert history.step(back=True) == ("abcd ef", 7)
+    assert history.step(back=True) == ("abcd", 4)  # " ef" was one step
+    assert history.step(back=True) == ("ab", 2)  # "cd" was one step
+    assert history.step(back=True) is None
+    assert history.step(back=False) == ("abcd", 4)
+    history.changed("xabcd")  # a change after undo drops the redo steps
+    assert history.step(back=False) is None
+    history.clear("loaded")
+    assert history.step(back=True) is None and history.current == "loaded"

@@ -8,6 +8,7 @@ Change notices do not travel through here at all: screens subscribe to the ``Lib
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -46,3 +47,16 @@ class KeepsDraft(Protocol):
     """A screen holding typed text that must reach the draft store before a crash or exit."""
 
     def flush_draft(self) -> None: ...
+
+
+# (title, help, what to run) of one palette entry, in the UI's language
+PaletteAction = tuple[str, str, Callable[[], object]]
+
+
+@runtime_checkable
+class HasOwnPalette(Protocol):
+    """A screen whose palette offers its own actions instead of the cards' (the editor)."""
+
+    def palette_actions(self) -> list[PaletteAction]: ...
+
+    def palette_fields(self) -> list[PaletteAction]: ...

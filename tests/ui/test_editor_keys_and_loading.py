@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Select, Static, Switch
 from textual.widgets._footer import FooterKey
 
 from tests.conftest import make_repo
-from tests.ui.conftest import app_for, settle, wait_loaded
+from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
 from tui.i18n import t
 from tui.screens.editor import EditorScreen
 
@@ -80,6 +80,8 @@ async def test_the_footer_does_not_offer_quit_in_the_editor(keys_repo: Path) -> 
         ed = await _open(app, pilot, "NML/B22.1")
         ed.editors["ketenaanpak"].query_one(Switch).focus()
         await pilot.pause()
+        # the footer recomposes its keys after a focus change: wait until it has them again
+        await wait_for(pilot, lambda: bool(ed.query(FooterKey)), what="the footer's keys")
         shown = [(k.key, k.description) for k in ed.query(FooterKey)]
         assert shown and not any(key == "q" or desc == t("keys.quit") for key, desc in shown), shown
 

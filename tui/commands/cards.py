@@ -11,7 +11,7 @@ from tui.core.cards.text import visible
 
 from ..i18n import t
 from ..messages import GotoCard
-from ..seam import ActsOnCards, HasLibrary
+from ..seam import ActsOnCards, HasLibrary, HasOwnPalette
 
 # actions of the screen that owns the selection (browser, card screen)
 CARD_ACTIONS = [
@@ -41,6 +41,8 @@ class CardCommands(Provider):
         """(catalogue key, what to run) for every action that applies on the current screen."""
         found: list[tuple[str, Callable[[], object]]] = []
         screen = self.screen
+        if isinstance(screen, HasOwnPalette):
+            return found  # the editor offers its own actions (tui.screens.editor_palette)
         if isinstance(screen, ActsOnCards):
             found += [(key, partial(screen.run_action, action)) for action, key in CARD_ACTIONS]
         found += [(key, partial(self.app.run_action, action)) for action, key in APP_ACTIONS]
@@ -59,7 +61,7 @@ class CardCommands(Provider):
             score = matcher.match(t(key))
             if score > 0:
                 yield Hit(score, matcher.highlight(t(key)), run, help=t(key + "_help"))
-        if not isinstance(self.app, HasLibrary):
+        if not isinstance(self.app, HasLibrary) or isinstance(self.screen, HasOwnPalette):
             return
         prefix = t("palette.goto")
         for card in list(self.app.library.cards.values()):

@@ -15,14 +15,16 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.events import Key
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import DescendantFocus, Key, Resize
 from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -42,11 +44,17 @@ from tui.core.sync.merge import merge_cards
 
 from ..dialogs.choice import ChoiceDialog
 from ..dialogs.error import ErrorDialog
+from ..dialogs.field_help import FieldHelpDialog
+from ..dialogs.goto_field import GotoFieldDialog
 from ..i18n import lazy, t
 from ..messages import LibraryChanged, follow_library
+from ..seam import PaletteAction
 from ..widgets.field_editors import FieldEditor, TableEditor, TablesEditor
+from .editor_palette import EditorCommands
 
 VOCAB_FIELDS = {"themes", "programmes", "organisations", "submitters", "regions", "domains"}
+ENVELOPE = frozenset({"id", "region"})  # fixed for a saved card: shown in the header, not as fields
+WIDE = 110  # from this many columns on, labels stand left of the values
 
 
 class EditorScreen(Screen[None]):
@@ -55,12 +63,28 @@ class EditorScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", lazy("keys.save"), id="editor-save", priority=True),
         Binding("escape", "leave", lazy("keys.leave"), id="editor-leave"),
+        Binding("ctrl+g", "goto_field", lazy("editor.key_goto"), id="editor-goto-field", priority=True),
+        Binding(
+            "ctrl+down,ctrl+pagedown",
+            "section(1)",
+            lazy("editor.key_next_section"),
+            key_display="^↓/^↑",
+            id="editor-next-section",
+        ),
+        Binding(
+            "ctrl+up,ctrl+pageup",
+            "section(-1)",
+            lazy("editor.key_previous_section"),
+            show=False,
+            id="editor-previous-section",
+        ),
         Binding("f1", "field_help", lazy("keys.field_help"), id="editor-field-help", priority=True),
         Binding("ctrl+r", "revert_field", lazy("keys.revert_field"), id="editor-revert-field"),
         # a letter never leaves the editor: the app's "q" (quit) does nothing here
         Binding("q", "nothing", "", show=False, id="editor-q"),
     ]
     AUTO_FOCUS = None  # the first field is focused once the form is built
+    COMMANDS: ClassVar[set[Any]] = {EditorCommands}  # the palette offers the editor's actions
 
     # delays in seconds; tests set them to 0 or drive them
     VALIDATE_DELAY: ClassVar[float] = 0.25
@@ -78,6 +102,7 @@ class EditorScreen(Screen[None]):
         self.kind = ws.schema.kind(str(self.start.get("kind", card.kind)))
         self.drafts = DraftStore(ws.root)
         self.editors: dict[str, Any] = {}
+        self.sections: list[tuple[Static, list[str]]] = []  # group head and its field keys, in order
         self.problems: list[Problem] = []
         self.built = False  # the form's widgets exist and take keystrokes
         self._validate_timer: Any = None
@@ -93,7 +118,9 @@ class EditorScreen(Screen[None]):
 
     # -- building --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="editor-title", markup=False)
+        with Horizontal(id="editor-head"):
+            yield Static("", id="editor-title", markup=False)
+            yield Static("", id="editor-envelope", markup=False)
         yield Static("", id="editor-summary", markup=False)
         yield Static(Text(t("editing.loading"), style="italic"), id="editor-loading", markup=False)
         form = VerticalScroll(id="form")
@@ -106,17 +133,24 @@ class EditorScreen(Screen[None]):
         widgets: list[Any] = []
         group = None
         for f in self.kind.fields if self.kind else ():
-            if f.key in HIDDEN_FIELDS:
+            if f.key in self._not_in_form:
                 continue
-            if f.group and f.group != group:
+            if (f.group and f.group != group) or not self.sections:
                 group = f.group
-                widgets.append(
-                    Static(Text(t(f"group.{group}"), style="bold reverse"), classes="group-head", markup=False)
-                )
+                head = Static(Text(t(f"group.{group}"), style="bold reverse"), classes="group-head", markup=False)
+                head.display = bool(group)
+                self.sections.append((head, []))
+                widgets.append(head)
             editor = self._editor_for(f)
             self.editors[f.key] = editor
+            self.sections[-1][1].append(f.key)
             widgets.append(editor)
         return widgets
+
+    @property
+    def _not_in_form(self) -> frozenset[str]:
+        """Keys without a field in the form: hidden ones, and for a saved card its fixed envelope."""
+        return HIDDEN_FIELDS if self.new else HIDDEN_FIELDS | ENVELOPE
 
     @work(exclusive=True, group="editor-build", exit_on_error=False)
     async def _build(self) -> None:
@@ -164,8 +198,6 @@ class EditorScreen(Screen[None]):
         region = str(self.start.get("region", "")) or None
         if f.key == "theme":
             return FieldEditor(f, value, choices=vocab.values("themes", region))
-        if f.key in ("id", "region") and not self.new:
-            return FieldEditor(f, value, read_only=True)
         suggestions = vocab.values(f.vocab, region) if f.vocab in VOCAB_FIELDS else []
         return FieldEditor(f, value, suggestions=suggestions)
 
@@ -176,6 +208,7 @@ class EditorScreen(Screen[None]):
         self._shadow_app_letters()
         self._unfollow = follow_library(self, self.library)
         self._update_title()
+        self.set_class(self.app.size.width >= WIDE, "-wide")
         self.call_after_refresh(self._painted.set)
         self._build()
 
@@ -200,6 +233,17 @@ class EditorScreen(Screen[None]):
         title = self.start.get("title") or self.card.title
         key = "editor.title_new" if self.new else "editor.title"
         self.query_one("#editor-title", Static).update(Text(t(key, title=visible(str(title))), style="bold"))
+        kind = self.kind.title if self.kind else str(self.start.get("kind", ""))
+        envelope = t(
+            "editor.envelope",
+            id=visible(str(self.start.get("id", self.card.id))),
+            region=visible(str(self.start.get("region", ""))),
+            kind=visible(kind),
+        )
+        self.query_one("#editor-envelope", Static).update(Text(envelope))
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
 
     # -- data ------------------------------------------------------------------------------
     def collect(self) -> dict[str, Any]:
@@ -208,7 +252,7 @@ class EditorScreen(Screen[None]):
         if self.built:
             values = {key: ed.value for key, ed in self.editors.items()}
         else:
-            values = untouched_values(self.kind, self.start, HIDDEN_FIELDS) if self.kind else {}
+            values = untouched_values(self.kind, self.start, self._not_in_form) if self.kind else {}
         return collect_form(self.kind, base, values)
 
     @property
@@ -567,7 +611,9 @@ class EditorScreen(Screen[None]):
             extra.append(t("editor.help_max", n=f.max_length))
         if f.widget == "list":
             extra.append(t("editor.help_list"))
-        self.app.push_screen(ErrorDialog(f.label, "\n\n".join([f.help, *extra])))
+        if f.widget in ("line", "text", "list", "number"):
+            extra.append(t("editor.help_undo"))
+        self.app.push_screen(FieldHelpDialog(f.label, f.help, extra))
 
     def action_revert_field(self) -> None:
         """Put the focused field (its whole top-level field) back to the saved value."""
@@ -580,3 +626,104 @@ class EditorScreen(Screen[None]):
         key = tops[id(node)]
         self.editors[key].set_value(self.saved.get(key))
         self.notify(t("editor.reverted", label=self.editors[key].field.label), timeout=2, markup=False)
+
+    # -- moving around ---------------------------------------------------------------------------
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """The focused field is fully in view with its label (Textual only scrolls to the control)."""
+        node: Any = event.widget
+        while node is not None and not isinstance(node, (FieldEditor, TableEditor, TablesEditor)):
+            node = node.parent
+        if node is not None:
+            self._show_after_layout(node)
+
+    def _show_after_layout(self, editor: Any, top: bool = False) -> None:
+        """Bring ``editor`` into view once a focused text area has grown to its focused height."""
+        self.call_after_refresh(self.call_after_refresh, self._show_field, editor, top)
+
+    def _show_field(self, editor: Any, top: bool = False) -> None:
+        if not editor.is_attached:
+            return
+        form = self.query_one("#form", VerticalScroll)
+        fits = editor.outer_size.height <= form.scrollable_content_region.height
+        # taller than the form, or jumped to: its label at the top
+        form.scroll_to_widget(editor, animate=False, top=top or not fits, immediate=True)
+
+    def focus_field(self, key: str) -> bool:
+        """Focus the first control of field ``key`` and bring it into view with its label."""
+        editor = self.editors.get(key)
+        if editor is None:
+            return False
+        target = next((w for w in editor.query("*") if w.focusable), None)
+        if target is None:
+            return False
+        target.focus(scroll_visible=False)
+        self._show_after_layout(editor, top=True)
+        return True
+
+    def field_labels(self) -> list[tuple[str, str]]:
+        """(key, label) of every field in the form, in its order (labels in the UI's language)."""
+        return [(key, ed.field.label) for key, ed in self.editors.items()]
+
+    def action_goto_field(self) -> None:
+        """Pick a field by its label (fuzzy) and go there."""
+        if not self.built:
+            return
+
+        def answered(key: str | None) -> None:
+            if key:
+                self.focus_field(key)
+
+        self.app.push_screen(GotoFieldDialog(self.field_labels()), answered)
+
+    def _top_key(self) -> str | None:
+        """The key of the top-level field that has focus."""
+        tops = {id(ed): key for key, ed in self.editors.items()}
+        node: Any = self.focused
+        while node is not None and id(node) not in tops:
+            node = node.parent
+        return tops[id(node)] if node is not None else None
+
+    def action_section(self, delta: int) -> None:
+        """To the first field of the next (1) or previous (-1) section; back to the start of this one first."""
+        if not self.built or not self.sections:
+            return
+        current = self._top_key()
+        index = next((i for i, (_h, keys) in enumerate(self.sections) if current in keys), -1)
+        if delta < 0 and index >= 0 and current != self.sections[index][1][0]:
+            target = index  # not at the start of this section: go there first
+        else:
+            target = index + delta if index >= 0 else 0
+        target = max(0, min(len(self.sections) - 1, target))
+        head, keys = self.sections[target]
+        for key in keys:
+            if self.focus_field(key):
+                if head.display:
+                    self.call_after_refresh(self.call_after_refresh, self._show_section, head)
+                return
+
+    def _show_section(self, head: Static) -> None:
+        self.query_one("#form", VerticalScroll).scroll_to_widget(head, animate=False, top=True, immediate=True)
+
+    # -- the palette -------------------------------------------------------------------------------
+    def palette_actions(self) -> list[PaletteAction]:
+        """The editor's actions for the command palette (``tui.screens.editor_palette``)."""
+        entries: list[tuple[str, Callable[[], object]]] = [
+            ("save", self.action_save),
+            ("commit", partial(self.app.run_action, "commit")),
+            ("goto", self.action_goto_field),
+            ("next_section", lambda: self.action_section(1)),
+            ("previous_section", lambda: self.action_section(-1)),
+            ("field_help", self.action_field_help),
+            ("revert", self.action_revert_field),
+            ("leave", self.action_leave),
+            ("keys", partial(self.app.run_action, "help")),
+        ]
+        return [(t(f"editor.palette_{key}"), t(f"editor.palette_{key}_help"), run) for key, run in entries]
+
+    def palette_fields(self) -> list[PaletteAction]:
+        """One "go to field" entry per field, found by typing its label in the palette."""
+        help_text = t("editor.palette_goto_help")
+        return [
+            (t("editor.palette_goto_field", label=label), help_text, partial(self.focus_field, key))
+            for key, label in self.field_labels()
+        ]

@@ -48,7 +48,11 @@ class ListArea(SafeTextArea):
 
 
 class FieldEditor(Vertical):
-    """Label, help, the control for one field, and the problems found in it."""
+    """Label and one line of help, the control for one field, and the problems found in it.
+
+    Compact: a one-line value takes two rows (label line, value); on a wide screen the editor
+    puts the label column left of the value (CSS class ``-wide`` on the screen).
+    """
 
     class Changed(Message):
         """The value of a field changed."""
@@ -66,7 +70,8 @@ class FieldEditor(Vertical):
         choices: list[str] | None = None,
         read_only: bool = False,
     ) -> None:
-        super().__init__(classes=f"field field-{f.widget}")
+        one_line = f.widget not in ("text", "list")
+        super().__init__(classes=f"field field-{f.widget}" + (" -one-line" if one_line else ""))
         self.read_only = read_only
         self.field = f
         self.initial = value
@@ -78,13 +83,20 @@ class FieldEditor(Vertical):
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield self._label
-        help_line = self.field.help.split(". ")[0]
+        # one line "label · help" (on wide screens: a label column left of the value)
+        with Horizontal(classes="field-head"):
+            yield self._label
+            yield Static(Text(visible(self.help_line), style="dim"), classes="field-help", markup=False)
+        with Vertical(classes="field-body"):
+            yield from self.controls()
+            yield self._problems
+
+    @property
+    def help_line(self) -> str:
+        """The first sentence of the field's help (all of it is on F1)."""
         if self.read_only:
-            help_line = t("editor.read_only_field")
-        yield Static(Text(visible(help_line), style="dim"), classes="field-help", markup=False)
-        yield from self.controls()
-        yield self._problems
+            return t("editor.read_only_field")
+        return self.field.help.split(". ")[0]
 
     def on_mount(self) -> None:
         # what the control shows once built (a TextArea evens out line endings, for example):
@@ -100,6 +112,7 @@ class FieldEditor(Vertical):
                 soft_wrap=True,
                 show_line_numbers=False,
                 tab_behavior="focus",
+                compact=True,
                 classes="control text-control",
             )
         elif f.widget == "list":
@@ -109,6 +122,7 @@ class FieldEditor(Vertical):
                 soft_wrap=True,
                 show_line_numbers=True,
                 tab_behavior="focus",
+                compact=True,
                 classes="control list-control",
             )
         elif f.widget == "enum" or (self.choices is not None):
@@ -117,12 +131,15 @@ class FieldEditor(Vertical):
                 [(visible(o), o) for o in options],
                 value=v if v in options else Select.NULL,
                 allow_blank=not f.required or v not in options,  # no choice made for the user
+                compact=True,
                 classes="control",
             )
         elif f.widget == "bool":
             yield Switch(value=bool(v), classes="control")
         elif f.widget == "number":
-            yield SafeInput("" if v is None else str(v), classes="control", placeholder="0", select_on_focus=False)
+            yield SafeInput(
+                "" if v is None else str(v), classes="control", placeholder="0", select_on_focus=False, compact=True
+            )
         else:
             suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
             # no select-on-focus: the first keystroke must not replace a whole title
@@ -133,6 +150,7 @@ class FieldEditor(Vertical):
                 max_length=f.max_length or 0,
                 disabled=self.read_only,
                 select_on_focus=False,
+                compact=True,
             )
 
     # -- value -----------------------------------------------------------------------------
@@ -170,6 +188,8 @@ class FieldEditor(Vertical):
             control.value = bool(value)
         elif isinstance(control, Input):
             control.value = shown_value(self.field, value)
+            if isinstance(control, SafeInput):
+                control.clear_history()  # as TextArea.load_text: a loaded value is where undo stops
         self.initial = value
         self._baseline = self._shown()
         self.post_message(self.Changed(self))
@@ -186,10 +206,9 @@ class FieldEditor(Vertical):
 
     def show_problems(self, problems: list[Problem]) -> None:
         text = Text()
-        for p in problems:
-            text.append(
-                ("✗ " if p.is_error else "! ") + visible(str(p)) + "\n", style="red" if p.is_error else "yellow"
-            )
+        for i, p in enumerate(problems):
+            line = ("\n" if i else "") + ("✗ " if p.is_error else "! ") + visible(str(p))
+            text.append(line, style="red" if p.is_error else "yellow")
         self._problems.update(text)
         self._problems.display = bool(problems)
         self.set_class(any(p.is_error for p in problems), "-error")
@@ -231,7 +250,7 @@ class TableEditor(Vertical):
                 Text(self.title or self.field.label, style="bold underline"), markup=False, classes="table-title"
             )
             if self.removable:
-                yield Button(t("editor.remove_item"), classes="remove-item", variant="error")
+                yield Button(t("editor.remove_item"), classes="remove-item", variant="error", compact=True)
         for child in self.field.children:
             if child.widget == "tables":
                 yield TablesEditor(child, self.initial.get(child.key))
@@ -272,7 +291,7 @@ class TablesEditor(Vertical):
         yield Static(Text(self.field.label, style="bold"), markup=False, classes="field-label")
         for i, item in enumerate(self.initial, 1):
             yield TableEditor(self.field, item, removable=True, title=f"{self.field.label} {i}")
-        yield Button(t("editor.add_item", label=self.field.label.lower()), classes="add-item")
+        yield Button(t("editor.add_item", label=self.field.label.lower()), classes="add-item", compact=True)
 
     @property
     def value(self) -> Any:

@@ -34,6 +34,7 @@ from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import expand_tabs_inline
 from textual.geometry import Region
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.strip import Strip
 from textual.widgets import Input, Select, TextArea
@@ -80,11 +81,109 @@ def safe_prompt(prompt: RenderableType) -> RenderableType:
     return prompt
 
 
+def _changed_span(old: str, new: str) -> tuple[int, int, int]:
+    """Where ``old`` became ``new``: the common prefix length and the lengths of the changed middles."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    return prefix, len(old) - prefix - suffix, len(new) - prefix - suffix
+
+
+class InputHistory:
+    """Undo and redo for a one-line input: earlier values, typing grouped word by word.
+
+    Textual 8's ``Input`` has no undo (its ``TextArea`` has). Every change of the value is one step,
+    except that characters typed one after another join the step before them until a space.
+    """
+
+    LIMIT = 200
+
+    def __init__(self, value: str) -> None:
+        self.current = value
+        self.undo: list[str] = []
+        self.redo: list[str] = []
+        self._typing_at: int | None = None  # the index after the last character typed, while a word goes on
+
+    def changed(self, value: str) -> None:
+        """The input's value changed (by the user, a paste, a program): remember what it was."""
+        if value == self.current:
+            return
+        start, removed, added = _changed_span(self.current, value)
+        typed = removed == 0 and added == 1
+        joins = typed and self._typing_at == start and not value[start].isspace() and bool(self.undo)
+        if not joins:
+            self.undo.append(self.current)
+            del self.undo[: -self.LIMIT]
+        self.redo.clear()
+        self._typing_at = start + 1 if typed else None
+        self.current = value
+
+    def step(self, back: bool) -> tuple[str, int] | None:
+        """The value to show after undo (``back``) or redo, and where the cursor goes; None at the end."""
+        source, target = (self.undo, self.redo) if back else (self.redo, self.undo)
+        if not source:
+            return None
+        value = source.pop()
+        target.append(self.current)
+        start, _removed, added = _changed_span(self.current, value)
+        self.current = value
+        self._typing_at = None
+        return value, start + added
+
+    def clear(self, value: str) -> None:
+        """Forget the history (a value loaded from the file, a draft or a revert)."""
+        self.current = value
+        self.undo.clear()
+        self.redo.clear()
+        self._typing_at = None
+
+
 class SafeInput(Input):
-    """An ``Input`` whose hidden characters are shown as one-cell stand-ins, kept in the value."""
+    """An ``Input`` whose hidden characters are shown as one-cell stand-ins, kept in the value.
+
+    It also undoes and redoes (ctrl+z, ctrl+y), which Textual's ``Input`` does not.
+    """
 
     DEFAULT_CSS = _HIDDEN_CSS
     COMPONENT_CLASSES = Input.COMPONENT_CLASSES | {HIDDEN_CLASS}
+    BINDINGS = [
+        Binding("ctrl+z,super+z", "undo", "", show=False, id="input-undo"),
+        Binding("ctrl+y,super+y,ctrl+shift+z", "redo", "", show=False, id="input-redo"),
+    ]
+
+    def __init__(self, value: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(value, *args, **kwargs)
+        self.history = InputHistory(self.value)
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        history = getattr(self, "history", None)  # None while Input.__init__ sets the first value
+        if history is not None:
+            history.changed(value)
+
+    def clear_history(self) -> None:
+        """Start the undo history afresh from the value shown now."""
+        self.history.clear(self.value)
+
+    def action_undo(self) -> None:
+        """Put the value back as it was before the last change (typing: before the last word)."""
+        self._step(back=True)
+
+    def action_redo(self) -> None:
+        """Do again what the last undo took back."""
+        self._step(back=False)
+
+    def _step(self, back: bool) -> None:
+        found = self.history.step(back)
+        if found is None:
+            return
+        value, cursor = found
+        self.value = value  # the history already holds it: _watch_value records nothing
+        self.cursor_position = cursor
 
     @property
     def _shown_value(self) -> str:
@@ -234,10 +333,28 @@ class ShownLines:
 
 
 class SafeTextArea(TextArea):
-    """A ``TextArea`` whose hidden characters are shown as one-cell stand-ins, kept in the text."""
+    """A ``TextArea`` whose hidden characters are shown as one-cell stand-ins, kept in the text.
+
+    ctrl+home and ctrl+end go to the start and the end of the whole text (with shift: selecting);
+    undo and redo are Textual's own (ctrl+z, ctrl+y).
+    """
 
     DEFAULT_CSS = _HIDDEN_CSS
     COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {HIDDEN_CLASS}
+    BINDINGS = [
+        Binding("ctrl+home", "cursor_text_start", "", show=False, id="text-start"),
+        Binding("ctrl+end", "cursor_text_end", "", show=False, id="text-end"),
+        Binding("ctrl+shift+home", "cursor_text_start(True)", "", show=False, id="text-select-start"),
+        Binding("ctrl+shift+end", "cursor_text_end(True)", "", show=False, id="text-select-end"),
+    ]
+
+    def action_cursor_text_start(self, select: bool = False) -> None:
+        """The cursor to the very start of the text."""
+        self.move_cursor((0, 0), select=select)
+
+    def action_cursor_text_end(self, select: bool = False) -> None:
+        """The cursor to the very end of the text."""
+        self.move_cursor(self.document.end, select=select)
 
     def _set_document(self, text: str, language: str | None) -> None:
         if language:

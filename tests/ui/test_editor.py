@@ -131,7 +131,7 @@ async def test_field_help_opens_on_f1(small_repo: Path) -> None:
         ed.editors["doelstelling"].query_one(TextArea).focus()
         await pilot.press("f1")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ErrorDialog"
+        assert type(app.screen).__name__ == "FieldHelpDialog"  # its own dialog since issue 14
         assert "Wat het project wil bereiken" in app.screen.message
 
 

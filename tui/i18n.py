@@ -38,7 +38,7 @@ def catalogue(lang: str) -> dict[str, str]:
     def walk(prefix: str, node: dict[str, Any]) -> None:
         for k, v in node.items():
             key = f"{prefix}.{k}" if prefix else k
-            if isinstance(v, dict) and PLURAL_FORMS >= v.keys() and "other" in v:
+            if isinstance(v, dict) and v.keys() <= PLURAL_FORMS and "other" in v:
                 flat[key] = str(v["other"])  # a plural: the key itself is the "other" form
                 if "one" in v:
                     flat[f"{key}.one"] = str(v["one"])

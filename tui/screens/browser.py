@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -485,6 +485,11 @@ class BrowserScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.size_tree()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The panel with the keys is marked (``-has-focus``): the list's heading line lights up."""
+        middle = self.query_one("#middle")
+        middle.set_class(middle in event.widget.ancestors, "-has-focus")
 
     # -- following links, back and forward -------------------------------------------------
     def follow(self, card_id: str) -> None:

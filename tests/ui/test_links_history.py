@@ -117,9 +117,7 @@ async def test_a_click_on_a_link_opens_it_from_search_results(full_repo: Path) -
 async def test_an_unknown_related_id_is_shown_as_such_and_is_no_link(full_repo: Path) -> None:
     card = full_repo / "cards" / "wbw" / "wbw-t1-gp1.toml"
     card.write_text(
-        card.read_text(encoding="utf-8").replace(
-            'related = ["WBW/T1/1.1"]', 'related = ["WBW/T1/1.1", "WBW/T9/weg"]'
-        ),
+        card.read_text(encoding="utf-8").replace('related = ["WBW/T1/1.1"]', 'related = ["WBW/T1/1.1", "WBW/T9/weg"]'),
         encoding="utf-8",
     )
     app = app_for(full_repo)

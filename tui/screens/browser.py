@@ -531,7 +531,7 @@ class BrowserScreen(Screen[None]):
         """A notice (plain text, short-lived); kept back while a dialog is on top, so it never
         covers the dialog's buttons, and shown when this screen is back."""
         options = {"markup": False, "timeout": timeout, **options}
-        if self.is_current or not self.is_attached:
+        if self.app.screen is self or not self.is_attached:
             self.notify(message, **options)
         else:
             self._held.append((message, options))

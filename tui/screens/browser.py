@@ -289,7 +289,7 @@ class BrowserScreen(Screen[None]):
                     cid,
                     cards[cid].title,
                     self._number(cards[cid]),
-                    cards[cid].theme,
+                    cards[cid].theme if self.node_filter.theme is None else "",  # not the theme filtered on
                     self.badges(cid),
                     mark=kind_mark(cards[cid].kind),
                 )

@@ -8,6 +8,10 @@ remembers its key, so a binding label made at import can be looked up again in w
 language is chosen later (``tui.bindings`` does that for Textual). The language can be set at
 any time with ``set_language``; listeners (``on_language_change``) hear of it.
 
+Counts are said right: a catalogue value ``x = { one = "{count} kaart", other = "{count} kaarten" }``
+is a plural, and ``t("x", count=n)`` picks the form (``plural=n`` when the number has another
+name). Never write "kaart(en)".
+
 The core returns codes and parameters, not sentences: ``phrase(code, **params)`` turns a core
 code into words (catalogue key ``core.<code>``), and ``explained(message, advice)`` is the one
 way a message and its advice are joined.

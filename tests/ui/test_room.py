@@ -196,3 +196,9 @@ async def test_the_list_heading_says_1_kaart(tmp_path: Path) -> None:
         await settle(app, pilot)
         hint = str(app.browser.query_one("#hint", Static).render())
         assert hint.startswith("1 kaart ·")
+
+
+def test_a_count_with_another_name_chooses_the_form_with_plural() -> None:
+    set_language("nl")
+    assert t("list.count", count=3, plural=1) == "3 kaart"  # the form follows plural=, the text count=
+    assert t("view.gone", id="X", plural=1) == "Kaart X bestaat niet (meer)."  # no plural: unchanged

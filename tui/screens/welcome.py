@@ -24,6 +24,8 @@ from ..i18n import lazy, t
 
 # (binding id, default keys, what it does) for the keys a new user needs first
 KEYS = (
+    ("next-panel", "tab", "welcome.key_tab"),
+    ("toggle-tree", "t", "welcome.key_tree"),
     ("search", "slash", "welcome.key_search"),
     ("list-open", "enter", "welcome.key_open"),
     ("edit-card", "e", "welcome.key_edit"),

@@ -210,4 +210,4 @@ def test_an_english_export_has_english_chrome_and_dutch_content(schema: Schema) 
     assert "Inhoud" not in html and "Probleemstelling" not in html
     set_language("nl")
     markdown = export_cards([card], schema, "md").decode("utf-8")
-    assert "Probleemstelling" in markdown and "1 kaarten." in markdown
+    assert "Probleemstelling" in markdown and "1 kaart." in markdown and "1 kaarten" not in markdown

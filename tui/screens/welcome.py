@@ -21,6 +21,7 @@ from tui.core.config import Config
 from tui.core.library import Library
 
 from ..i18n import lazy, t
+from ..seam import HasLibrary
 
 # (binding id, default keys, what it does) for the keys a new user needs first
 KEYS = (
@@ -120,8 +121,8 @@ class WelcomeScreen(ModalScreen[None]):
     def library(self) -> Library | None:
         """The repository's cards: given, or the app's."""
         if self._library is None:
-            found = getattr(self.app, "library", None)
-            self._library = found if isinstance(found, Library) else None
+            app = self.app
+            self._library = app.library if isinstance(app, HasLibrary) else None
         return self._library
 
     def compose(self) -> ComposeResult:

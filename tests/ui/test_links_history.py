@@ -106,8 +106,13 @@ async def test_a_click_on_a_link_opens_it_from_search_results(full_repo: Path) -
         view = app.browser.query_one(CardView)
         await wait_for(pilot, lambda: bool(links(app)) and "WBW/T4/1c" in view.last_text, what="the link")
         await pilot.pause()
-        view.scroll_to_widget(links(app)[0], animate=False, immediate=True)
-        await wait_for(pilot, lambda: view.region.contains_region(links(app)[0].region), what="the link in view")
+
+        def link_in_view() -> bool:  # scrolled again each look: a late redraw of the card starts at its top
+            link = links(app)[0]
+            view.scroll_to_widget(link, animate=False, immediate=True)
+            return view.region.contains_region(link.region)
+
+        await wait_for(pilot, link_in_view, what="the link in view")
         await pilot.click(CardLink)
         await wait_for(pilot, lambda: app.browser.current_card_id() == "WBW/T4/P", what="the linked card")
         await pilot.press("left_square_bracket")

@@ -205,9 +205,9 @@ def test_an_english_export_has_english_chrome_and_dutch_content(schema: Schema) 
     assert not isinstance(card, Exception)
     set_language("en")
     html = export_cards([card], schema, "html").decode("utf-8")
-    assert '<html lang="en">' in html and "Contents" in html and "1 cards" in html
+    assert '<html lang="en">' in html and "Contents" in html and "1 card" in html and "1 cards" not in html
     assert "Problem statement" in html and "Welzijn op Recept" in html
     assert "Inhoud" not in html and "Probleemstelling" not in html
     set_language("nl")
     markdown = export_cards([card], schema, "md").decode("utf-8")
-    assert "Probleemstelling" in markdown and "1 kaarten." in markdown
+    assert "Probleemstelling" in markdown and "1 kaart." in markdown and "1 kaarten" not in markdown

@@ -8,6 +8,10 @@ remembers its key, so a binding label made at import can be looked up again in w
 language is chosen later (``tui.bindings`` does that for Textual). The language can be set at
 any time with ``set_language``; listeners (``on_language_change``) hear of it.
 
+Counts are said right: a catalogue value ``x = { one = "{count} kaart", other = "{count} kaarten" }``
+is a plural, and ``t("x", count=n)`` picks the form (``plural=n`` when the number has another
+name). Never write "kaart(en)".
+
 The core returns codes and parameters, not sentences: ``phrase(code, **params)`` turns a core
 code into words (catalogue key ``core.<code>``), and ``explained(message, advice)`` is the one
 way a message and its advice are joined.
@@ -24,6 +28,7 @@ from typing import Any
 from tui.core import language as _language
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+PLURAL_FORMS = frozenset({"one", "other"})  # a catalogue value ``{ one = "…", other = "…" }`` is a plural
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -37,7 +42,11 @@ def catalogue(lang: str) -> dict[str, str]:
     def walk(prefix: str, node: dict[str, Any]) -> None:
         for k, v in node.items():
             key = f"{prefix}.{k}" if prefix else k
-            if isinstance(v, dict):
+            if isinstance(v, dict) and v.keys() <= PLURAL_FORMS and "other" in v:
+                flat[key] = str(v["other"])  # a plural: the key itself is the "other" form
+                if "one" in v:
+                    flat[f"{key}.one"] = str(v["one"])
+            elif isinstance(v, dict):
                 walk(key, v)
             else:
                 flat[key] = str(v)
@@ -66,8 +75,27 @@ def on_language_change(listener: Callable[[str], None]) -> None:
         _listeners.append(listener)
 
 
+def plural_key(key: str, count: object) -> str:
+    """``key.one`` when ``count`` is 1 and the catalogue has that form, else ``key`` (the other form).
+
+    Dutch and English both say "1 kaart" / "0 kaarten" / "2 kaarten": only exactly one is singular.
+    """
+    if isinstance(count, int) and not isinstance(count, bool) and abs(count) == 1:
+        one = f"{key}.one"
+        if one in catalogue(_language.current()) or one in catalogue("nl"):
+            return one
+    return key
+
+
 def t(key: str, /, **values: object) -> str:
-    """The string ``key`` in the current language, with ``{name}`` placeholders filled in."""
+    """The string ``key`` in the current language, with ``{name}`` placeholders filled in.
+
+    A plural value (``x = { one = "{count} kaart", other = "{count} kaarten" }`` in the catalogue)
+    follows the ``count`` value: ``t("x", count=1)`` is "1 kaart", ``t("x", count=2)`` "2 kaarten".
+    A count with another name is chosen by ``plural=``: ``t("x", n=1, plural=1)``.
+    """
+    if "plural" in values or "count" in values:
+        key = plural_key(key, values.pop("plural", values.get("count")))
     text = catalogue(_language.current()).get(key) or catalogue("nl").get(key) or key
     if values:
         try:

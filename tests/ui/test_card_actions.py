@@ -64,7 +64,7 @@ async def test_export_from_the_app_writes_the_listed_cards(tmp_path: Path, isola
         await wait_for(pilot, lambda: len(rows.rows) == 2, what="the WBW cards only")
         await app.screen.run_action("export")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaart(en)" in app.screen.question
+        assert type(app.screen).__name__ == "ChoiceDialog" and "2 kaarten exporteren" in app.screen.question
         await click(pilot, "#choice-html")
         await settle(app, pilot)
     files = list(isolated_env.rglob("kaarten-*.html"))

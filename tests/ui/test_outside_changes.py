@@ -183,7 +183,7 @@ async def test_broken_and_duplicate_files_stay_visible_until_fixed(tmp_path: Pat
         assert [r.title for r in problems] == ["cards/wbw/kapot.toml", "cards/wbw/zz-kopie.toml"]
         assert all(r.badges == "✗" for r in problems)
         header = app.browser.query_one(StatusHeader)
-        assert "2 bestand(en) met een probleem" in str(header.render())
+        assert "2 bestanden met een probleem" in str(header.render())
         app.browser.query_one(CardList).cursor = 0
         await settle(app, pilot)
         text = _view(app)
@@ -196,7 +196,7 @@ async def test_broken_and_duplicate_files_stay_visible_until_fixed(tmp_path: Pat
         await settle(app, pilot)
         assert isinstance(app.screen, OverviewScreen)
         overview = " ".join(str(s.render()) for s in app.screen.query(".ov-note, .ov-region"))
-        assert "2 bestand(en) kunnen niet als kaart worden getoond: 1 onleesbaar, 1 met een dubbele id" in overview
+        assert "2 bestanden kunnen niet als kaart worden getoond: 1 onleesbaar, 1 met een dubbele id" in overview
         invalid = re.search(r"(\d+) ongeldig", overview)
         assert invalid is not None and int(invalid.group(1)) >= 2  # never "0 ongeldig" with broken files
         await pilot.press("escape")
@@ -204,7 +204,7 @@ async def test_broken_and_duplicate_files_stay_visible_until_fixed(tmp_path: Pat
         broken.write_text(source.replace(CARD_ID, "WBW/T1/9.9"), encoding="utf-8")  # repaired
         await _poll(app, pilot)
         assert [r.title for r in _rows(app) if r.problem] == ["cards/wbw/zz-kopie.toml"]
-        assert "1 bestand(en) met een probleem" in str(header.render())
+        assert "1 bestand met een probleem" in str(header.render())
         assert "WBW/T1/9.9" in [r.card_id for r in _rows(app)]
 
 

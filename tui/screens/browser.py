@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.core.cards.card import Card, LoadError
@@ -28,12 +28,14 @@ from tui.core.library import FileProblem, Library, LibraryChange
 from tui.core.review import signoff
 from tui.core.review.signoff import FieldReview
 from tui.core.search.search import Hit, parse_query
+from tui.core.visits import Visits
 
 from ..i18n import explained, lazy, t
 from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
-from ..widgets.card_list import CardList, Row
-from ..widgets.card_view import CardView
+from ..widgets.card_list import CardList, Row, kind_mark
+from ..widgets.card_view import CardLink, CardView
 from ..widgets.file_problems import PROBLEM_KEY, problem_text
+from ..widgets.key_footer import KeyFooter
 from ..widgets.safe import SafeInput
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
@@ -44,6 +46,10 @@ if TYPE_CHECKING:  # the controller imports the screens; screens need only its t
 
 SORTS = ("title", "number", "changed")
 SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit
+TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
+TREE_SHARE = 0.25  # …up to this share of the terminal; < and > narrow or widen it from there
+TREE_STEP = 4
+NOTICE_TIMEOUT = 8  # seconds a notice stays (long ones covered dialogs and the conflict screen)
 
 
 class BrowserScreen(Screen[None]):
@@ -64,10 +70,18 @@ class BrowserScreen(Screen[None]):
         Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
         Binding("o", "app.overview", lazy("overview.key"), id="overview"),
         Binding("b", "app.review", lazy("review.key_open"), id="review", show=False),
-        Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree", show=False),
+        Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
-        Binding("tab", "focus_next", lazy("keys.next_panel"), show=False, id="next-panel"),
+        Binding("alt+left,left_square_bracket", "back", lazy("keys.back_card"), id="card-back-visit", show=False),
+        Binding(
+            "alt+right,right_square_bracket", "forward", lazy("keys.forward_card"), id="card-forward-visit", show=False
+        ),
+        Binding("greater_than_sign", "tree_width(1)", lazy("keys.tree_wider"), id="tree-wider", show=False),
+        Binding("less_than_sign", "tree_width(-1)", lazy("keys.tree_narrower"), id="tree-narrower", show=False),
+        Binding("down", "search_to_list", lazy("keys.to_list"), id="search-to-list", show=False),
+        Binding("tab", "app.focus_next", lazy("keys.next_panel"), show=False, id="next-panel"),
+        Binding("shift+tab", "app.focus_previous", lazy("keys.prev_panel"), show=False, id="prev-panel"),
     ]
 
     def __init__(self, library: Library, actions: CardActions) -> None:
@@ -91,6 +105,9 @@ class BrowserScreen(Screen[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._git_look: Worker[None] | None = None
         self._git_again = False
+        self.visits = Visits()
+        self.tree_extra = 0  # columns added (or taken) with > and <
+        self._held: list[tuple[str, dict[str, Any]]] = []  # notices kept while a dialog is on top
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -102,7 +119,7 @@ class BrowserScreen(Screen[None]):
                 yield ProgressBar(id="progress", show_eta=False)
                 yield CardList(id="list")
             yield CardView(id="view")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).show(self.library.workspace.root, None, None)
@@ -134,7 +151,7 @@ class BrowserScreen(Screen[None]):
         self.refresh_list()
         errors = sum(1 for cid in self.library.cards if self.library.has_errors(cid))
         if errors:
-            self.notify(t("load.invalid", count=errors), severity="warning", timeout=8)
+            self.tell(t("load.invalid", count=errors), severity="warning")
 
     def on_load_progress(self, message: LoadProgress) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -144,17 +161,14 @@ class BrowserScreen(Screen[None]):
         self.loaded = True
         self.query_one("#progress", ProgressBar).display = False
         self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
+        self.size_tree()
         self.refresh_list()
         self._show_file_problems()
         problems = self.library.file_problems
         if problems:  # the rows and the header count stay; this only draws the eye once
             lines = [visible(self._problem_line(p)) for p in problems[:5]]
-            self.notify(
-                "\n".join([*lines, t("files.toast")]),
-                title=t("load.errors", count=len(problems)),
-                severity="error",
-                timeout=12,
-                markup=False,
+            self.tell(
+                "\n".join([*lines, t("files.toast")]), title=t("load.errors", count=len(problems)), severity="error"
             )
         if not self.library.cards and not problems:
             self.query_one(CardView).show(None, None, header=t("view.empty_repo"))
@@ -250,23 +264,11 @@ class BrowserScreen(Screen[None]):
         self._show_file_problems()
         if not snap.is_repo and "repo" not in self._told:
             self._told.add("repo")
-            self.notify(
-                explained(snap.message, snap.advice, "\n"),
-                title=t("git.notice"),
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
+            self.tell(explained(snap.message, snap.advice, "\n"), title=t("git.notice"), severity="warning")
         for n in snap.notices:
             if n.code not in self._told:
                 self._told.add(n.code)
-                self.notify(
-                    explained(n.message, n.advice, "\n"),
-                    title=t("git.notice"),
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
+                self.tell(explained(n.message, n.advice, "\n"), title=t("git.notice"), severity="warning")
         if self.loaded:
             self.refresh_list()
 
@@ -288,12 +290,22 @@ class BrowserScreen(Screen[None]):
                 c = cards.get(hit.card_id) if hit.card_id in ids_set else None
                 if c:
                     snippet = f"{hit.label}: {hit.snippet}" if hit.field != "title" else ""
-                    rows.append(Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet))
+                    rows.append(
+                        Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet, mark=kind_mark(c.kind))
+                    )
         else:
             rows = self._problem_rows()
             ids.sort(key=self._sort_key)
             rows += [
-                Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids
+                Row(
+                    cid,
+                    cards[cid].title,
+                    self._number(cards[cid]),
+                    cards[cid].theme if self.node_filter.theme is None else "",  # not the theme filtered on
+                    self.badges(cid),
+                    mark=kind_mark(cards[cid].kind),
+                )
+                for cid in ids
             ]
         lst.set_rows(rows, keep=keep)
         self._update_hint(sum(1 for r in rows if not r.problem))
@@ -373,7 +385,7 @@ class BrowserScreen(Screen[None]):
             shown = ("card", card, id(problems), self.show_empty, marks)
             if shown != self._shown:
                 kind = self.library.workspace.schema.kind(card.kind)
-                view.show(card.data, kind, problems, show_empty=self.show_empty, marks=marks)
+                view.show(card.data, kind, problems, show_empty=self.show_empty, marks=marks, lookup=self.title_of)
         self._shown = shown
 
     @on(CardList.Highlighted)
@@ -388,6 +400,16 @@ class BrowserScreen(Screen[None]):
         card = self.library.cards.get(event.card_id)
         if card:
             self.app.push_screen(CardScreen(self.library, self.actions, card.id))
+
+    def title_of(self, card_id: str) -> str | None:
+        """A related card's title (None: no such card), for the links in the card view."""
+        card = self.library.cards.get(card_id)
+        return card.title if card is not None else None
+
+    @on(CardView.LinkChosen)
+    def _link_chosen(self, event: CardView.LinkChosen) -> None:
+        event.stop()
+        self.follow(event.card_id)
 
     @on(ThemeTree.FilterChosen)
     def _filter(self, event: ThemeTree.FilterChosen) -> None:
@@ -431,20 +453,112 @@ class BrowserScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_clear_search(self) -> None:
+        """escape: the search box emptied, back to the list (from the tree or a link: only back)."""
         search = self.query_one("#search", Input)
-        if search.value:
+        if search.value and not isinstance(self.focused, (ThemeTree, CardLink, CardView)):
             search.value = ""
         self.query_one(CardList).focus()
 
+    def action_search_to_list(self) -> None:
+        """↓ in the search box: to the list, on its first (best) hit."""
+        if self.focused is self.query_one("#search", Input):
+            lst = self.query_one(CardList)
+            lst.focus()
+            lst.action_jump(0)
+
     def action_toggle_tree(self) -> None:
+        """``t``: to the theme tree (shown first when it is hidden); in the tree, hide it again."""
         tree = self.query_one(ThemeTree)
-        tree.toggle_class("-shown" if self.has_class("-narrow") else "-hidden")
+        narrow = self.has_class("-narrow")
+        hidden = not tree.has_class("-shown") if narrow else tree.has_class("-hidden")
+        if hidden:
+            tree.set_class(True, "-shown") if narrow else tree.set_class(False, "-hidden")
+            tree.focus()
+        elif self.focused is tree:
+            tree.set_class(False, "-shown") if narrow else tree.set_class(True, "-hidden")
+            self.query_one(CardList).focus()
+        else:
+            tree.focus()
+
+    def action_tree_width(self, step: int) -> None:
+        self.tree_extra += step * TREE_STEP
+        self.size_tree()
+
+    def size_tree(self) -> None:
+        """The tree as wide as its labels, within limits; in a narrow terminal it takes the width."""
+        tree = self.query_one(ThemeTree)
+        if self.has_class("-narrow"):
+            tree.styles.width = None  # the CSS: a band above the list
+            return
+        columns = self.size.width or self.app.size.width
+        base = max(TREE_MIN, min(tree.wanted_width(), int(columns * TREE_SHARE)))
+        width = max(12, min(base + self.tree_extra, columns // 2))
+        self.tree_extra = width - base  # never beyond the limits, so < works at once after many >
+        tree.styles.width = width
+
+    def on_resize(self) -> None:
+        self.size_tree()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The panel with the keys is marked (``-has-focus``): the list's heading line lights up."""
+        middle = self.query_one("#middle")
+        middle.set_class(middle in event.widget.ancestors, "-has-focus")
+
+    # -- following links, back and forward -------------------------------------------------
+    def follow(self, card_id: str) -> None:
+        """Open a related card: it becomes the card shown, and a step in the visits."""
+        if card_id not in self.library.cards:
+            self.tell(t("view.gone", id=visible(card_id)), severity="warning", timeout=4)
+            return
+        current = self.current_card_id()
+        if current:
+            self.visits.visit(current)
+        self.visits.visit(card_id)
+        self._show_card(card_id)
+
+    def action_back(self) -> None:
+        target = self.visits.back(self.current_card_id(), exists=self.library.cards.__contains__)
+        if target is None:
+            self.tell(t("view.no_back"), timeout=2)
+        else:
+            self._show_card(target)
+
+    def action_forward(self) -> None:
+        target = self.visits.forward(exists=self.library.cards.__contains__)
+        if target is None:
+            self.tell(t("view.no_forward"), timeout=2)
+        else:
+            self._show_card(target)
+
+    def _show_card(self, card_id: str) -> None:
+        """Select ``card_id`` in the list (search and filter cleared if it is not listed) and show it."""
+        lst = self.query_one(CardList)
+        if not lst.move_to(card_id):
+            self.goto(card_id)
+        self.show_current()
+        if isinstance(self.focused, CardLink) or self.focused is None:
+            self.query_one(CardView).focus(scroll_visible=False)
+
+    # -- notices -----------------------------------------------------------------------------
+    def tell(self, message: str, *, timeout: float = NOTICE_TIMEOUT, **options: Any) -> None:
+        """A notice (plain text, short-lived); kept back while a dialog is on top, so it never
+        covers the dialog's buttons, and shown when this screen is back."""
+        options = {"markup": False, "timeout": timeout, **options}
+        if self.app.screen is self or not self.is_attached:
+            self.notify(message, **options)
+        else:
+            self._held.append((message, options))
+
+    def on_screen_resume(self) -> None:
+        held, self._held = self._held, []
+        for message, options in held:
+            self.notify(message, **options)
 
     def action_toggle_empty(self) -> None:
         self.show_empty = not self.show_empty
         self._shown = None
         self.show_current()
-        self.notify(t("view.empty_shown") if self.show_empty else t("view.empty_hidden"), timeout=2)
+        self.tell(t("view.empty_shown") if self.show_empty else t("view.empty_hidden"), timeout=2)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
@@ -498,6 +612,7 @@ class BrowserScreen(Screen[None]):
             return
         if change.changed or change.removed or change.files:
             self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
+            self.size_tree()
             if self.query_text.strip():
                 self.run_search(self.query_text)
             self.refresh_list(keep=change.focus)

@@ -6,19 +6,21 @@ from typing import TYPE_CHECKING
 
 from collections.abc import Callable
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.core.git.gitrepo import GitError
+from tui.core.cards.text import visible
 from tui.core.library import Library
 from tui.core.review import signoff
+from tui.core.visits import Visits
 
 from ..i18n import lazy, t
 from ..messages import LibraryChanged, follow_library
-from ..widgets.card_view import CardView
+from ..widgets.card_view import CardLink, CardView
+from ..widgets.key_footer import KeyFooter
 from ..widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
@@ -27,6 +29,9 @@ if TYPE_CHECKING:  # the controller imports the screens; screens need only its t
 
 class CardScreen(Screen[None]):
     """One card over the whole terminal; ``e`` edits it, ``escape`` goes back.
+
+    Related cards are links: ``enter`` on one shows that card here; ``[`` / ``alt+left`` and
+    ``]`` / ``alt+right`` go back and forward through the cards visited.
 
     It follows the library: a change on disk shows at once, a card deleted in the app closes
     the screen, a card deleted outside it says so.
@@ -38,6 +43,12 @@ class CardScreen(Screen[None]):
         Binding("h", "app.history", lazy("keys.history"), id="card-history"),
         Binding("b", "app.blame", lazy("keys.blame"), id="card-blame"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="card-toggle-empty"),
+        Binding("alt+left,left_square_bracket", "back", lazy("keys.back_card"), id="card-visit-back", show=False),
+        Binding(
+            "alt+right,right_square_bracket", "forward", lazy("keys.forward_card"), id="card-visit-forward", show=False
+        ),
+        Binding("tab", "app.focus_next", lazy("keys.next_panel"), show=False, id="card-next"),
+        Binding("shift+tab", "app.focus_previous", lazy("keys.prev_panel"), show=False, id="card-previous"),
     ]
 
     def __init__(self, library: Library, actions: CardActions, card_id: str) -> None:
@@ -45,6 +56,7 @@ class CardScreen(Screen[None]):
         self.library = library
         self.actions = actions
         self.card_id = card_id
+        self.visits = Visits(card_id)
         self.show_empty = False
         self.marks: dict[str, str] = {}  # review markers per field key
         self._unsubscribe: Callable[[], None] | None = None
@@ -52,7 +64,7 @@ class CardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusHeader()
         yield CardView(id="full-view")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         header = self.query_one(StatusHeader)
@@ -98,7 +110,42 @@ class CardScreen(Screen[None]):
             show_empty=self.show_empty,
             header=header,
             marks=self.marks,
+            lookup=self.title_of,
         )
+
+    def title_of(self, card_id: str) -> str | None:
+        card = self.library.cards.get(card_id)
+        return card.title if card is not None else None
+
+    # -- links, back and forward -------------------------------------------------------------
+    @on(CardView.LinkChosen)
+    def _link_chosen(self, event: CardView.LinkChosen) -> None:
+        event.stop()
+        if event.card_id not in self.library.cards:
+            self.notify(t("view.gone", id=visible(event.card_id)), severity="warning", timeout=4, markup=False)
+            return
+        self.visits.visit(event.card_id)
+        self._go(event.card_id)
+
+    def action_back(self) -> None:
+        target = self.visits.back(self.card_id, exists=self.library.cards.__contains__)
+        if target is None:
+            self.notify(t("view.no_back"), timeout=2)
+        else:
+            self._go(target)
+
+    def action_forward(self) -> None:
+        target = self.visits.forward(exists=self.library.cards.__contains__)
+        if target is None:
+            self.notify(t("view.no_forward"), timeout=2)
+        else:
+            self._go(target)
+
+    def _go(self, card_id: str) -> None:
+        self.card_id = card_id
+        self.render_card()
+        if self.focused is None or isinstance(self.focused, CardLink):
+            self.query_one(CardView).focus(scroll_visible=False)
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         change = message.change

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -19,7 +21,25 @@ from textual.strip import Strip
 
 from tui.core.cards.text import visible
 
-from ..i18n import lazy
+from ..i18n import catalogue, language, lazy
+
+NUMBER_MAX = 8  # the number column grows with the numbers listed, up to this
+SUBTITLE_MIN = 12  # the theme (or snippet) after the title only when this much room is left
+
+
+def kind_mark(kind: str) -> str:
+    """The short mark of a card's kind in the list ("P", "GP", "I", …; ``kind_mark.<kind>``)."""
+    words = catalogue(language())
+    return words.get(f"kind_mark.{kind}") or catalogue("nl").get(f"kind_mark.{kind}") or kind[:2].upper()
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells: cut with "…" when it is longer."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,7 @@ class Row:
     badges: str = ""
     snippet: str = ""
     problem: bool = False  # a file that cannot be listed as a card (unreadable, duplicate id)
+    mark: str = ""  # the kind's short mark (kind_mark): a project and a good practice "1.1" differ
 
 
 class CardList(ScrollView, can_focus=True):
@@ -47,14 +68,21 @@ class CardList(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", lazy("keys.last"), show=False, id="list-last"),
         Binding("enter", "select", lazy("keys.open"), id="list-open"),
     ]
-    COMPONENT_CLASSES = {"card-list--cursor", "card-list--badge", "card-list--number", "card-list--dim"}
+    COMPONENT_CLASSES = {
+        "card-list--cursor",
+        "card-list--badge",
+        "card-list--number",
+        "card-list--dim",
+        "card-list--mark",
+    }
     DEFAULT_CSS = """
-    CardList { background: $surface; }
+    CardList { background: $surface; overflow-x: hidden; }
     CardList > .card-list--cursor { background: $accent 40%; text-style: bold; }
     CardList:focus > .card-list--cursor { background: $accent; color: $text; }
     CardList > .card-list--badge { color: $warning; }
     CardList > .card-list--number { color: $text-muted; }
     CardList > .card-list--dim { color: $text-muted; }
+    CardList > .card-list--mark { color: $text-accent; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -77,14 +105,28 @@ class CardList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[Row] = []
         self._last_highlight: str | None = None
+        self._widths = (0, 0, 0)  # badge, mark and number columns: as wide as the rows need
 
     def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on card ``keep`` if it is still listed."""
         self.rows = rows
+        self._widths = (
+            max((cell_len(r.badges) for r in rows), default=0),
+            max((cell_len(r.mark) for r in rows), default=0),
+            min(NUMBER_MAX, max((cell_len(visible(r.number)) for r in rows), default=0)),
+        )
         self.virtual_size = Size(self.size.width, len(rows))
         index = next((i for i, r in enumerate(rows) if r.card_id == keep), 0) if keep else 0
         self.cursor = min(index, max(len(rows) - 1, 0))
         self.refresh()
+
+    def move_to(self, card_id: str) -> bool:
+        """Put the cursor on ``card_id`` if it is listed (False when it is not)."""
+        index = next((i for i, r in enumerate(self.rows) if r.card_id == card_id), None)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
 
     @property
     def current(self) -> Row | None:
@@ -129,7 +171,7 @@ class CardList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
@@ -139,16 +181,38 @@ class CardList(ScrollView, can_focus=True):
         badge = self.get_component_rich_style("card-list--badge")
         dim = self.get_component_rich_style("card-list--dim")
         number = self.get_component_rich_style("card-list--number")
-        segments = [
-            Segment(f"{row.badges:<3} ", base + badge),
-            Segment(f"{visible(row.number)[:7]:<7} ", base + number),
-            Segment(visible(row.title).replace("\n", " "), base + badge if row.problem else base),
-        ]
-        extra = row.snippet or row.subtitle
-        if extra:
-            segments.append(Segment("  " + visible(extra).replace("\n", " "), base + dim))
+        mark_style = self.get_component_rich_style("card-list--mark")
+        segments = self.row_segments(row, width, base, badge, mark_style, number, dim)
         strip = Strip(segments).crop(scroll_x, scroll_x + width)
         return strip.extend_cell_length(width, base)
+
+    def row_segments(
+        self, row: Row, width: int, base: Style, badge: Style, mark: Style, number: Style, dim: Style
+    ) -> list[Segment]:
+        """One row in ``width`` cells: badges, kind mark, number, then the title as wide as it fits.
+
+        The theme (or a search snippet) follows the title only in the room the title leaves.
+        """
+        badge_w, mark_w, number_w = self._widths
+        head: list[Segment] = []
+        if badge_w:
+            head.append(Segment(f"{row.badges:<{badge_w}} ", base + badge))
+        else:
+            head.append(Segment(" ", base))
+        if mark_w:
+            head.append(Segment(f"{row.mark:<{mark_w}} ", base + mark))
+        if number_w:
+            head.append(Segment(f"{fit(visible(row.number), number_w):<{number_w}} ", base + number))
+        used = sum(seg.cell_length for seg in head)
+        room = max(0, width - used - 1)  # one cell free at the right edge
+        title = visible(row.title).replace("\n", " ")
+        shown = fit(title, room)
+        segments = [*head, Segment(shown, base + badge if row.problem else base)]
+        extra = visible(row.snippet or row.subtitle).replace("\n", " ")
+        left = room - cell_len(shown) - 2
+        if extra and left >= min(SUBTITLE_MIN, len(extra)):
+            segments.append(Segment("  " + fit(extra, left), base + dim))
+        return segments
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))

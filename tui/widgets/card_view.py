@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Kind
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
-from ..i18n import t
+from ..i18n import lazy, t
 
 ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title"}
-Block = tuple[Text, int, bool]  # text, indent level, blank line before
+RELATED = "related"  # the field whose ids are links to other cards
+Lookup = Callable[[str], str | None]  # a card id → its title, or None for an unknown card
+
+
+class Block(NamedTuple):
+    """One piece of the card view: text, indent level, blank line before, and a link target."""
+
+    text: Text
+    depth: int = 0
+    gap: bool = False
+    link: str | None = None  # a card id: the block is a link that opens that card
+
+
+def related_blocks(ids: Sequence[object], lookup: Lookup, depth: int) -> list[Block]:
+    """One link per related card: its id and title (both through ``visible``), or "unknown card"."""
+    blocks = []
+    for raw in ids:
+        card_id = str(raw)
+        title = lookup(card_id)
+        text = Text("→ ")
+        text.append(visible(card_id), style="bold")
+        text.append("  ")
+        if title is None:
+            text.append(t("view.unknown_card"), style="italic")
+            blocks.append(Block(text, depth, False, None))
+        else:
+            text.append(visible(title).replace("\n", " ") or t("view.untitled"))
+            blocks.append(Block(text, depth, False, card_id))
+    return blocks
 
 
 def _problem(p: Problem, with_label: bool) -> Text:
@@ -31,24 +63,29 @@ def card_blocks(
     show_empty: bool = False,
     header: str = "",
     marks: Mapping[str, str] | None = None,
+    lookup: Lookup | None = None,
 ) -> list[Block]:
-    """The card as labelled blocks: title, meta line, then per field its label and its lines."""
+    """The card as labelled blocks: title, meta line, then per field its label and its lines.
+
+    With ``lookup`` the related cards are links (id and title); without, plain ids.
+    """
     if data is None:
-        return [(Text(header or t("view.none"), style="dim italic"), 0, False)]
+        return [Block(Text(header or t("view.none"), style="dim italic"))]
     title = Text(visible(str(data.get("title", ""))), style="bold")
     if (marks or {}).get("title"):
         title.append(f" {(marks or {})['title']}", style="yellow")
-    blocks: list[Block] = [(title, 0, False)]
+    blocks: list[Block] = [Block(title)]
     kind_title = kind.title if kind else str(data.get("kind", ""))
     meta = [visible(str(data[k])) for k in ("region", "number", "theme", "programme") if data.get(k)]
-    blocks.append((Text(" · ".join([*meta, kind_title, visible(str(data.get("id", "")))]), style="dim"), 0, False))
+    blocks.append(Block(Text(" · ".join([*meta, kind_title, visible(str(data.get("id", "")))]), style="dim")))
     if header:
-        blocks.append((Text(header, style="italic"), 0, False))
+        blocks.append(Block(Text(header, style="italic")))
     by_field: dict[str, list[Problem]] = {}
     for p in problems:
         by_field.setdefault(p.field, []).append(p)
     for p in by_field.pop("", []) + [p for k in ENVELOPE_SHOWN_IN_META for p in by_field.pop(k, [])]:
-        blocks.append((_problem(p, True), 0, False))
+        blocks.append(Block(_problem(p, True)))
+    related = data.get(RELATED)
     for s in card_sections(data, kind, show_empty=show_empty):
         if s.key in ENVELOPE_SHOWN_IN_META:
             continue
@@ -56,17 +93,19 @@ def card_blocks(
         label = Text(s.label, style="bold" if not s.empty else "dim")
         if mark:
             label.append(f" {mark}", style="yellow")
-        blocks.append((label, s.depth, s.depth == 0))
+        blocks.append(Block(label, s.depth, s.depth == 0))
         if s.empty and s.depth == 0 and show_empty:
-            blocks.append((Text(t("view.empty"), style="dim italic"), s.depth + 1, False))
-        if s.lines:
-            blocks.append((Text("\n".join(visible(line) for line in s.lines)), s.depth + 1, False))
+            blocks.append(Block(Text(t("view.empty"), style="dim italic"), s.depth + 1))
+        if s.key == RELATED and s.depth == 0 and lookup is not None and isinstance(related, list) and related:
+            blocks.extend(related_blocks(related, lookup, s.depth + 1))
+        elif s.lines:
+            blocks.append(Block(Text("\n".join(visible(line) for line in s.lines)), s.depth + 1))
         if s.depth == 0:
             for p in by_field.pop(s.key, []):
-                blocks.append((_problem(p, False), 1, False))
+                blocks.append(Block(_problem(p, False), 1))
     for rest in by_field.values():
         for p in rest:
-            blocks.append((_problem(p, True), 0, False))
+            blocks.append(Block(_problem(p, True)))
     return blocks
 
 
@@ -80,7 +119,7 @@ def card_renderable(
 ) -> Text:
     """The whole card as one Text (for tests and plain output)."""
     out = Text()
-    for text, depth, _gap in card_blocks(data, kind, problems, show_empty=show_empty, header=header):
+    for text, depth, _gap, _link in card_blocks(data, kind, problems, show_empty=show_empty, header=header):
         for line in text.split("\n"):
             out.append("  " * depth)
             out.append(line)
@@ -88,14 +127,41 @@ def card_renderable(
     return out
 
 
+class CardLink(Static, can_focus=True):
+    """A related card in the view: ``enter`` or a click opens it."""
+
+    BINDINGS = [Binding("enter", "open", lazy("keys.open_link"), id="link-open")]
+
+    def __init__(self, text: Text, card_id: str) -> None:
+        super().__init__(text, markup=False, classes="card-link")
+        self.card_id = card_id
+
+    def action_open(self) -> None:
+        self.post_message(CardView.LinkChosen(self.card_id))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_open()
+
+
 class CardView(VerticalScroll, can_focus=True):
-    """Scrollable view of one card; wrapped lines keep their indent."""
+    """Scrollable view of one card; wrapped lines keep their indent; related cards are links."""
 
     DEFAULT_CSS = """
     CardView { padding: 0 1; }
     CardView > Static { width: 1fr; }
     CardView > Static.gap { margin-top: 1; }
+    CardView > CardLink { color: $text-accent; }
+    CardView > CardLink:hover { background: $boost; }
+    CardView > CardLink:focus { background: $accent; color: $text; text-style: bold; }
     """
+
+    class LinkChosen(Message):
+        """The user opened a related card."""
+
+        def __init__(self, card_id: str) -> None:
+            super().__init__()
+            self.card_id = card_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -113,27 +179,41 @@ class CardView(VerticalScroll, can_focus=True):
         show_empty: bool = False,
         header: str = "",
         marks: Mapping[str, str] | None = None,
+        lookup: Lookup | None = None,
     ) -> None:
-        """Display a card (or a hint when ``data`` is None) and scroll to its top; ``marks``: review
-        markers per field key."""
-        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks))
+        """Display a card (or a hint when ``data`` is None) and scroll to its top.
+
+        ``marks``: review markers per field key; ``lookup`` (card id → title or None) makes the
+        related cards links.
+        """
+        self._show_blocks(
+            card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks, lookup=lookup)
+        )
+
+    @property
+    def links(self) -> list[CardLink]:
+        """The related-card links now shown, in order."""
+        return list(self.query(CardLink))
 
     def show_problem(self, title: str, lines: list[str]) -> None:
         """Explain a file that cannot be shown as a card: its path, then where, why and what to do."""
-        blocks: list[Block] = [(Text(visible(title), style="bold"), 0, False)]
+        blocks: list[Block] = [Block(Text(visible(title), style="bold"))]
         first, *rest = lines or [""]
-        blocks.append((Text("✗ " + visible(first), style="bold red"), 0, True))
-        blocks.extend((Text(visible(line)), 0, True) for line in rest)
+        blocks.append(Block(Text("✗ " + visible(first), style="bold red"), 0, True))
+        blocks.extend(Block(Text(visible(line)), 0, True) for line in rest)
         self._show_blocks(blocks)
 
     def _show_blocks(self, blocks: list[Block]) -> None:
-        self.last_text = "\n".join(text.plain for text, _, _ in blocks)
-        widgets = []
-        for text, depth, gap in blocks:
-            w = Static(text, markup=False, classes="gap" if gap else "")
+        self.last_text = "\n".join(b.text.plain for b in blocks)
+        had_focus = self.app.focused is not None and self.app.focused.parent is self
+        widgets: list[Static] = []
+        for text, depth, gap, link in blocks:
+            w = CardLink(text, link) if link else Static(text, markup=False, classes="gap" if gap else "")
             w.styles.padding = (0, 0, 0, 2 * depth)
             widgets.append(w)
         with self.app.batch_update():
             self.remove_children()
             self.mount_all(widgets)
+        if had_focus:  # a link had focus and is gone with the old card: the view keeps it
+            self.focus(scroll_visible=False)
         self.scroll_home(animate=False)

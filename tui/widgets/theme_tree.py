@@ -6,14 +6,19 @@ from collections import Counter
 from dataclasses import dataclass
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from tui.core.cards.card import Card
 from tui.core.cards.text import visible
 from tui.core.cards.vocab import Vocabulary
-from ..i18n import t
+from ..i18n import lazy, t
+
+GUIDE = 2  # cells of indent per level (guide_depth)
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,16 @@ def _label(name: str, count: int) -> Text:
 
 
 class ThemeTree(Tree[NodeFilter]):
-    """Region/theme/programme tree; selecting a node filters the card list."""
+    """Region/theme/programme tree; selecting a node filters the card list.
+
+    By keyboard: up/down move, enter filters on the node (and opens or closes it), right opens a
+    node or goes to its first child, left closes it or goes to its parent.
+    """
+
+    BINDINGS = [
+        Binding("left", "collapse_or_parent", lazy("keys.tree_collapse"), show=False, id="tree-collapse"),
+        Binding("right", "expand_or_child", lazy("keys.tree_expand"), show=False, id="tree-expand"),
+    ]
 
     class FilterChosen(Message):
         """The user picked a node."""
@@ -52,7 +66,35 @@ class ThemeTree(Tree[NodeFilter]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text(t("tree.all", count=0)), data=NodeFilter(), id=id)
         self.show_root = True
-        self.guide_depth = 2
+        self.guide_depth = GUIDE
+
+    def wanted_width(self) -> int:
+        """Cells the widest label needs, with its indent, the guide and the border."""
+
+        def widest(node: TreeNode[NodeFilter], depth: int) -> int:
+            label = node.label
+            own = depth * GUIDE + 2 + cell_len(label.plain if isinstance(label, Text) else str(label))
+            return max([own, *(widest(child, depth + 1) for child in node.children)])
+
+        return widest(self.root, 0) + 2  # the cursor's padding and the right border
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded and not node.is_root:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)
+
+    def action_expand_or_child(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
 
     def fill(self, cards: Iterable[Card], vocab: Vocabulary) -> None:
         """Rebuild the tree from the cards (theme order from the vocabulary)."""

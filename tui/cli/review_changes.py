@@ -13,6 +13,7 @@ from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.review.changes import changes
 from tui.core.review.changes_report import FORMATS, render
+from tui.core.review.forge_ci import CiExists, write_workflow
 from tui.core.review.snapshots import create_snapshot, list_snapshots
 from tui.i18n import t
 
@@ -150,4 +151,19 @@ def cmd_changes(args: argparse.Namespace) -> int:
         err(f"kaartenbak changes: {exc}")
         return 2
     err(t("changes.written", path=str(target), format=fmt, cards=len(result.cards)))
+    return 0
+
+
+def init_ci(root: Path, forge: str) -> int:
+    """``kaartenbak init --ci FORGE``: write the workflow and say so; 2 when a different file is there."""
+    try:
+        done = write_workflow(root, forge)
+    except CiExists as exc:
+        err("kaartenbak init: " + t(exc.code, **exc.params))
+        return 2
+    except WriteError as exc:
+        err(f"kaartenbak init: {exc}")
+        return 2
+    key = "changes.ci_written" if done.changed else "changes.ci_same"
+    out(t(key, path=done.path.relative_to(root).as_posix(), forge=forge))
     return 0

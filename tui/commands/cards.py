@@ -29,6 +29,8 @@ APP_ACTIONS = [
     ("sync", "palette.sync"),
     ("resolve_conflicts", "palette.conflicts"),
     ("overview", "palette.overview"),
+    ("changes", "changes.palette"),
+    ("make_snapshot", "snapshot.palette"),
     ("help", "palette.help"),
 ]
 

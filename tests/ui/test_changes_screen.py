@@ -161,3 +161,13 @@ async def test_choosing_another_snapshot_recomputes(tmp_path: Path) -> None:
         screen.query_one("#changes-from", SafeSelect).value = "snapshot/2026-12-stuurgroep"
         await wait_for(pilot, lambda: screen.since == "snapshot/2026-12-stuurgroep" and screen.done, what="again")
         assert len(screen.cards) == 2
+
+
+async def test_changes_screen_in_english(tmp_path: Path) -> None:
+    app = app_for(_repo(tmp_path), lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_changes(app, pilot)
+        text = screen_text(app)
+        assert "2 cards changed" in text and "Changes" in text and "No theme" in text
+        assert "kaarten veranderd" not in text and "Zonder thema" not in text
+        assert len(screen.cards) == 2

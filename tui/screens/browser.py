@@ -60,7 +60,7 @@ class BrowserScreen(Screen[None]):
         Binding("s", "app.sync", lazy("keys.sync"), id="sync"),
         Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
         Binding("o", "app.overview", lazy("overview.key"), id="overview"),
-        Binding("w", "app.changes", lazy("changes.key"), id="changes"),
+        Binding("w", "app.changes", lazy("changes.key"), id="changes", show=False),
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree", show=False),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -298,39 +299,55 @@ def _log(repo: GitRepo, period: Period) -> dict[str, list[CommitInfo]]:
 
 
 class _Blobs:
-    """One ``git cat-file --batch`` process answering blob requests one at a time."""
+    """One ``git cat-file --batch`` process streaming the blobs of the range in the order they are read.
 
-    def __init__(self, repo: GitRepo) -> None:
+    Every object id is known up front, so a writer thread sends them all at once and git streams
+    the contents back without a round trip per blob; ``get`` takes the next answer.
+    """
+
+    def __init__(self, repo: GitRepo, shas: Sequence[str]) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         env.update(repo._env, LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
         self._proc: subprocess.Popen[bytes] | None = None
-        self._root, self._env = repo.root, env
+        self._writer: threading.Thread | None = None
+        self._root, self._env, self._shas = repo.root, env, list(shas)
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
             self._proc = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
+                ["git", "cat-file", "--batch", "--buffer"],
                 cwd=self._root,
                 env=self._env,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
+            self._writer = threading.Thread(target=self._feed, args=(self._proc,), daemon=True)
+            self._writer.start()
         return self._proc
 
+    def _feed(self, proc: subprocess.Popen[bytes]) -> None:
+        stdin = proc.stdin
+        if stdin is None:  # pragma: no cover - a pipe was asked for
+            return
+        try:
+            stdin.write(b"".join(sha.encode("ascii") + b"\n" for sha in self._shas))
+            stdin.close()
+        except (OSError, ValueError):  # closed early: the stream was abandoned
+            pass
+
     def get(self, sha: str) -> bytes | None:
-        proc = self._start()
-        stdin: IO[bytes] | None = proc.stdin
-        stdout: IO[bytes] | None = proc.stdout
-        if stdin is None or stdout is None:  # pragma: no cover - pipes were asked for
+        """The next blob, which must be ``sha`` (None when git does not have it)."""
+        stdout: IO[bytes] | None = self._start().stdout
+        if stdout is None:  # pragma: no cover - a pipe was asked for
             return None
         try:
-            stdin.write(sha.encode("ascii") + b"\n")
-            stdin.flush()
             header = stdout.readline().split()
         except OSError as exc:
             raise GitError("git cat-file stopte onverwacht.", "", str(exc)) from None
-        if len(header) != 3:
+        if len(header) != 3 or header[0].decode("ascii", "replace") != sha:
+            if not header:
+                raise GitError("git cat-file stopte onverwacht.")
             return None
         data = stdout.read(int(header[2]))
         stdout.read(1)
@@ -338,14 +355,13 @@ class _Blobs:
 
     def close(self) -> None:
         if self._proc is not None:
-            for pipe in (self._proc.stdin, self._proc.stdout):
-                if pipe is not None:
-                    pipe.close()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # pragma: no cover
+            if self._proc.poll() is None:
                 self._proc.kill()
-                self._proc.wait()
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+            self._proc.wait()
+            if self._writer is not None:
+                self._writer.join(timeout=10)
             self._proc = None
 
 
@@ -370,7 +386,8 @@ class ChangeStream:
         self.entries = _raw_diff(repo, period)
         self._log = _log(repo, period)
         self._dirty = _uncommitted(repo) if period.worktree else set()
-        self._blobs = _Blobs(repo)
+        wanted = [b for e in self.entries for b in (e.old_blob, e.new_blob) if b]
+        self._blobs = _Blobs(repo, wanted)
 
     @property
     def total(self) -> int:

@@ -749,6 +749,46 @@ def fig_memory(ctx: Ctx) -> list[Row]:
     ]
 
 
+# -- 8. what changed since (review) --------------------------------------------------------------
+
+
+def fig_changes(ctx: Ctx) -> list[Row]:
+    """``changes`` over ~200 commits of the history repository, against ``git diff --stat`` of the same range."""
+    from tui.core.git.gitrepo import GitRepo
+    from tui.core.review.changes import changes, iter_changes
+
+    ds, env = ctx.ds, ctx.ds.env
+    repo = ds.hist
+    shas = _run(["git", "rev-list", "--first-parent", "HEAD"], repo, env).split()
+    span = min(200, len(shas) - 1)
+    since = shas[span]
+    reps = ctx.reps(9 if not ctx.quick else 5)
+    ctx.log(f"  changes over {span} commits: {reps} runs each")
+    touched = len(_run(["git", "diff", "--name-only", since, "HEAD", "--", "cards"], repo, env).split())
+
+    def full() -> None:
+        with GitRepo.open(repo) as g:
+            changes(g, since, "HEAD")
+
+    def first() -> None:
+        with GitRepo.open(repo) as g:
+            it = iter_changes(g, since, "HEAD")
+            next(it, None)
+            it.close()  # type: ignore[attr-defined]
+
+    fns = {
+        "full": full,
+        "first": first,
+        "stat": lambda: _run(["git", "diff", "--stat", since, "HEAD", "--", "cards"], repo, env),
+    }
+    s = interleaved(fns, reps)
+    n = f"{span} commits, {touched} cards"
+    return [
+        row("changes", "change set of the range (every card, every field)", n, s["full"], s["stat"], "git diff --stat"),
+        row("changes", "first changed card of the range (streaming)", n, s["first"], s["stat"], "git diff --stat"),
+    ]
+
+
 FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
     "paint": fig_paint,
     "load": fig_load,
@@ -758,4 +798,5 @@ FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
     "history": fig_history,
     "memory": fig_memory,
     "national": fig_national,
+    "changes": fig_changes,
 }

@@ -100,3 +100,11 @@ def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["meta"]["sizes"] == [40] and [r["figure"] for r in result["rows"]] == ["save"]
     assert "save" in capsys.readouterr().out
+
+
+def test_changes_figure_reports_rows(ctx: Ctx) -> None:
+    from bench.figures import fig_changes
+
+    rows = fig_changes(ctx)
+    assert [r.figure for r in rows] == ["changes", "changes"]
+    assert all(r.floor and r.floor > 0 and r.ratio and r.ratio > 0 for r in rows)

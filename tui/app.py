@@ -33,6 +33,7 @@ from .i18n import lazy, set_language, t
 from .messages import GotoCard, RepoChanged
 from .screens.blame import BlameScreen
 from .screens.browser import BrowserScreen
+from .screens.changes import ChangesScreen, SnapshotDialog
 from .screens.conflict import ConflictScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
@@ -154,6 +155,16 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
             return
         if not isinstance(self.screen, ReviewScreen):
             self.push_screen(ReviewScreen(self.library, self.cards))
+
+    def action_changes(self) -> None:
+        """What changed since a snapshot or a date (the Wijzigingen screen)."""
+        if not isinstance(self.screen, ChangesScreen):
+            self.push_screen(ChangesScreen(self.library, self.cards))
+
+    def action_make_snapshot(self) -> None:
+        """Ask a name and make a snapshot of the committed state."""
+        if not isinstance(self.screen, SnapshotDialog):
+            self.push_screen(SnapshotDialog(self.library.workspace.root))
 
     def show_welcome(self) -> None:
         """The first-run welcome; once it is closed it is not shown again (a marker file)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
-from . import cards, config, conflicts, export, git, init, merge, review, search, sync
+from . import cards, config, conflicts, export, git, init, merge, review, review_changes, search, sync
 from .lang import argparse_words, choose_language, translate_parser
 
 Registrar = Callable[[argparse._SubParsersAction], None]
@@ -24,6 +24,7 @@ REGISTRARS: list[Registrar] = [
     sync.register,
     conflicts.register,
     review.register,
+    review_changes.register,
 ]
 
 

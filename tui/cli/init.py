@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 from tui.core.git.init_repo import InitError, init_repo
+from tui.core.review.forge_ci import FORGES
 
 from .output import err, out
+from .review_changes import init_ci
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--with-regions",
         action="store_true",
         help="neem de meegeleverde regio's (WBW, NML) over in plaats van een leeg voorbeeld",
+    )
+    p.add_argument(
+        "--ci",
+        choices=FORGES,
+        help="schrijf ook een CI-workflow voor deze forge: kaarten controleren en de wijzigingen van een verzoek tonen",
     )
     p.set_defaults(handler=cmd_init)
 
@@ -55,4 +62,4 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     if report.hint:
         out(report.hint)
-    return 0
+    return init_ci(report.root, args.ci) if args.ci else 0

@@ -30,6 +30,8 @@ APP_ACTIONS = [
     ("resolve_conflicts", "palette.conflicts"),
     ("overview", "palette.overview"),
     ("review", "review.palette"),
+    ("changes", "changes.palette"),
+    ("make_snapshot", "snapshot.palette"),
     ("help", "palette.help"),
 ]
 

@@ -70,6 +70,7 @@ class BrowserScreen(Screen[None]):
         Binding("x", "app.resolve_conflicts", lazy("conflict.key"), id="resolve-conflicts"),
         Binding("o", "app.overview", lazy("overview.key"), id="overview"),
         Binding("b", "app.review", lazy("review.key_open"), id="review", show=False),
+        Binding("w", "app.changes", lazy("changes.key"), id="changes", show=False),
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),

@@ -73,12 +73,22 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
         else:
             out.append(Segment(op, text))
 
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    # the common head and tail first: SequenceMatcher is quadratic, an edit is usually local
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    add("equal", "".join(a[:head]))
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes():
         if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
+            add("equal", "".join(mid_a[i1:i2]))
         else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
+            add("delete", "".join(mid_a[i1:i2]))
+            add("insert", "".join(mid_b[j1:j2]))
+    add("equal", "".join(a[len(a) - tail :]))
     return tuple(out)
 
 

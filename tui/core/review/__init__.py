@@ -1,1 +1,1 @@
-"""Review of the plan: snapshots, changes since a snapshot and sign-off per field."""
+"""Reviewing a regioplan: named snapshots, what changed since one, sign-off per field, the forge CI workflow."""

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.core.review.snapshots import latest_snapshot
 from tui.core.cards.card import Card
 from tui.core.cards.parse import parse_bytes
 from tui.core.cards.schema import Kind, Schema
@@ -154,13 +155,9 @@ def resolve_field(kind: Kind | None, data: Mapping[str, Any], text: str) -> Fiel
 
 
 def _latest_snapshot_commit(repo: GitRepo) -> str | None:
-    """The commit of the newest ``refs/tags/snapshot/*`` tag (until snapshots.latest_snapshot lands)."""
-    out = repo.try_run("for-each-ref", "--sort=creatordate", "--format=%(objectname)", "refs/tags/snapshot/")
-    shas = [s for s in (out or "").split() if s]
-    if not shas:
-        return None
-    peeled = repo.try_run("rev-parse", "--verify", "--quiet", f"{shas[-1]}^{{commit}}")
-    return peeled.strip() if peeled else None
+    """The commit of the newest snapshot (what a never-reviewed field is compared with)."""
+    snap = latest_snapshot(repo)
+    return snap.commit if snap is not None else None
 
 
 _BLOBS: dict[str, dict[str, Any] | None] = {}  # parsed card blobs by blob id: git objects never change

@@ -37,6 +37,7 @@ from pathlib import Path
 from tui.core.cards.text import visible
 from tui.core.git.gitrepo import GitError, GitRepo, explain, repo_lock
 from tui.core.git.status import upstream_distance
+from tui.core.sync import snapshot_tags
 
 _NET_CONFIG = (
     "-c",
@@ -306,11 +307,13 @@ class _Sync:
             if failed:
                 return failed
             if not self.ahead(merges=True):
+                self.push_snapshots()
                 return self.done(0)
             sent = self.push()
             if isinstance(sent, SyncResult):
                 return sent
             if sent >= 0:
+                self.push_snapshots()
                 return self.done(sent)
             if attempt == 1:
                 self.say(SyncStep("retrying"))
@@ -320,8 +323,14 @@ class _Sync:
         t = self.t
         self.say(SyncStep("fetching", {"remote": t.remote, "url": shown_url(self.url)}))
         refspec = f"+refs/heads/{t.remote_branch}:{t.tracking}"
-        r = run_git(self.repo.root, ["fetch", "--quiet", "--no-tags", "--", t.remote, refspec], self.timeout, self.ssh)
-        if r.code == 0 or (not r.timed_out and "couldn't find remote ref" in r.err):
+        tags = snapshot_tags.fetch_refspec(t.remote)
+        r = run_git(
+            self.repo.root, ["fetch", "--quiet", "--no-tags", "--", t.remote, refspec, tags], self.timeout, self.ssh
+        )
+        if r.code == 0:
+            snapshot_tags.adopt(self.repo, t.remote)
+            return None
+        if not r.timed_out and "couldn't find remote ref" in r.err:
             return None  # an empty remote or a new branch: the push creates it
         return self.network_failure(r)
 
@@ -388,6 +397,18 @@ class _Sync:
             conflicts=tuple(cards),
             other_conflicts=tuple(other),
         )
+
+    def push_snapshots(self) -> None:
+        """Send the snapshot tags the remote lacks (best effort: a refused tag never fails the sync)."""
+        specs = snapshot_tags.to_push(self.repo, self.t.remote)
+        if specs:
+            r = run_git(self.repo.root, ["push", "--porcelain", "--", self.t.remote, *specs], self.timeout, self.ssh)
+            done = [
+                s
+                for s in specs
+                if f"\t{s}\t" in r.out and not any(ln.startswith("!") and s in ln for ln in r.out.splitlines())
+            ]
+            snapshot_tags.pushed(self.repo, self.t.remote, done)
 
     def push(self) -> int | SyncResult:
         """The number of (non-merge) commits sent, -1 when rejected as not a fast-forward, or a failure."""

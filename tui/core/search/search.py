@@ -19,7 +19,6 @@ import heapq
 import re
 import sys
 from array import array
-from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from typing import Any
 from collections.abc import Collection, Iterable
@@ -46,25 +45,17 @@ from tui.core.search.query import (
 )
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import fold
+from tui.core.search.result import PARTIAL_LIMIT, Hit, SearchResult
 
-__all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
+__all__ = ["Hit", "Query", "SearchIndex", "SearchResult", "parse_query"]
 
 MAX_WEIGHT = 4.0  # title weight 3 plus a bonus of up to 1 for short titles
 FIELD_WEIGHTS = {"alt_titles": 2.0, "id": 2.0, "number": 1.5, "theme": 1.5, "programme": 1.5, "source": 0.5}
 PREFIX_TERMS = 40  # a short prefix ("ge") expands to its most common words only
+WORD_TERMS = 400  # a word of four letters or more: (nearly) every compound holding it counts
 FUZZY_TERMS = 15
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result: the card, its score and where and how it matched (for display)."""
-
-    card_id: str
-    score: float
-    field: str
-    label: str
-    snippet: str
-    spans: tuple[tuple[int, int], ...]
+KNOWN_TYPO = 90.0  # a word the cards hold matches another word only when nearly the same ...
+TYPO_MARGIN = 8.0  # ... and a misspelt word only the words nearly as close as its closest
 
 
 _TEXTS = 2048  # field texts kept for snippets (the cards of the last few keystrokes)
@@ -158,6 +149,18 @@ def _tokenize(card: Card, tokens: _Tokens) -> tuple[list[str], list[float], dict
             else:
                 group |= words
     return fields, weights, terms, groups
+
+
+def _inflection(word: str, other: str) -> bool:
+    """Whether two words differ only in their last letter or two ("palliatieve", "palliatief")."""
+    if word == other:
+        return False
+    n = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n >= 5 and n >= min(len(word), len(other)) - 1
 
 
 class SearchIndex:
@@ -271,14 +274,16 @@ class SearchIndex:
     # -- matching ------------------------------------------------------------------------------
 
     def _starting(self, ordered: list[str], start: str, reverse: bool = False) -> list[str]:
-        """Longer words of the sorted list ``ordered`` starting with ``start``: at most PREFIX_TERMS, most common first.
+        """Longer words of the sorted list ``ordered`` starting with ``start``, most common first if there are many.
 
+        At most PREFIX_TERMS for a prefix of under four letters (still typing), WORD_TERMS beyond.
         With ``reverse`` the list holds reversed words (to find endings); the answer is forwards.
         """
         lo = bisect.bisect_left(ordered, start)
         hi = bisect.bisect_left(ordered, start + "\U0010ffff", lo)
         longer = [t[::-1] if reverse else t for t in ordered[lo:hi] if t != start]
-        return heapq.nlargest(PREFIX_TERMS, longer, key=self._df.__getitem__) if len(longer) > PREFIX_TERMS else longer
+        cap = PREFIX_TERMS if len(start) < 4 else WORD_TERMS
+        return heapq.nlargest(cap, longer, key=self._df.__getitem__) if len(longer) > cap else longer
 
     def _terms_for(self, word: str, last: bool) -> dict[str, float]:
         """Vocabulary words ``word`` may mean, with a similarity in (0, 1]: exact, prefix, compound, typo.
@@ -299,10 +304,8 @@ class SearchIndex:
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)
         if len(word) >= 4:
-            known = word in self._post  # a real word typed: other words are unlikely meant, rank them low
-            factor = 0.25 if known else 0.9
             for t, score in self._typos(word):
-                found[t] = max(found.get(t, 0.0), factor * score / 100)
+                found[t] = max(found.get(t, 0.0), 0.9 * score / 100)
         if word in self._post:
             found[word] = 1.0
         if len(self._matches) > 512:
@@ -330,7 +333,10 @@ class SearchIndex:
                             word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=FUZZY_TERMS
                         )
                     )
-        return heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
+        best = heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
+        if word in self._post:  # a real word: only its own inflections ("palliatief" for "palliatieve")
+            return [(t, s) for t, s in best if t != word and s >= KNOWN_TYPO or _inflection(word, t)]
+        return [(t, s) for t, s in best if s >= best[0][1] - TYPO_MARGIN]
 
     def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:
         """Per card, 1 + its best weighted similarity for one query word (scaled into [0, 1/n))."""
@@ -340,12 +346,17 @@ class SearchIndex:
             best.update(zip(ids, repeat(value)))
         return best
 
-    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]]]:
-        """Score per matching card: words matched, plus a fraction for where and how well."""
+    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]], list[set[str]]]:
+        """Score per card matching any word (words matched, plus a fraction for where and how well).
+
+        Also the words' vocabulary matches and, per query word, the cards holding it.
+        """
         n = len(q.words)
         all_terms = [self._terms_for(w, i == n - 1) for i, w in enumerate(q.words)]
         scale = 1.0 / (n * MAX_WEIGHT)
-        per_word = sorted((self._word_scores(terms, scale) for terms in all_terms), key=len)
+        scored = [self._word_scores(terms, scale) for terms in all_terms]
+        holders = [set(scores) for scores in scored]
+        per_word = sorted(scored, key=len)
         total = per_word.pop()  # start from the most common word: only the rarer ones are looped over
         get = total.get
         for scores in per_word:
@@ -357,30 +368,49 @@ class SearchIndex:
                 total = {c: total[c] for c in allowed if c in total}
             else:
                 total = {c: v for c, v in total.items() if c in allowed}
-        return total, all_terms
+        return total, all_terms, holders
 
     # -- public queries --------------------------------------------------------------------------
 
-    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
-        """The best ``limit`` cards for ``query``; with filters only, all matching cards by title."""
+    def find(self, query: str | Query, *, partial_limit: int = PARTIAL_LIMIT) -> SearchResult:
+        """THE search: every card matching the whole query, best first, and the best partial matches.
+
+        A card matches when it holds every word of the query (little words like "op" aside), each
+        exactly, as a prefix or compound part, or with a typo, and passes every filter. Filters
+        alone select exactly: every card they select, by title. Cards holding only some of the
+        words are the ``partial`` ones (at most ``partial_limit``).
+        """
         q = parse_query(query) if isinstance(query, str) else query
         if not q.words:
             allowed = self._facets.select(q.filters)
             ids = self._entries if allowed is None else allowed
-            return [self._title_hit(cid) for cid in self._by_title(ids, limit)]
-        total, all_terms = self._scored(q)
+            return SearchResult(q, self._by_title(ids, len(ids)), [], True, frozenset(), self._title_hits)
+        total, all_terms, holders = self._scored(q)
+        needed = sorted((holders[i] for i in q.required), key=len)
+        full = {c for c in needed[0] if c in total and all(c in h for h in needed[1:])}
         exact = self._ids.get(fold(query)) if isinstance(query, str) else None
-        if exact is not None:
+        if exact is not None and (exact in total or not q.filters):
             total[exact] = max(total.values(), default=0.0) + 1.0
-        top = heapq.nlargest(limit, total, key=total.__getitem__)
-        if top and len(total) > limit:  # ties at the cut go by title, not by chance
-            cut = total[top[-1]]
-            above = [c for c in top if total[c] > cut]
-            ties = [c for c, v in total.items() if v == cut]
-            top = above + self._by_title(ties, limit - len(above))
-        top.sort(key=lambda c: (-total[c], self._order[c]))
-        matched = self._matched(top, all_terms)
-        return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
+            full.add(exact)
+        order = self._order
+        ids = sorted(full, key=lambda c: (-total[c], order[c]))
+        rest = [c for c in total if c not in full]
+        partial = heapq.nsmallest(partial_limit, rest, key=lambda c: (-total[c], order[c]))
+        terms = frozenset(t for found in all_terms for t in found)
+
+        def make_hits(chosen: Collection[str]) -> list[Hit]:
+            top = list(chosen)
+            matched = self._matched(top, all_terms)
+            return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
+
+        return SearchResult(q, ids, partial, False, terms, make_hits)
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """The first ``limit`` cards matching the whole query (``find(query).head(limit)``)."""
+        return self.find(query).head(limit)
+
+    def _title_hits(self, ids: Collection[str]) -> list[Hit]:
+        return [self._title_hit(cid) for cid in ids]
 
     def _matched(self, top: list[str], all_terms: list[dict[str, float]]) -> dict[str, list[tuple[int, str]]]:
         """Per card of ``top``: the (query word number, vocabulary word) pairs it holds.
@@ -415,12 +445,8 @@ class SearchIndex:
         return [cid for _, cid in islice((k for k in self._ordered if k[1] in chosen), limit)]
 
     def filter_ids(self, query: str | Query) -> set[str]:
-        """Ids of every card ``search`` would return without a limit (for filtering a list view)."""
-        q = parse_query(query) if isinstance(query, str) else query
-        if not q.words:
-            allowed = self._facets.select(q.filters)
-            return set(self._entries) if allowed is None else set(allowed)
-        return set(self._scored(q)[0])
+        """Ids of every card matching the whole query (``find(query).ids`` as a set)."""
+        return set(self.find(query, partial_limit=0).ids)
 
     def completions(self, prefix: str, vocab: Any = None) -> list[str]:
         """Completions of the token being typed: filter names, or values for ``name:``.

@@ -11,6 +11,7 @@ from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.export.export import FORMATS, default_title, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder
 from .output import err, open_workspace
+from .search import unknown_hint
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
 SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".htm": "html"}
@@ -101,8 +102,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
     for e in loaded.errors:
         err(f"overgeslagen: {e}")
-    cards, _engine = select_cards(loaded.cards, ws.schema, args.query)
-    query = " ".join(args.query)
+    selection = select_cards(loaded.cards, ws.schema, args.query)
+    if selection.unknown:
+        err(unknown_hint(selection.unknown))
+    cards, query = selection.cards, selection.query
     if not cards:
         err(
             f"kaartenbak export: geen kaarten gevonden voor '{query}'."
@@ -118,7 +121,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     except WriteError as exc:
         return _write_failed(target, exc)
     data = export_cards(
-        cards, ws.schema, fmt, _Progress(not args.quiet), vocab=ws.vocab, title=args.title or default_title()
+        cards,
+        ws.schema,
+        fmt,
+        _Progress(not args.quiet),
+        vocab=ws.vocab,
+        title=args.title or default_title(),
+        query=query,
     )
     if target is not None:
         try:
@@ -126,7 +135,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         except WriteError as exc:
             return _write_failed(target, exc)
         if not args.quiet:
-            err(f"{len(cards)} kaarten geëxporteerd naar {target} ({fmt}).")
+            chosen = f"zoekvraag: {query}" if query else "alle kaarten"
+            word = "kaart" if len(cards) == 1 else "kaarten"
+            err(f"{len(cards)} {word} geëxporteerd naar {target} ({fmt}; {chosen}).")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

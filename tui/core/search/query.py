@@ -82,8 +82,11 @@ _TWO_WORD_KINDS = {tuple(w.split()) for w in KIND_WORDS if " " in w}
 # Little words that need not be in a card for it to match all of a query ("welzijn op recept",
 # "zorg voor ouderen"); they still count for ranking. A query of only such words needs them.
 STOPWORDS = frozenset(
-    "de het een en of van op in voor met te aan bij naar door om tot uit over als is zijn"
-    " the a an and or of on in for with to at by from".split()
+    (
+        *("de", "het", "een", "en", "of", "van", "op", "in", "voor", "met", "te", "aan", "bij", "naar"),
+        *("door", "om", "tot", "uit", "over", "als", "is", "zijn"),
+        *("the", "a", "an", "and", "or", "on", "for", "with", "to", "at", "by", "from"),
+    )
 )
 
 _TOKEN = re.compile(r'([^\W\d_]\w*):(?!//)("[^"]*"?|\S*)|"([^"]*)"?|(\S+)')
@@ -258,7 +261,7 @@ def args_query(args: Iterable[str]) -> str:
     parts = []
     for arg in args:
         arg = arg.strip()
-        m = re.fullmatch(r'([^\W\d_]\w*):(.*)', arg, re.DOTALL)
+        m = re.fullmatch(r"([^\W\d_]\w*):(.*)", arg, re.DOTALL)
         if m and not m.group(2).startswith("//") and re.search(r"\s", m.group(2)) and '"' not in m.group(2):
             parts.append(f'{m.group(1)}:"{" ".join(m.group(2).split())}"')
         else:

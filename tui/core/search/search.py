@@ -335,7 +335,7 @@ class SearchIndex:
                     )
         best = heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
         if word in self._post:  # a real word: only its own inflections ("palliatief" for "palliatieve")
-            return [(t, s) for t, s in best if t != word and s >= KNOWN_TYPO or _inflection(word, t)]
+            return [(t, s) for t, s in best if (t != word and s >= KNOWN_TYPO) or _inflection(word, t)]
         return [(t, s) for t, s in best if s >= best[0][1] - TYPO_MARGIN]
 
     def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:
@@ -383,8 +383,8 @@ class SearchIndex:
         q = parse_query(query) if isinstance(query, str) else query
         if not q.words:
             allowed = self._facets.select(q.filters)
-            ids = self._entries if allowed is None else allowed
-            return SearchResult(q, self._by_title(ids, len(ids)), [], True, frozenset(), self._title_hits)
+            chosen: Collection[str] = self._entries if allowed is None else allowed
+            return SearchResult(q, self._by_title(chosen, len(chosen)), [], True, frozenset(), self._title_hits)
         total, all_terms, holders = self._scored(q)
         needed = sorted((holders[i] for i in q.required), key=len)
         full = {c for c in needed[0] if c in total and all(c in h for h in needed[1:])}

@@ -425,7 +425,8 @@ class BrowserScreen(Screen[None]):
     def run_search(self, text: str) -> None:
         """Search in a worker: the result, with snippets for the first rows and the partial ones."""
         result = self.library.index.find(text)
-        hits = [*result.head(SEARCH_LIMIT), *result.partial]
+        hits = result.head(SEARCH_LIMIT)  # no more snippets per keystroke than SEARCH_LIMIT
+        hits += result.partial[: max(0, SEARCH_LIMIT - len(hits))] if len(hits) < SEARCH_LIMIT else []
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show_hits, text, result, hits)

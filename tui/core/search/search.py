@@ -151,6 +151,17 @@ def _tokenize(card: Card, tokens: _Tokens) -> tuple[list[str], list[float], dict
     return fields, weights, terms, groups
 
 
+_ENDINGS = ("ingen", "ing", "ers", "en", "er", "s", "e")  # Dutch plural and verb endings, longest first
+
+
+def _stem(word: str) -> str:
+    """``word`` without one Dutch ending when at least six letters remain ("mantelzorgers" -> "mantelzorg")."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 6:
+            return word[: -len(ending)]
+    return word
+
+
 def _inflection(word: str, other: str) -> bool:
     """Whether two words differ only in their last letter or two ("palliatieve", "palliatief")."""
     if word == other:
@@ -176,6 +187,7 @@ class SearchIndex:
         self._df: dict[str, int] = {}  # word -> number of cards holding it
         self._order: dict[str, tuple[str, str]] = {}  # card id -> (folded title, id): title order
         self._ordered: list[tuple[str, str]] = []  # those keys, sorted
+        self._ranks: dict[str, int] | None = None  # card id -> place in title order (made when first needed)
         self._ids: dict[str, str] = {}  # folded card id -> card id: typing an id finds that card first
         self._facets = Facets(schema)
         self._matches: dict[tuple[str, bool], dict[str, float]] = {}
@@ -183,6 +195,7 @@ class SearchIndex:
         self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # equal field/weight tuples, shared between cards
         self._texts: dict[tuple[str, str], tuple[str, str, list[int] | None]] = {}  # (id, field) -> snippet source
         self._avg_words = 1  # distinct words per card
+        self._joined: str | None = None  # the vocabulary as one string (words holding a part), made on first use
         tokens = _Tokens()  # only while building: most tokens recur between cards
         for card in cards:
             self._add(card, bulk=True, tokens=tokens)
@@ -227,6 +240,7 @@ class SearchIndex:
                         bisect.insort(self._rvocab, term[::-1])
                         self._buckets.setdefault((term[0], len(term)), []).append(term)
                         self._matches.clear()
+                        self._joined = None
                     continue
                 ids = postings.get(w)
                 if ids is None:
@@ -244,6 +258,7 @@ class SearchIndex:
         self._ids[fold_quick(cid)] = cid
         if not bulk:
             bisect.insort(self._ordered, self._order[cid])
+            self._ranks = None
             self._texts.clear()
         self._facets.add(card)
 
@@ -267,7 +282,9 @@ class SearchIndex:
                     del self._rvocab[bisect.bisect_left(self._rvocab, term[::-1])]
                     self._buckets[(term[0], len(term))].remove(term)
                     self._matches.clear()
+                    self._joined = None
         del self._ordered[bisect.bisect_left(self._ordered, self._order.pop(card_id))]
+        self._ranks = None
         self._ids.pop(fold_quick(card_id), None)
         self._facets.remove(entry.card)
 
@@ -303,6 +320,9 @@ class SearchIndex:
         if len(word) >= 4 or (last and len(word) >= 2):
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)
+        stem = _stem(word)
+        for t in self._containing(stem) if len(stem) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
+            found.setdefault(t, 0.55 + 0.25 * len(stem) / len(t))
         if len(word) >= 4:
             for t, score in self._typos(word):
                 found[t] = max(found.get(t, 0.0), 0.9 * score / 100)
@@ -312,6 +332,20 @@ class SearchIndex:
             self._matches.clear()
         self._matches[(word, last)] = found
         return found
+
+    def _containing(self, part: str) -> list[str]:
+        """Vocabulary words holding ``part`` anywhere (most common first if there are many)."""
+        joined = self._joined
+        if joined is None:
+            joined = self._joined = "\n" + "\n".join(self._vocab) + "\n"
+        found: list[str] = []
+        at = joined.find(part)
+        while at != -1:
+            start = joined.rfind("\n", 0, at) + 1
+            end = joined.find("\n", at)
+            found.append(joined[start:end])
+            at = joined.find(part, end)
+        return heapq.nlargest(WORD_TERMS, found, key=self._df.__getitem__) if len(found) > WORD_TERMS else found
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         """Words within a few edits of ``word`` (rapidfuzz Indel ratio), best first.
@@ -387,15 +421,16 @@ class SearchIndex:
             return SearchResult(q, self._by_title(chosen, len(chosen)), [], True, frozenset(), self._title_hits)
         total, all_terms, holders = self._scored(q)
         needed = sorted((holders[i] for i in q.required), key=len)
-        full = {c for c in needed[0] if c in total and all(c in h for h in needed[1:])}
+        full = needed[0].intersection(*needed[1:])
+        if q.filters:
+            full.intersection_update(total.keys())
         exact = self._ids.get(fold(query)) if isinstance(query, str) else None
         if exact is not None and (exact in total or not q.filters):
             total[exact] = max(total.values(), default=0.0) + 1.0
             full.add(exact)
-        order = self._order
-        ids = sorted(full, key=lambda c: (-total[c], order[c]))
-        rest = [c for c in total if c not in full]
-        partial = heapq.nsmallest(partial_limit, rest, key=lambda c: (-total[c], order[c]))
+        ids = sorted(full, key=self._rank().__getitem__)  # title order, then (stable) best first
+        ids.sort(key=total.__getitem__, reverse=True)
+        partial = self._best(total.keys() - full, total, partial_limit)
         terms = frozenset(t for found in all_terms for t in found)
 
         def make_hits(chosen: Collection[str]) -> list[Hit]:
@@ -404,6 +439,27 @@ class SearchIndex:
             return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
 
         return SearchResult(q, ids, partial, False, terms, make_hits)
+
+    def _rank(self) -> dict[str, int]:
+        """Card id -> its place in title order (ints sort much faster than title tuples)."""
+        ranks = self._ranks
+        if ranks is None:
+            ranks = self._ranks = {cid: i for i, (_, cid) in enumerate(self._ordered)}
+        return ranks
+
+    def _best(self, ids: Collection[str], score: dict[str, float], n: int) -> list[str]:
+        """The ``n`` best-scoring of ``ids``, best first; equal scores (also at the cut) in title order."""
+        if n <= 0 or not ids:
+            return []
+        top = heapq.nlargest(n + 1, ids, key=score.__getitem__)
+        if len(top) > n and score[top[n]] == score[top[n - 1]]:  # ties at the cut: the first titles
+            cut = score[top[n - 1]]
+            above = [c for c in top if score[c] > cut]
+            top = above + self._by_title([c for c in ids if score[c] == cut], n - len(above))
+        del top[n:]
+        top.sort(key=self._rank().__getitem__)
+        top.sort(key=score.__getitem__, reverse=True)
+        return top
 
     def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
         """The first ``limit`` cards matching the whole query (``find(query).head(limit)``)."""
@@ -440,7 +496,7 @@ class SearchIndex:
     def _by_title(self, ids: Collection[str], limit: int) -> list[str]:
         """The first ``limit`` of ``ids`` in title order."""
         if len(ids) * 8 < len(self._ordered):
-            return heapq.nsmallest(limit, ids, key=self._order.__getitem__)
+            return heapq.nsmallest(limit, ids, key=self._rank().__getitem__)
         chosen = ids if isinstance(ids, (set, dict)) else set(ids)
         return [cid for _, cid in islice((k for k in self._ordered if k[1] in chosen), limit)]
 

@@ -17,6 +17,7 @@ from typing import Any
 from collections.abc import Callable, Iterator
 
 from .data import ROOT, Dataset, _edit
+from .relevance import fig_relevance
 from .stats import Row, Target, interleaved, row
 
 BIG = 10_000  # the targets are stated for 10,000 cards (and for 337 for the cold first paint)
@@ -285,6 +286,14 @@ def search_limit() -> int:
         return 200
 
 
+def browse(index: Any, text: str, limit: int) -> None:
+    """What the browser's search worker runs per keystroke: find, then snippets for at most ``limit`` rows."""
+    result = index.find(text)
+    hits = result.head(limit)
+    if len(hits) < limit:
+        result.partial[: limit - len(hits)]
+
+
 def _words(q: str) -> str:
     """A query without its ``name:value`` filters (the peers know no filters)."""
     return " ".join(w for w in q.split() if ":" not in w) or q
@@ -293,12 +302,13 @@ def _words(q: str) -> str:
 def fig_search(ctx: Ctx) -> list[Row]:
     """One search per keystroke against rapidfuzz and fzf.
 
-    What the browser runs: parse_query + search(limit=SEARCH_LIMIT).
+    What the browser runs: ``find`` (every full match, the best partial ones) plus snippets for
+    SEARCH_LIMIT rows (``browse``).
     """
     from rapidfuzz import fuzz, process, utils
 
     from tui.core.library import Library
-    from tui.core.search.query import parse_query, strings
+    from tui.core.search.query import strings
     from tui.core.workspace import Workspace
 
     limit = search_limit()
@@ -323,11 +333,11 @@ def fig_search(ctx: Ctx) -> list[Row]:
                 getattr(index, cache, {}).clear()
             for q in keys:
                 t = time.perf_counter()
-                index.search(parse_query(q), limit=limit)
+                browse(index, q, limit)
                 per_query[q].append(time.perf_counter() - t)
             for q in keys:  # the same keystrokes again: memoised word matches and snippets
                 t = time.perf_counter()
-                index.search(parse_query(q), limit=limit)
+                browse(index, q, limit)
                 warm.append(time.perf_counter() - t)
         for q in keys:
             per_query[q] = per_query[q][1:]  # drop the warm-up pass
@@ -368,7 +378,7 @@ def fig_search(ctx: Ctx) -> list[Row]:
                     getattr(index, cache, {}).clear()
                 for q in keys:
                     t = time.perf_counter()
-                    index.search(parse_query(q), limit=500)
+                    browse(index, q, 500)
                     if i:
                         wide.append(time.perf_counter() - t)
             rows.append(
@@ -756,4 +766,5 @@ FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
     "commit": fig_commit,
     "history": fig_history,
     "memory": fig_memory,
+    "relevance": fig_relevance,
 }

@@ -162,6 +162,23 @@ def _stem(word: str) -> str:
     return word
 
 
+_VOWELS = "aeou"
+_CONSONANT = re.compile(r"[^\Waeiouy\d_]")
+
+
+def _spellings(stem: str) -> tuple[str, ...]:
+    """A stem and its spelling in a closed syllable: Dutch doubles the vowel ("verpleg-ing", "verpleeg-kundige")."""
+    if (
+        len(stem) >= 3
+        and _CONSONANT.fullmatch(stem[-1])
+        and stem[-2] in _VOWELS
+        and stem[-3] not in "aeiou"
+        and stem[-2] != stem[-3]
+    ):
+        return stem, stem[:-1] + stem[-2] + stem[-1]
+    return (stem,)
+
+
 def _inflection(word: str, other: str) -> bool:
     """Whether two words differ only in their last letter or two ("palliatieve", "palliatief")."""
     if word == other:
@@ -321,8 +338,9 @@ class SearchIndex:
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)
         stem = _stem(word)
-        for t in self._containing(stem) if len(stem) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
-            found.setdefault(t, 0.55 + 0.25 * len(stem) / len(t))
+        for part in _spellings(stem) if len(stem) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
+            for t in self._containing(part):
+                found.setdefault(t, 0.55 + 0.25 * len(part) / len(t))
         if len(word) >= 4:
             for t, score in self._typos(word):
                 found[t] = max(found.get(t, 0.0), 0.9 * score / 100)
@@ -425,9 +443,9 @@ class SearchIndex:
         if q.filters:
             full.intersection_update(total.keys())
         exact = self._ids.get(fold(query)) if isinstance(query, str) else None
-        if exact is not None and (exact in total or not q.filters):
+        if exact is not None and (exact in total or not q.filters):  # a card id typed: that card, the rest partial
             total[exact] = max(total.values(), default=0.0) + 1.0
-            full.add(exact)
+            full = {exact}
         ids = sorted(full, key=self._rank().__getitem__)  # title order, then (stable) best first
         ids.sort(key=total.__getitem__, reverse=True)
         partial = self._best(total.keys() - full, total, partial_limit)

@@ -398,7 +398,7 @@ class SearchIndex:
             best.update(zip(ids, repeat(value)))
         return best
 
-    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]], list[set[str]]]:
+    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]], list[Collection[str]]]:
         """Score per card matching any word (words matched, plus a fraction for where and how well).
 
         Also the words' vocabulary matches and, per query word, the cards holding it.
@@ -407,9 +407,10 @@ class SearchIndex:
         all_terms = [self._terms_for(w, i == n - 1) for i, w in enumerate(q.words)]
         scale = 1.0 / (n * MAX_WEIGHT)
         scored = [self._word_scores(terms, scale) for terms in all_terms]
-        holders = [set(scores) for scores in scored]
         per_word = sorted(scored, key=len)
         total = per_word.pop()  # start from the most common word: only the rarer ones are looped over
+        # per word, the cards holding it (the dict that becomes the total is copied: it grows)
+        holders: list[Collection[str]] = [set(s) if s is total and n > 1 else s.keys() for s in scored]
         get = total.get
         for scores in per_word:
             for cid, v in scores.items():
@@ -439,7 +440,8 @@ class SearchIndex:
             return SearchResult(q, self._by_title(chosen, len(chosen)), [], True, frozenset(), self._title_hits)
         total, all_terms, holders = self._scored(q)
         needed = sorted((holders[i] for i in q.required), key=len)
-        full = needed[0].intersection(*needed[1:])
+        first, rest = needed[0], needed[1:]
+        full = {c for c in first if all(c in h for h in rest)} if rest else set(first)
         if q.filters:
             full.intersection_update(total.keys())
         exact = self._ids.get(fold(query)) if isinstance(query, str) else None
@@ -473,7 +475,8 @@ class SearchIndex:
         if len(top) > n and score[top[n]] == score[top[n - 1]]:  # ties at the cut: the first titles
             cut = score[top[n - 1]]
             above = [c for c in top if score[c] > cut]
-            top = above + self._by_title([c for c in ids if score[c] == cut], n - len(above))
+            ties = [c for c, v in score.items() if v == cut and c in ids]
+            top = above + self._by_title(ties, n - len(above))
         del top[n:]
         top.sort(key=self._rank().__getitem__)
         top.sort(key=score.__getitem__, reverse=True)

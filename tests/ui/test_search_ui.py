@@ -94,3 +94,53 @@ async def test_export_from_a_search_holds_only_full_matches_and_names_the_query(
     text = files[0].read_text(encoding="utf-8")
     assert "Gekozen met de zoekvraag: welzijn recept" in text
     assert text.count("**Kaart-id:**") == len(full)
+
+
+def test_segments_mark_whole_words_and_keep_text_literal() -> None:
+    from rich.style import Style
+
+    from tui.widgets.highlight import segments
+
+    base, mark = Style(), Style(bold=True)
+    parts = segments("[bold]Coördinatie[/] en zorgcoördinatie", frozenset({"coordinatie"}), base, mark)
+    assert "".join(s.text for s in parts) == "[bold]Coördinatie[/] en zorgcoördinatie"
+    assert [s.text for s in parts if s.style == base + mark] == ["Coördinatie"]  # not inside the compound
+    assert segments("niets", frozenset(), base, mark) == [segments("niets", frozenset({"x"}), base, mark)[0]]
+
+
+async def test_matches_are_marked_in_the_list_and_the_card_view_and_n_steps(full_repo: Path) -> None:
+    app = app_for(full_repo)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.query_one("#search", Input).value = "welzijn recept"
+        lst = app.browser.query_one(CardList)
+        await wait_for(pilot, lambda: any(r.card_id == PARTIAL_KEY for r in lst.rows), what="the results")
+        first = lst.rows[0]
+        assert first.title == "Welzijn op Recept"
+        strip = lst.render_line(0)
+        bold = [seg.text for seg in strip if seg.style is not None and seg.style.bold and seg.style.underline]
+        assert bold == ["Welzijn", "Recept"]
+        app.browser.query_one("#search", Input).value = "Eendracht"  # only in a list far down WBW/T1/1.1
+        view = app.browser.query_one(CardView)
+        await wait_for(pilot, lambda: lst.rows and lst.rows[0].card_id == "WBW/T1/1.1", what="the card")
+        await wait_for(pilot, lambda: view.matches and view.match == 0, what="the first match")
+        await settle(app, pilot)
+        assert view.scroll_y > 0  # scrolled down to it
+        assert "Eendracht" in str(view.matches[0].render())
+        view.focus()
+        before = view.match
+        await pilot.press("n")
+        assert view.match == (before + 1) % len(view.matches)
+        await pilot.press("N")
+        assert view.match == before
+
+
+async def test_help_explains_the_query_language_and_the_match_keys(full_repo: Path) -> None:
+    app = app_for(full_repo)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        app.action_help()
+        await settle(app, pilot)
+        text = str(app.screen.query_one("Static").render())
+        assert "Zoeken" in text and 'soort:"good practice"' in text and "ook gedeeltelijk" in text
+        assert "Volgende treffer" in text and "Vorige treffer" in text

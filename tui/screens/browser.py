@@ -282,9 +282,13 @@ class BrowserScreen(Screen[None]):
             rows += [
                 Row(cid, cards[cid].title, self._number(cards[cid]), cards[cid].theme, self.badges(cid)) for cid in ids
             ]
-        lst.set_rows(rows, keep=keep)
+        lst.set_rows(rows, keep=keep, marks=self.marks())
         self._update_hint(sum(1 for r in rows if not r.problem) - partial, partial)
         self.show_current()
+
+    def marks(self) -> frozenset[str]:
+        """The card words the current search matched (marked in the list and the card view)."""
+        return self.result.terms if self.query_text.strip() and self.result is not None else frozenset()
 
     def _result_rows(self, allowed: set[str]) -> tuple[list[Row], int]:
         """Rows for the search result: every full match (best first), then the divider and the partial ones."""
@@ -379,10 +383,11 @@ class BrowserScreen(Screen[None]):
             if card is None:
                 return
             problems = self.library.problems.get(card.id, [])
-            shown = ("card", card, id(problems), self.show_empty)
+            marks = self.marks()
+            shown = ("card", card, id(problems), self.show_empty, marks)
             if shown != self._shown:
                 kind = self.library.workspace.schema.kind(card.kind)
-                view.show(card.data, kind, problems, show_empty=self.show_empty)
+                view.show(card.data, kind, problems, show_empty=self.show_empty, marks=marks)
         self._shown = shown
 
     @on(CardList.Highlighted)

@@ -20,6 +20,7 @@ from textual.strip import Strip
 from tui.core.cards.text import visible
 
 from ..i18n import lazy
+from .highlight import segments as marked
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,13 @@ class CardList(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", lazy("keys.last"), show=False, id="list-last"),
         Binding("enter", "select", lazy("keys.open"), id="list-open"),
     ]
-    COMPONENT_CLASSES = {"card-list--cursor", "card-list--badge", "card-list--number", "card-list--dim"}
+    COMPONENT_CLASSES = {
+        "card-list--cursor",
+        "card-list--badge",
+        "card-list--number",
+        "card-list--dim",
+        "card-list--match",
+    }
     DEFAULT_CSS = """
     CardList { background: $surface; }
     CardList > .card-list--cursor { background: $accent 40%; text-style: bold; }
@@ -55,6 +62,7 @@ class CardList(ScrollView, can_focus=True):
     CardList > .card-list--badge { color: $warning; }
     CardList > .card-list--number { color: $text-muted; }
     CardList > .card-list--dim { color: $text-muted; }
+    CardList > .card-list--match { text-style: bold underline; color: $text-accent; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -77,10 +85,12 @@ class CardList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[Row] = []
         self._last_highlight: str | None = None
+        self.marks: frozenset[str] = frozenset()  # words the search matched, marked in the rows
 
-    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
-        """Replace the rows; keep the cursor on card ``keep`` if it is still listed."""
+    def set_rows(self, rows: list[Row], keep: str | None = None, marks: frozenset[str] = frozenset()) -> None:
+        """Replace the rows; keep the cursor on card ``keep`` if it is still listed; mark the words ``marks``."""
         self.rows = rows
+        self.marks = marks
         self.virtual_size = Size(self.size.width, len(rows))
         index = next((i for i, r in enumerate(rows) if r.card_id == keep), 0) if keep else 0
         self.cursor = min(index, max(len(rows) - 1, 0))
@@ -139,14 +149,18 @@ class CardList(ScrollView, can_focus=True):
         badge = self.get_component_rich_style("card-list--badge")
         dim = self.get_component_rich_style("card-list--dim")
         number = self.get_component_rich_style("card-list--number")
+        match = self.get_component_rich_style("card-list--match")
+        marks = frozenset() if row.problem else self.marks
         segments = [
             Segment(f"{row.badges:<3} ", base + badge),
             Segment(f"{visible(row.number)[:7]:<7} ", base + number),
-            Segment(visible(row.title).replace("\n", " "), base + badge if row.problem else base),
+            *marked(visible(row.title).replace("\n", " "), marks, base + badge if row.problem else base, match),
         ]
         extra = row.snippet or row.subtitle
         if extra:
-            segments.append(Segment("  " + visible(extra).replace("\n", " "), base + dim))
+            segments += marked(
+                "  " + visible(extra).replace("\n", " "), marks if row.snippet else (), base + dim, match
+            )
         strip = Strip(segments).crop(scroll_x, scroll_x + width)
         return strip.extend_cell_length(width, base)
 

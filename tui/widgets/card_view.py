@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -12,7 +13,8 @@ from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Kind
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
-from ..i18n import t
+from ..i18n import lazy, t
+from .highlight import mark
 
 ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title"}
 Block = tuple[Text, int, bool]  # text, indent level, blank line before
@@ -81,7 +83,12 @@ def card_renderable(
 
 
 class CardView(VerticalScroll, can_focus=True):
-    """Scrollable view of one card; wrapped lines keep their indent."""
+    """Scrollable view of one card; wrapped lines keep their indent; search matches marked (n/N step)."""
+
+    BINDINGS = [
+        Binding("n", "next_match(1)", lazy("keys.next_match"), id="view-next-match"),
+        Binding("N", "next_match(-1)", lazy("keys.previous_match"), id="view-previous-match"),
+    ]
 
     DEFAULT_CSS = """
     CardView { padding: 0 1; }
@@ -92,6 +99,8 @@ class CardView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.last_text = ""
+        self.matches: list[Static] = []  # the blocks holding a search match, in order
+        self.match = -1  # the one scrolled to (n/N)
 
     def on_mount(self) -> None:
         self.mount(Static(Text(t("view.loading"), style="dim"), markup=False))
@@ -104,9 +113,10 @@ class CardView(VerticalScroll, can_focus=True):
         *,
         show_empty: bool = False,
         header: str = "",
+        marks: frozenset[str] = frozenset(),
     ) -> None:
-        """Display a card (or a hint when ``data`` is None) and scroll to its top."""
-        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header))
+        """Display a card (or a hint when ``data`` is None); with ``marks``, mark them and scroll to the first."""
+        self._show_blocks(card_blocks(data, kind, problems, show_empty=show_empty, header=header), marks)
 
     def show_problem(self, title: str, lines: list[str]) -> None:
         """Explain a file that cannot be shown as a card: its path, then where, why and what to do."""
@@ -116,14 +126,28 @@ class CardView(VerticalScroll, can_focus=True):
         blocks.extend((Text(visible(line)), 0, True) for line in rest)
         self._show_blocks(blocks)
 
-    def _show_blocks(self, blocks: list[Block]) -> None:
+    def _show_blocks(self, blocks: list[Block], marks: frozenset[str] = frozenset()) -> None:
         self.last_text = "\n".join(text.plain for text, _, _ in blocks)
         widgets = []
+        self.matches = []
+        self.match = -1
         for text, depth, gap in blocks:
+            found = mark(text, marks) if marks else []
             w = Static(text, markup=False, classes="gap" if gap else "")
             w.styles.padding = (0, 0, 0, 2 * depth)
             widgets.append(w)
+            if found:
+                self.matches.append(w)
         with self.app.batch_update():
             self.remove_children()
             self.mount_all(widgets)
         self.scroll_home(animate=False)
+        if self.matches and self.matches[0] is not widgets[0]:  # a match below the title: show it
+            self.call_after_refresh(self.action_next_match, 1)
+
+    def action_next_match(self, step: int) -> None:
+        """Scroll to the next (``step`` 1) or previous (-1) block holding a search match."""
+        if not self.matches:
+            return
+        self.match = (self.match + step) % len(self.matches)
+        self.scroll_to_widget(self.matches[self.match], animate=False, top=True)

@@ -20,8 +20,9 @@ def _keys(binding: Binding) -> str:
 
 def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
     """The help page: a heading per screen, a line per key with what it does, then how to search."""
-    if not any(b is CardView.BINDINGS[0] for _, bindings in groups for b in bindings):
-        groups = [*groups, (t("help.card_view"), list(CardView.BINDINGS))]
+    view_keys = [b for b in CardView.BINDINGS if isinstance(b, Binding)]
+    if not any(b is view_keys[0] for _, bindings in groups for b in bindings):
+        groups = [*groups, (t("help.card_view"), view_keys)]
     out = Text()
     out.append(t("help.title") + "\n\n", style="bold")
     out.append(t("help.intro") + "\n", style="italic")

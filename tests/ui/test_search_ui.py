@@ -55,6 +55,7 @@ async def test_an_exact_filter_lists_every_card_it_selects(tmp_path: Path) -> No
         await wait_for(pilot, lambda: len(lst.rows) == nml, what="every NML card")
         assert nml > SEARCH_LIMIT
         assert hint(app).startswith(f"{nml} kaarten") and "+" not in hint(app).split()[0]
+        assert "op titel" in hint(app)  # filters only: listed by title, not "best match first"
         app.browser.query_one("#search", Input).value = "soort:bron"
         kind = sum(1 for c in app.library.cards.values() if c.kind == "aanvullende_bron")
         await wait_for(pilot, lambda: len(lst.rows) == kind, what="every aanvullende bron")

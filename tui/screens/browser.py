@@ -347,7 +347,9 @@ class BrowserScreen(Screen[None]):
             parts.append(t("search.partial_count", count=partial))
         if self.node_filter != NodeFilter():
             parts.append(t("list.filtered"))
-        parts.append(t(f"sort.{self.sort}") if not self.query_text.strip() else t("sort.score"))
+        searched = bool(self.query_text.strip()) and self.result is not None
+        exact = searched and self.result is not None and self.result.exact  # filters only: by title
+        parts.append(t("sort.score") if searched and not exact else t("sort.title" if exact else f"sort.{self.sort}"))
         unknown = self._unknown_filters
         if unknown:
             parts.append(t("search.unknown_filter", names=", ".join(unknown)))

@@ -123,6 +123,8 @@ def fmt(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "B":
         return f"{value / 2**20:.1f} MB"
+    if unit == "share":
+        return f"{value:.3f}"
     if value >= 1:
         return f"{value:.2f} s"
     if value >= 0.001:

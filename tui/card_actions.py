@@ -173,8 +173,11 @@ class CardActions:
         self.notify(t("delete.done", title=card.title), timeout=6, markup=False)
 
     # -- export ----------------------------------------------------------------------------------
-    def export(self, card_ids: list[str]) -> None:
-        """Export these cards (the list as searched and filtered) as Markdown, CSV or HTML."""
+    def export(self, card_ids: list[str], query: str | None = None) -> None:
+        """Export these cards (the list as searched and filtered) as Markdown, CSV or HTML.
+
+        ``query`` is what chose them (search text and tree filter): named in the header and the file name.
+        """
         cards = [self.library.cards[cid] for cid in card_ids if cid in self.library.cards]
         if not cards:
             self.notify(t("export.nothing"), severity="warning")
@@ -186,7 +189,7 @@ class CardActions:
             if fmt is not None:
                 self.notify(t("export.busy", count=len(cards)), timeout=3)
                 self.app.run_worker(
-                    partial(self._export_file, cards, fmt),
+                    partial(self._export_file, cards, fmt, query),
                     thread=True,
                     exclusive=True,
                     group="export",
@@ -203,15 +206,15 @@ class CardActions:
             ChoiceDialog(t("export.title", count=len(cards)), t("export.detail"), choices, "cancel"), answered
         )
 
-    def _export_file(self, cards: list[Card], fmt: Format) -> None:
+    def _export_file(self, cards: list[Card], fmt: Format, query: str | None = None) -> None:
         """Worker: write the export into the user's documents folder."""
         from platformdirs import user_documents_dir
 
-        from tui.core.export.export import export_cards
+        from tui.core.export.export import export_cards, export_name
 
-        data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab)
+        data = export_cards(cards, self.workspace.schema, fmt, vocab=self.workspace.vocab, query=query)
         folder = Path(user_documents_dir()) / "kaartenbak"
-        target = folder / f"kaarten-{time.strftime('%Y%m%d-%H%M%S')}.{fmt}"
+        target = folder / export_name(query or "", fmt, time.strftime("%Y%m%d-%H%M%S"))
         try:
             folder.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data)

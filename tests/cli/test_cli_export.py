@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -66,6 +67,27 @@ def test_csv_file_with_progress(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0][0] == "Kaart-id" and len(rows) == count + 1
+
+
+def test_search_and_export_choose_the_same_cards(tmp_path: Path) -> None:
+    for query in (['thema:"Mentale gezondheid"'], ["thema:Mentale gezondheid"], ["welzijn", "op", "recept"]):
+        listed = kaartenbak("search", *query, "--json", "--limit", "0", cwd=tmp_path)
+        ids = {r["id"] for r in json.loads(listed.stdout.decode("utf-8"))}
+        table = kaartenbak("export", *query, "-f", "csv", "-q", cwd=tmp_path)
+        rows = list(csv.reader(io.StringIO(table.stdout.decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert ids and {r[0] for r in rows[1:]} == ids, query
+
+
+def test_export_names_its_query_in_the_header_and_the_summary(tmp_path: Path) -> None:
+    out = tmp_path / "mentaal.md"
+    run = kaartenbak("export", "thema:Mentale gezondheid", "kleur:rood", "-o", str(out), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr.decode()
+    err = run.stderr.decode()
+    assert "onbekend filter 'kleur:rood'" in err
+    assert "2 kaarten geëxporteerd naar" in err and 'zoekvraag: thema:"Mentale gezondheid")' in err
+    assert 'Gekozen met de zoekvraag: thema:"Mentale gezondheid"' in out.read_text(encoding="utf-8")
+    run = kaartenbak("export", "-f", "html", "-q", cwd=tmp_path)
+    assert b"Alle kaarten (geen zoekvraag)." in run.stdout
 
 
 def test_csv_and_html_to_stdout_are_bytes(tmp_path: Path) -> None:

@@ -15,10 +15,11 @@ import pytest
 
 from tests.conftest import GOLDEN
 from tui.core.cards.card import Card
-from tui.core.export.export import export_cards, fte_text, group_cards, select_cards, simple_filter
+from tui.core.export.export import export_cards, export_name, fte_text, group_cards, select_cards
 from tui.core.export.export_csv import neutralise
 from tui.core.export.export_md import md_escape
 from tui.core.cards.fte import fte_totals
+from tui.core.cards.text import fold
 from tui.core.workspace import Workspace
 
 WS = Workspace(GOLDEN)  # the golden cards, with the product schema
@@ -68,20 +69,60 @@ def test_groups_follow_region_and_vocabulary_theme_order() -> None:
         assert themes[: len(known)] == known  # unknown themes and "(geen thema)" come after
 
 
-def test_simple_filter_on_theme_region_and_kind() -> None:
-    mental = simple_filter(CARDS, ["thema:mentale gezondheid"], SCHEMA)
-    assert {c.id for c in mental} == {c.id for c in CARDS if c.theme == "Mentale gezondheid"}
-    assert all(c.region == "NML" for c in simple_filter(CARDS, ["regio:nml"], SCHEMA))
-    projects = simple_filter(CARDS, ["regio:WBW", "soort:project"], SCHEMA)
-    assert projects and all(c.kind == "project" and c.region == "WBW" for c in projects)
-    assert simple_filter(CARDS, ["thema:bestaat-niet"], SCHEMA) == []
+def test_select_cards_uses_the_search_and_filters_select_exactly() -> None:
+    # the export's own loose filter (simple_filter) is gone: the search box's find() selects
+    mental = select_cards(CARDS, SCHEMA, ["thema:mentale gezondheid"])
+    assert {c.id for c in mental.cards} == {c.id for c in CARDS if c.theme == "Mentale gezondheid"}
+    assert mental.query == 'thema:"mentale gezondheid"'
+    nml = select_cards(CARDS, SCHEMA, "regio:nml").cards
+    assert {c.id for c in nml} == {c.id for c in CARDS if c.region == "NML"}
+    projects = select_cards(CARDS, SCHEMA, ["regio:WBW", "soort:project"]).cards
+    assert {c.id for c in projects} == {c.id for c in CARDS if c.kind == "project" and c.region == "WBW"}
+    assert select_cards(CARDS, SCHEMA, ["thema:bestaat-niet"]).cards == []
+    everything = select_cards(CARDS, SCHEMA, [])
+    assert len(everything.cards) == len(CARDS) and everything.query == ""
 
 
-def test_select_cards_by_theme_query() -> None:
-    chosen, _engine = select_cards(CARDS, SCHEMA, ["thema:Mentale gezondheid"])
-    exact = {c.id for c in CARDS if c.theme == "Mentale gezondheid"}
-    assert exact <= {c.id for c in chosen}
-    assert all("mentale gezondheid" in c.theme.casefold() for c in chosen)
+def test_select_cards_takes_every_word_and_never_partial_matches() -> None:
+    chosen = select_cards(CARDS, SCHEMA, ["welzijn", "recept"])
+    assert chosen.cards and all("welzijn" in fold(str(c.data)) and "recept" in fold(str(c.data)) for c in chosen.cards)
+    only_welzijn = [c for c in CARDS if "welzijn" in fold(str(c.data)) and "recept" not in fold(str(c.data))]
+    assert only_welzijn and not {c.id for c in only_welzijn} & {c.id for c in chosen.cards}
+
+
+def test_select_cards_shell_arguments_and_quoted_values_agree() -> None:
+    as_typed = select_cards(CARDS, SCHEMA, 'thema:"Mentale gezondheid"')
+    shell_took_quotes = select_cards(CARDS, SCHEMA, ["thema:Mentale gezondheid"])
+    shell_kept_quotes = select_cards(CARDS, SCHEMA, ['thema:"Mentale gezondheid"'])
+    ids = [c.id for c in as_typed.cards]
+    assert len(ids) == 2
+    assert [c.id for c in shell_took_quotes.cards] == ids == [c.id for c in shell_kept_quotes.cards]
+    good = select_cards(CARDS, SCHEMA, ["soort:good practice"]).cards
+    assert {c.id for c in good} == {c.id for c in CARDS if c.kind == "good_practice"}
+    assert select_cards(CARDS, SCHEMA, "kleur:rood regio:WBW").unknown == ("kleur:rood",)
+
+
+def test_markdown_and_html_name_the_query_csv_stays_a_plain_table() -> None:
+    chosen = select_cards(CARDS, SCHEMA, 'welzijn thema:"Regionale en digitale"')
+    md = export_cards(chosen.cards, SCHEMA, "md", query=chosen.query).decode("utf-8")
+    assert md.splitlines()[2] == 'Gekozen met de zoekvraag: welzijn thema:"Regionale en digitale"'
+    html = export_cards(chosen.cards, SCHEMA, "html", query=chosen.query).decode("utf-8")
+    assert '<p class="meta query">Gekozen met de zoekvraag: welzijn thema:&quot;Regionale en digitale&quot;</p>' in html
+    assert "Alle kaarten (geen zoekvraag)." in export_cards(CARDS, SCHEMA, "md", query="").decode("utf-8")
+    table = export_cards(chosen.cards, SCHEMA, "csv", query=chosen.query).decode("utf-8-sig")
+    assert table.startswith("Kaart-id;") and "zoekvraag" not in table.casefold()
+    hostile = export_cards(chosen.cards, SCHEMA, "md", query="[klik](javascript:x) <b>").decode("utf-8")
+    assert "\\[klik\\](javascript:x) \\<b\\>" in hostile
+
+
+def test_export_file_name_names_the_query() -> None:
+    assert export_name('regio:NML thema:"Mentale gezondheid"', "csv", "20261202-1015") == (
+        "kaarten-regio-nml-thema-mentale-gezondheid-20261202-1015.csv"
+    )
+    assert export_name("", "html", "20261202-1015") == "kaarten-20261202-1015.html"
+    assert "/" not in export_name("../../etc/passwd", "md", "x") and export_name(
+        "../../etc/passwd", "md", "x"
+    ).startswith("kaarten-")
 
 
 def test_progress_counts_every_card() -> None:

@@ -118,11 +118,15 @@ def test_title_hits_rank_above_body_hits(cards: list[Card], index: SearchIndex) 
     assert all(h.field != "title" for h in hits[len(in_title) :])
 
 
-def test_cards_matching_more_words_rank_higher(index: SearchIndex) -> None:
-    hits = index.search("eenzaamheid huisarts welzijn", limit=len(index))
-    matched = [int(h.score) for h in hits]
-    assert matched == sorted(matched, reverse=True)
-    assert matched[0] == 3 and matched[-1] == 1
+def test_results_hold_every_word_and_partial_matches_come_apart(index: SearchIndex) -> None:
+    # the search used to list cards matching any word, ranked by how many; now all must match
+    result = index.find("eenzaamheid huisarts welzijn")
+    assert result.total == len(result.hits) > 0
+    assert all(int(h.score) == 3 for h in result.hits)
+    partial = [int(h.score) for h in result.partial]
+    assert partial and partial == sorted(partial, reverse=True) and max(partial) < 3
+    assert not set(result.ids) & set(result.partial_ids)
+    assert index.search("eenzaamheid huisarts welzijn", limit=len(index)) == result.hits
 
 
 def test_every_text_field_is_searched_including_lists_and_tables(index: SearchIndex) -> None:
@@ -325,7 +329,8 @@ def test_odd_unicode_keeps_spans_aligned(workspace: Workspace) -> None:
     text = "Straße ﬁnanciën: coördinatie en Coördinatie"  # ß and the ﬁ ligature fold to two characters
     card = make_card({"id": "X/2", "kind": "ketenaanpak", "region": "NML", "title": "T", "kernboodschap": text})
     index = SearchIndex([card], workspace.schema)
-    hit = index.search("coordinatie straat")[0]
+    assert index.search("coordinatie straat") == []  # "straat" is in no card: not a match any more
+    hit = index.search("coordinatie")[0]
     assert spanned(hit) == ["coördinatie", "Coördinatie"]
     assert spanned(index.search("financien")[0]) == ["ﬁnanciën"]
     assert spanned(index.search("strasse")[0]) == ["Straße"]

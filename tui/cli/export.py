@@ -12,6 +12,7 @@ from tui.core.export.export import CHOICES, default_title, Format, export_cards,
 from tui.core.workspace import NoCardsFolder
 from . import national
 from .output import err, open_workspace
+from .search import unknown_hint
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
 SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".htm": "html"}
@@ -105,8 +106,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise NoCardsFolder(f"geen kaarten gevonden in {ws.store.cards_dir}")
     for e in loaded.errors:
         err(f"overgeslagen: {e}")
-    cards, _engine = select_cards(loaded.cards, ws.schema, args.query)
-    query = " ".join(args.query)
+    selection = select_cards(loaded.cards, ws.schema, args.query)
+    if selection.unknown:
+        err(unknown_hint(selection.unknown))
+    cards, query = selection.cards, selection.query
     if not cards:
         err(
             f"kaartenbak export: geen kaarten gevonden voor '{query}'."
@@ -122,7 +125,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     except WriteError as exc:
         return _write_failed(target, exc)
     data = export_cards(
-        cards, ws.schema, fmt, _Progress(not args.quiet), vocab=ws.vocab, title=args.title or default_title()
+        cards,
+        ws.schema,
+        fmt,
+        _Progress(not args.quiet),
+        vocab=ws.vocab,
+        title=args.title or default_title(),
+        query=query,
     )
     if target is not None:
         try:
@@ -130,7 +139,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         except WriteError as exc:
             return _write_failed(target, exc)
         if not args.quiet:
-            err(f"{len(cards)} kaarten geëxporteerd naar {target} ({fmt}).")
+            chosen = f"zoekvraag: {query}" if query else "alle kaarten"
+            word = "kaart" if len(cards) == 1 else "kaarten"
+            err(f"{len(cards)} {word} geëxporteerd naar {target} ({fmt}; {chosen}).")
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -27,7 +27,8 @@ from tui.core.git.snapshot import RepoSnapshot, take_snapshot
 from tui.core.library import FileProblem, Library, LibraryChange
 from tui.core.review import signoff
 from tui.core.review.signoff import FieldReview
-from tui.core.search.search import Hit, parse_query
+from tui.core.search.query import quote_value
+from tui.core.search.search import Hit, SearchResult
 from tui.core.visits import Visits
 
 from ..i18n import explained, lazy, t
@@ -45,7 +46,8 @@ if TYPE_CHECKING:  # the controller imports the screens; screens need only its t
     from ..card_actions import CardActions
 
 SORTS = ("title", "number", "changed")
-SEARCH_LIMIT = 100  # more than anyone scrolls through in a meeting; a snippet is made for each hit
+SEARCH_LIMIT = 100  # hits that get a snippet per keystroke; the cards beyond are listed by title
+PARTIAL_KEY = "\x00partial"  # the divider row above the cards matching only part of the query
 TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
 TREE_SHARE = 0.25  # …up to this share of the terminal; < and > narrow or widen it from there
 TREE_STEP = 4
@@ -94,6 +96,7 @@ class BrowserScreen(Screen[None]):
         self.sort = "title"
         self.show_empty = False
         self.hits: dict[str, Hit] = {}
+        self.result: SearchResult | None = None
         self.loaded = False
         self.snapshot: RepoSnapshot | None = None
         self.draft_ids: set[str] = set()
@@ -285,15 +288,9 @@ class BrowserScreen(Screen[None]):
         cards = self.library.cards
         ids = [cid for cid, c in cards.items() if self.node_filter.matches(c)]
         rows: list[Row] = []
-        if self.query_text.strip():
-            ids_set = set(ids)
-            for hit in self.hits.values():
-                c = cards.get(hit.card_id) if hit.card_id in ids_set else None
-                if c:
-                    snippet = f"{hit.label}: {hit.snippet}" if hit.field != "title" else ""
-                    rows.append(
-                        Row(c.id, c.title, self._number(c), "", self.badges(c.id), snippet, mark=kind_mark(c.kind))
-                    )
+        partial = 0
+        if self.query_text.strip() and self.result is not None:
+            rows, partial = self._result_rows(set(ids))
         else:
             rows = self._problem_rows()
             ids.sort(key=self._sort_key)
@@ -308,9 +305,32 @@ class BrowserScreen(Screen[None]):
                 )
                 for cid in ids
             ]
-        lst.set_rows(rows, keep=keep)
-        self._update_hint(sum(1 for r in rows if not r.problem))
+        lst.set_rows(rows, keep=keep, marks=self.marks())
+        self._update_hint(sum(1 for r in rows if not r.problem) - partial, partial)
         self.show_current()
+
+    def marks(self) -> frozenset[str]:
+        """The card words the current search matched (marked in the list and the card view)."""
+        return self.result.terms if self.query_text.strip() and self.result is not None else frozenset()
+
+    def _result_rows(self, allowed: set[str]) -> tuple[list[Row], int]:
+        """Rows for the search result: every full match (best first), then the divider and the partial ones."""
+        result = self.result
+        assert result is not None
+        cards = self.library.cards
+
+        def row(cid: str) -> Row:
+            c = cards[cid]
+            hit = self.hits.get(cid)
+            snippet = f"{hit.label}: {hit.snippet}" if hit is not None and hit.field != "title" else ""
+            theme = "" if hit or self.node_filter.theme is not None else c.theme  # not the theme filtered on
+            return Row(c.id, c.title, self._number(c), theme, self.badges(c.id), snippet, mark=kind_mark(c.kind))
+
+        rows = [row(cid) for cid in result.ids if cid in allowed and cid in cards]
+        partial = [row(cid) for cid in result.partial_ids if cid in allowed and cid in cards]
+        if partial:
+            rows.append(Row(PARTIAL_KEY, t("search.partial_divider"), problem=True))
+        return rows + partial, len(partial)
 
     def _problem_rows(self) -> list[Row]:
         """A row per file problem that belongs under the chosen tree node (all, or its region)."""
@@ -344,13 +364,16 @@ class BrowserScreen(Screen[None]):
     def _show_file_problems(self) -> None:
         self.query_one(StatusHeader).show_problems(len(self.library.file_problems))
 
-    def _update_hint(self, count: int) -> None:
+    def _update_hint(self, count: int, partial: int = 0) -> None:
         hint = self.query_one("#hint", Static)
-        capped = bool(self.query_text.strip()) and count >= SEARCH_LIMIT
-        parts = [t("list.count_more", count=count) if capped else t("list.count", count=count)]
+        parts = [t("list.count_one") if count == 1 else t("list.count", count=count)]
+        if partial:
+            parts.append(t("search.partial_count", count=partial))
         if self.node_filter != NodeFilter():
             parts.append(t("list.filtered"))
-        parts.append(t(f"sort.{self.sort}") if not self.query_text.strip() else t("sort.score"))
+        searched = bool(self.query_text.strip()) and self.result is not None
+        exact = searched and self.result is not None and self.result.exact  # filters only: by title
+        parts.append(t("sort.score") if searched and not exact else t("sort.title" if exact else f"sort.{self.sort}"))
         unknown = self._unknown_filters
         if unknown:
             parts.append(t("search.unknown_filter", names=", ".join(unknown)))
@@ -372,6 +395,10 @@ class BrowserScreen(Screen[None]):
             shown = ("none", header)
             if shown != self._shown:
                 view.show(None, None, header=header)
+        elif row.card_id == PARTIAL_KEY:
+            shown = ("partial",)
+            if shown != self._shown:
+                view.show(None, None, header=t("search.partial_explained"))
         elif row.problem:
             problem = self.library.file_problem(Path(row.card_id.removeprefix(PROBLEM_KEY)))
             shown = ("problem", problem)
@@ -383,10 +410,19 @@ class BrowserScreen(Screen[None]):
                 return
             problems = self.library.problems.get(card.id, [])
             marks = signoff.field_markers(self.review.get(card.id))
-            shown = ("card", card, id(problems), self.show_empty, marks)
+            words = self.marks()
+            shown = ("card", card, id(problems), self.show_empty, marks, words)
             if shown != self._shown:
                 kind = self.library.workspace.schema.kind(card.kind)
-                view.show(card.data, kind, problems, show_empty=self.show_empty, marks=marks, lookup=self.title_of)
+                view.show(
+                    card.data,
+                    kind,
+                    problems,
+                    show_empty=self.show_empty,
+                    marks=marks,
+                    lookup=self.title_of,
+                    words=words,
+                )
         self._shown = shown
 
     @on(CardList.Highlighted)
@@ -425,6 +461,7 @@ class BrowserScreen(Screen[None]):
             return
         if not event.value.strip():
             self.hits = {}
+            self.result = None
             self._unknown_filters = ()
             self.refresh_list()
             return
@@ -436,18 +473,30 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str) -> None:
-        query = parse_query(text)
-        hits = self.library.index.search(query, limit=SEARCH_LIMIT)
+        """Search in a worker: the result, with snippets for the first rows and the partial ones."""
+        result = self.library.index.find(text)
+        hits = result.head(SEARCH_LIMIT)  # no more snippets per keystroke than SEARCH_LIMIT
+        hits += result.partial[: max(0, SEARCH_LIMIT - len(hits))] if len(hits) < SEARCH_LIMIT else []
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._show_hits, text, hits, query.unknown)
+        self.app.call_from_thread(self._show_hits, text, result, hits)
 
-    def _show_hits(self, text: str, hits: list[Hit], unknown: tuple[str, ...]) -> None:
+    def _show_hits(self, text: str, result: SearchResult, hits: list[Hit]) -> None:
         if text != self.query_text:
             return  # a newer keystroke is on its way
+        self.result = result
         self.hits = {h.card_id: h for h in hits}
-        self._unknown_filters = unknown
+        self._unknown_filters = result.unknown
         self.refresh_list(to_top=True)
+
+    def selection_query(self) -> str | None:
+        """What chose the listed cards, as a query (search text plus the tree's filter), for exports."""
+        f = self.node_filter
+        parts = [self.result.query_text] if self.query_text.strip() and self.result is not None else []
+        for name, value in (("regio", f.region), ("thema", f.theme), ("programma", f.programme)):
+            if value:
+                parts.append(f"{name}:{quote_value(value)}")
+        return " ".join(p for p in parts if p)
 
     # -- actions ---------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -571,6 +620,7 @@ class BrowserScreen(Screen[None]):
         search = self.query_one("#search", Input)
         self.query_text = ""
         self.hits = {}
+        self.result = None
         with search.prevent(Input.Changed):
             search.value = ""
         self.refresh_list(keep=card_id)
@@ -581,7 +631,10 @@ class BrowserScreen(Screen[None]):
         return row.card_id if row and not row.problem else None
 
     def listed_card_ids(self) -> list[str]:
-        return [r.card_id for r in self.query_one(CardList).rows if not r.problem]
+        """The cards in the list, without the partial matches below the divider (never exported)."""
+        rows = self.query_one(CardList).rows
+        end = next((i for i, r in enumerate(rows) if r.card_id == PARTIAL_KEY), len(rows))
+        return [r.card_id for r in rows[:end] if not r.problem]
 
     # -- card actions (on the selected card) -------------------------------------------------
     def action_edit_card(self) -> None:
@@ -597,7 +650,7 @@ class BrowserScreen(Screen[None]):
         self.actions.delete(self.current_card_id(), self.snapshot)
 
     def action_export(self) -> None:
-        self.actions.export(self.listed_card_ids())
+        self.actions.export(self.listed_card_ids(), query=self.selection_query())
 
     # -- changes -----------------------------------------------------------------------------
     def on_library_changed(self, message: LibraryChanged) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from ..i18n import lazy, t
 from ..ui_language import describe
+from ..widgets.card_view import CardView
 
 
 def _keys(binding: Binding) -> str:
@@ -18,7 +19,10 @@ def _keys(binding: Binding) -> str:
 
 
 def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
-    """The help page: a heading per screen, a line per key with what it does."""
+    """The help page: a heading per screen, a line per key with what it does, then how to search."""
+    view_keys = [b for b in CardView.BINDINGS if isinstance(b, Binding)]
+    if not any(b is view_keys[0] for _, bindings in groups for b in bindings):
+        groups = [*groups, (t("help.card_view"), view_keys)]
     out = Text()
     out.append(t("help.title") + "\n\n", style="bold")
     out.append(t("help.intro") + "\n", style="italic")
@@ -30,6 +34,9 @@ def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:
                 continue
             out.append(f"  {_keys(b):<18}", style="bold")
             out.append(f"{description}\n")
+    out.append(f"\n{t('help.search_title')}\n", style="bold underline")
+    for line in t("help.search_text").strip().splitlines():
+        out.append(f"  {line}\n")
     out.append("\n" + t("help.close") + "\n", style="dim")
     return out
 

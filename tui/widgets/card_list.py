@@ -22,6 +22,7 @@ from textual.strip import Strip
 from tui.core.cards.text import visible
 
 from ..i18n import catalogue, language, lazy
+from .highlight import segments as marked
 
 NUMBER_MAX = 8  # the number column grows with the numbers listed, up to this
 SUBTITLE_MIN = 12  # the theme (or snippet) after the title only when this much room is left
@@ -74,6 +75,7 @@ class CardList(ScrollView, can_focus=True):
         "card-list--number",
         "card-list--dim",
         "card-list--mark",
+        "card-list--match",
     }
     DEFAULT_CSS = """
     CardList { background: $surface; overflow-x: hidden; }
@@ -83,6 +85,7 @@ class CardList(ScrollView, can_focus=True):
     CardList > .card-list--number { color: $text-muted; }
     CardList > .card-list--dim { color: $text-muted; }
     CardList > .card-list--mark { color: $text-accent; }
+    CardList > .card-list--match { text-style: bold underline; color: $text-accent; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -106,15 +109,17 @@ class CardList(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self._last_highlight: str | None = None
         self._widths = (0, 0, 0)  # badge, mark and number columns: as wide as the rows need
+        self.marks: frozenset[str] = frozenset()  # words the search matched, marked in the rows
 
-    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
-        """Replace the rows; keep the cursor on card ``keep`` if it is still listed."""
+    def set_rows(self, rows: list[Row], keep: str | None = None, marks: frozenset[str] = frozenset()) -> None:
+        """Replace the rows; keep the cursor on card ``keep`` if it is still listed; mark the words ``marks``."""
         self.rows = rows
         self._widths = (
             max((cell_len(r.badges) for r in rows), default=0),
             max((cell_len(r.mark) for r in rows), default=0),
             min(NUMBER_MAX, max((cell_len(visible(r.number)) for r in rows), default=0)),
         )
+        self.marks = marks
         self.virtual_size = Size(self.size.width, len(rows))
         index = next((i for i, r in enumerate(rows) if r.card_id == keep), 0) if keep else 0
         self.cursor = min(index, max(len(rows) - 1, 0))
@@ -182,12 +187,21 @@ class CardList(ScrollView, can_focus=True):
         dim = self.get_component_rich_style("card-list--dim")
         number = self.get_component_rich_style("card-list--number")
         mark_style = self.get_component_rich_style("card-list--mark")
-        segments = self.row_segments(row, width, base, badge, mark_style, number, dim)
+        match = self.get_component_rich_style("card-list--match")
+        segments = self.row_segments(row, width, base, badge, mark_style, number, dim, match)
         strip = Strip(segments).crop(scroll_x, scroll_x + width)
         return strip.extend_cell_length(width, base)
 
     def row_segments(
-        self, row: Row, width: int, base: Style, badge: Style, mark: Style, number: Style, dim: Style
+        self,
+        row: Row,
+        width: int,
+        base: Style,
+        badge: Style,
+        mark: Style,
+        number: Style,
+        dim: Style,
+        match: Style | None = None,
     ) -> list[Segment]:
         """One row in ``width`` cells: badges, kind mark, number, then the title as wide as it fits.
 
@@ -207,11 +221,13 @@ class CardList(ScrollView, can_focus=True):
         room = max(0, width - used - 1)  # one cell free at the right edge
         title = visible(row.title).replace("\n", " ")
         shown = fit(title, room)
-        segments = [*head, Segment(shown, base + badge if row.problem else base)]
+        words = frozenset() if row.problem or match is None else self.marks
+        match = match or Style()
+        segments = [*head, *marked(shown, words, base + badge if row.problem else base, match)]
         extra = visible(row.snippet or row.subtitle).replace("\n", " ")
         left = room - cell_len(shown) - 2
         if extra and left >= min(SUBTITLE_MIN, len(extra)):
-            segments.append(Segment("  " + fit(extra, left), base + dim))
+            segments += marked("  " + fit(extra, left), words if row.snippet else (), base + dim, match)
         return segments
 
     def on_resize(self) -> None:

@@ -17,6 +17,7 @@ from tui.core.cards.schema import Kind
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
 from ..i18n import lazy, t
+from .highlight import mark
 
 ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title"}
 RELATED = "related"  # the field whose ids are links to other cards
@@ -145,7 +146,13 @@ class CardLink(Static, can_focus=True):
 
 
 class CardView(VerticalScroll, can_focus=True):
-    """Scrollable view of one card; wrapped lines keep their indent; related cards are links."""
+    """Scrollable view of one card; wrapped lines keep their indent; related cards are links;
+    search matches marked (n/N step)."""
+
+    BINDINGS = [
+        Binding("n", "next_match(1)", lazy("keys.next_match"), id="view-next-match"),
+        Binding("N", "next_match(-1)", lazy("keys.previous_match"), id="view-previous-match"),
+    ]
 
     DEFAULT_CSS = """
     CardView { padding: 0 1; }
@@ -166,6 +173,8 @@ class CardView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.last_text = ""
+        self.matches: list[Static] = []  # the blocks holding a search match, in order
+        self.match = -1  # the one scrolled to (n/N)
 
     def on_mount(self) -> None:
         self.mount(Static(Text(t("view.loading"), style="dim"), markup=False))
@@ -180,14 +189,16 @@ class CardView(VerticalScroll, can_focus=True):
         header: str = "",
         marks: Mapping[str, str] | None = None,
         lookup: Lookup | None = None,
+        words: frozenset[str] = frozenset(),
     ) -> None:
         """Display a card (or a hint when ``data`` is None) and scroll to its top.
 
         ``marks``: review markers per field key; ``lookup`` (card id → title or None) makes the
-        related cards links.
+        related cards links; ``words``: the words a search matched, marked, scrolled to the first.
         """
         self._show_blocks(
-            card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks, lookup=lookup)
+            card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks, lookup=lookup),
+            words,
         )
 
     @property
@@ -203,17 +214,31 @@ class CardView(VerticalScroll, can_focus=True):
         blocks.extend(Block(Text(visible(line)), 0, True) for line in rest)
         self._show_blocks(blocks)
 
-    def _show_blocks(self, blocks: list[Block]) -> None:
+    def _show_blocks(self, blocks: list[Block], words: frozenset[str] = frozenset()) -> None:
         self.last_text = "\n".join(b.text.plain for b in blocks)
         had_focus = self.app.focused is not None and self.app.focused.parent is self
         widgets: list[Static] = []
+        self.matches = []
+        self.match = -1
         for text, depth, gap, link in blocks:
+            found = mark(text, words) if words else []
             w = CardLink(text, link) if link else Static(text, markup=False, classes="gap" if gap else "")
             w.styles.padding = (0, 0, 0, 2 * depth)
             widgets.append(w)
+            if found:
+                self.matches.append(w)
         with self.app.batch_update():
             self.remove_children()
             self.mount_all(widgets)
         if had_focus:  # a link had focus and is gone with the old card: the view keeps it
             self.focus(scroll_visible=False)
         self.scroll_home(animate=False)
+        if self.matches and self.matches[0] is not widgets[0]:  # a match below the title: show it
+            self.call_after_refresh(self.action_next_match, 1)
+
+    def action_next_match(self, step: int) -> None:
+        """Scroll to the next (``step`` 1) or previous (-1) block holding a search match."""
+        if not self.matches:
+            return
+        self.match = (self.match + step) % len(self.matches)
+        self.scroll_to_widget(self.matches[self.match], animate=False, top=True)

@@ -7,21 +7,34 @@ This module chooses the format and selects cards by a search query.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from tui.core.cards.card import Card
-from tui.core.cards.schema import Kind, Schema
-from tui.core.cards.text import fold
+from tui.core.cards.schema import Schema
+from tui.core.cards.slug import slugify
 from tui.core.cards.vocab import Vocabulary
 from tui.core.export.export_csv import render_csv
 from tui.core.export.export_html import render_html
 from tui.core.export.export_md import render_markdown
-from tui.core.export.shared import Progress, fte_text, group_cards, load_vocab
+from tui.core.export.shared import Progress, fte_text, group_cards, load_vocab, query_line
 from tui.core.language import phrase
+from tui.core.search.query import args_query
+from tui.core.search.search import SearchIndex
 
-__all__ = ["DEFAULT_TITLE", "FORMATS", "Format", "export_cards", "fte_text", "group_cards", "select_cards"]
+__all__ = [
+    "DEFAULT_TITLE",
+    "FORMATS",
+    "Format",
+    "Selection",
+    "export_cards",
+    "export_name",
+    "fte_text",
+    "group_cards",
+    "query_line",
+    "select_cards",
+]
 
 Format = Literal["md", "csv", "html"]
 FORMATS: tuple[str, ...] = ("md", "csv", "html")
@@ -43,8 +56,15 @@ def export_cards(
     *,
     vocab: Vocabulary | None = None,
     title: str | None = None,
+    query: str | None = None,
 ) -> bytes:
-    """The cards as one document in ``fmt``; ``progress(done, total)`` is called once per card."""
+    """The cards as one document in ``fmt``; ``progress(done, total)`` is called once per card.
+
+    ``query`` is what selected the cards ("" for all of them): Markdown and HTML name it under
+    the title. CSV stays a plain table (a line above the header row would break Excel's
+    sorting and filtering and every script reading it); the query goes in its file name
+    (``export_name``). ``None``: nothing is said about how the cards were chosen.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"onbekend exportformaat: {fmt} (kies uit {', '.join(FORMATS)})")
     if vocab is None:
@@ -52,89 +72,37 @@ def export_cards(
     title = default_title() if title is None else title
     groups = group_cards(cards, vocab)
     if fmt == "md":
-        return render_markdown(groups, schema, title, progress).encode("utf-8")
+        return render_markdown(groups, schema, title, progress, query=query).encode("utf-8")
     if fmt == "csv":
         return render_csv([c for g in groups for c in g.cards], schema, progress)
-    return render_html(groups, schema, title, progress).encode("utf-8")
+    return render_html(groups, schema, title, progress, query=query).encode("utf-8")
 
 
 # -- selection -------------------------------------------------------------------------------
 
-_FILTER_KEYS = {
-    "thema": "theme",
-    "theme": "theme",
-    "regio": "region",
-    "region": "region",
-    "soort": "kind",
-    "kind": "kind",
-}
+
+@dataclass(frozen=True)
+class Selection:
+    """The cards a query selects for an export, and the query as understood (for the header)."""
+
+    cards: list[Card]
+    query: str  # "" = every card
+    unknown: tuple[str, ...] = ()
 
 
-def _kind_names(schema: Schema, name: str) -> list[str]:
-    kind: Kind | None = schema.kind(name)
-    if kind is None:
-        return [name]
-    return [name, kind.title, re.sub(r"\s*\(.*?\)\s*$", "", kind.title)]
+def select_cards(cards: Sequence[Card], schema: Schema, query: str | Sequence[str]) -> Selection:
+    """The cards matching the whole query, with the search box's own rules (``SearchIndex.find``).
 
-
-def _card_values(card: Card, what: str, schema: Schema) -> list[str]:
-    if what == "kind":
-        return _kind_names(schema, card.kind)
-    return [card.theme if what == "theme" else card.region]
-
-
-def _all_text(data: Mapping[str, Any] | list[Any] | Any) -> str:
-    if isinstance(data, Mapping):
-        return " ".join(_all_text(v) for v in data.values())
-    if isinstance(data, list):
-        return " ".join(_all_text(v) for v in data)
-    return str(data)
-
-
-def simple_filter(cards: Sequence[Card], terms: Sequence[str], schema: Schema) -> list[Card]:
-    """Minimal stand-in for the search engine: ``thema:``, ``regio:``, ``soort:`` and plain words.
-
-    A filter value equal to a card's value (case and accents ignored) selects exactly; otherwise it
-    selects every card whose value contains it. Plain words must all occur somewhere in the card.
+    ``query`` is one string as typed in the app, or command-line arguments (``args_query``).
+    Partial matches are never selected.
     """
-    selected = list(cards)
-    for term in terms:
-        key, sep, value = term.partition(":")
-        what = _FILTER_KEYS.get(fold(key)) if sep else None
-        if what is None:
-            word = fold(term)
-            selected = [c for c in selected if word in fold(_all_text(c.data))]
-            continue
-        want = fold(value.strip().strip('"'))
-        exact = [c for c in selected if any(fold(v) == want for v in _card_values(c, what, schema))]
-        selected = exact or [c for c in selected if any(want in fold(v) for v in _card_values(c, what, schema))]
-    return selected
+    text = query if isinstance(query, str) else args_query(query)
+    result = SearchIndex(cards, schema).find(text, partial_limit=0)
+    by_id = {c.id: c for c in cards}
+    return Selection([by_id[cid] for cid in result.ids], result.query_text, result.unknown)
 
 
-def query_text(terms: Sequence[str]) -> str:
-    """Shell arguments back into one query string, quoting values that contain spaces."""
-    parts = []
-    for term in terms:
-        key, sep, value = term.partition(":")
-        if " " in term and sep and key and " " not in key:
-            parts.append(f'{key}:"{value}"')
-        elif " " in term:
-            parts.append(f'"{term}"')
-        else:
-            parts.append(term)
-    return " ".join(parts)
-
-
-def select_cards(cards: Sequence[Card], schema: Schema, terms: Sequence[str]) -> tuple[list[Card], str]:
-    """Cards matching the query terms, and which engine chose them (``search`` or ``eenvoudig``).
-
-    Uses ``tui.core.search.search`` (the search box's own syntax) when it is there; else ``simple_filter``.
-    """
-    if not terms:
-        return list(cards), "alles"
-    try:
-        from tui.core.search.search import SearchIndex  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return simple_filter(cards, terms, schema), "eenvoudig"
-    ids = SearchIndex(cards, schema).filter_ids(query_text(terms))
-    return [c for c in cards if c.id in ids], "search"
+def export_name(query: str, fmt: str, stamp: str) -> str:
+    """A file name for an export that names its query: ``kaarten-regio-nml-20261202-1015.csv``."""
+    words = slugify(query)[:60].strip("-") if query.strip() else ""
+    return f"kaarten-{words + '-' if words else ''}{stamp}.{fmt}"

@@ -14,7 +14,16 @@ from html import escape
 from typing import Any
 
 from tui.core.cards.card import Card
-from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.export.shared import (
+    Progress,
+    ThemeGroup,
+    bullets,
+    card_heading,
+    clean,
+    is_row,
+    query_line,
+    readable_sections,
+)
 from tui.core.cards.fte import FteTotal, fte_totals
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
@@ -154,14 +163,17 @@ def toc(groups: list[ThemeGroup], names: dict[int, str], theme_ids: list[str]) -
     return "\n".join(parts)
 
 
-def render_html(groups: list[ThemeGroup], schema: Schema, title: str, progress: Progress | None = None) -> str:
-    """The whole page as text."""
+def render_html(
+    groups: list[ThemeGroup], schema: Schema, title: str, progress: Progress | None = None, *, query: str | None = None
+) -> str:
+    """The whole page as text; ``query`` (what chose the cards) is named under the title."""
     names = anchors(groups)
     theme_ids = [f"thema-{i}" for i in range(1, len(groups) + 1)]
     cards = [c for g in groups for c in g.cards]
     total = len(cards)
     body = [
         f"<h1>{h(title)}</h1>",
+        *([f'<p class="meta query">{h(query_line(query))}</p>'] if query is not None else []),
         f'<p class="meta">{h(_w("cards", count=total))}</p>',
         toc(groups, names, theme_ids),
         fte_table(cards, groups),

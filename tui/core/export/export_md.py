@@ -12,7 +12,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tui.core.export.shared import Progress, ThemeGroup, bullets, card_heading, clean, is_row, readable_sections
+from tui.core.export.shared import (
+    Progress,
+    ThemeGroup,
+    bullets,
+    card_heading,
+    clean,
+    is_row,
+    query_line,
+    readable_sections,
+)
 from tui.core.cards.render_text import Section
 from tui.core.cards.schema import Schema
 from tui.core.language import phrase
@@ -85,10 +94,15 @@ def card_markdown(data: Mapping[str, Any], schema: Schema, heading: str, level: 
     return out
 
 
-def render_markdown(groups: list[ThemeGroup], schema: Schema, title: str, progress: Progress | None = None) -> str:
-    """The whole Markdown document: title, then ``## region``, ``### theme``, ``#### card``."""
+def render_markdown(
+    groups: list[ThemeGroup], schema: Schema, title: str, progress: Progress | None = None, *, query: str | None = None
+) -> str:
+    """The whole Markdown document: title, the query that chose the cards, then region, theme, card."""
     total = sum(len(g.cards) for g in groups)
-    out = [f"# {md_escape(title)}", "", phrase("export.cards_sentence", {"count": total}), ""]
+    out = [f"# {md_escape(title)}", ""]
+    if query is not None:
+        out += [md_escape(query_line(query)), ""]
+    out += [phrase("export.cards_sentence", {"count": total}), ""]
     done = 0
     region = None
     for group in groups:

@@ -17,6 +17,7 @@ from tui.core.cards.render_text import Section, card_sections
 from tui.core.cards.schema import Field, Schema
 from tui.core.cards.text import fold, visible
 from tui.core.cards.vocab import Vocabulary
+from tui.core.language import phrase
 
 Progress = Callable[[int, int], None]
 NO_THEME = "(geen thema)"
@@ -140,3 +141,10 @@ def bullets(lines: Sequence[str]) -> list[str] | None:
 def is_row(section: Section) -> bool:
     """Whether a section is one row of a list of tables (``mijlpalen.2``), labelled ``2.``."""
     return section.key.rsplit(".", 1)[-1].isdigit()
+
+
+def query_line(query: str | None) -> str:
+    """The header sentence naming what selected an export's cards ("" when not known)."""
+    if query is None:
+        return ""
+    return phrase("export.query", {"query": query}) if query.strip() else phrase("export.query_all", {})

@@ -61,8 +61,33 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
     "aanvullende bron": ("aanvullende_bron",),
     "bron": ("aanvullende_bron",),
     "aanvullend": ("aanvullend_initiatief", "aanvullende_bron"),
+    "good practices": ("good_practice",),
+    "practice": ("good_practice",),
+    "gp": ("good_practice",),
+    "projecten": ("project",),
+    # the English labels of the kinds
+    "initiative": ("initiative",),
+    "initiatives": ("initiative",),
+    "programme": ("project",),
+    "program": ("project",),
+    "chain approach": ("ketenaanpak",),
+    "additional initiative": ("aanvullend_initiatief",),
+    "additional source": ("aanvullende_bron",),
+    "source": ("aanvullende_bron",),
 }
 KIND_NAMES = ("project", "good practice", "initiatief", "ketenaanpak", "aanvullend initiatief", "aanvullende bron")
+# Kind names of two words: ``soort:good practice`` typed (or passed by a shell) without quotes still means one kind.
+_TWO_WORD_KINDS = {tuple(w.split()) for w in KIND_WORDS if " " in w}
+
+# Little words that need not be in a card for it to match all of a query ("welzijn op recept",
+# "zorg voor ouderen"); they still count for ranking. A query of only such words needs them.
+STOPWORDS = frozenset(
+    (
+        *("de", "het", "een", "en", "of", "van", "op", "in", "voor", "met", "te", "aan", "bij", "naar"),
+        *("door", "om", "tot", "uit", "over", "als", "is", "zijn"),
+        *("the", "a", "an", "and", "or", "on", "for", "with", "to", "at", "by", "from"),
+    )
+)
 
 _TOKEN = re.compile(r'([^\W\d_]\w*):(?!//)("[^"]*"?|\S*)|"([^"]*)"?|(\S+)')
 
@@ -187,13 +212,30 @@ class Query:
     filters: tuple[tuple[str, str], ...]
     unknown: tuple[str, ...]
 
+    @property
+    def required(self) -> tuple[int, ...]:
+        """Positions of the words a card must hold to match the whole query (little words are optional)."""
+        needed = tuple(i for i, w in enumerate(self.words) if w not in STOPWORDS)
+        return needed or tuple(range(len(self.words)))
+
+    @property
+    def text(self) -> str:
+        """The query written out again, the way it can be typed: words, then filters."""
+        parts = [*self.words, *(f"{name}:{quote_value(value)}" for name, value in self.filters)]
+        return " ".join(parts)
+
 
 def parse_query(text: str) -> Query:
     """Split ``text`` into words and filters; ``foo:bar`` with an unknown name lands in ``unknown``."""
     found: list[str] = []
     filters: list[tuple[str, str]] = []
     unknown: list[str] = []
-    for m in _TOKEN.finditer(text):
+    tokens = list(_TOKEN.finditer(text))
+    skip = False
+    for i, m in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
         name, value, quoted, plain = m.groups()
         if name is not None:
             canon = FILTER_NAMES.get(fold_chars(name))
@@ -201,10 +243,30 @@ def parse_query(text: str) -> Query:
             if canon is None:
                 unknown.append(m.group(0))
             elif value:
+                after = tokens[i + 1].group(4) if i + 1 < len(tokens) else None
+                if canon == "soort" and after and (fold(value), fold(after)) in _TWO_WORD_KINDS:
+                    value, skip = f"{value} {after}", True  # soort:good practice
                 filters.append((canon, value))
             continue
         found.extend(words(quoted if quoted is not None else plain))
     return Query(tuple(dict.fromkeys(found)), tuple(filters), tuple(unknown))
+
+
+def args_query(args: Iterable[str]) -> str:
+    """Command-line arguments as one query: an argument holding a space is one value or one phrase.
+
+    ``thema:Mentale gezondheid`` (a shell took the quotes) becomes ``thema:"Mentale gezondheid"``;
+    an argument already quoted (``thema:"Mentale gezondheid"``) is kept as it is.
+    """
+    parts = []
+    for arg in args:
+        arg = arg.strip()
+        m = re.fullmatch(r"([^\W\d_]\w*):(.*)", arg, re.DOTALL)
+        if m and not m.group(2).startswith("//") and re.search(r"\s", m.group(2)) and '"' not in m.group(2):
+            parts.append(f'{m.group(1)}:"{" ".join(m.group(2).split())}"')
+        else:
+            parts.append(arg)
+    return " ".join(p for p in parts if p)
 
 
 def quote_value(value: str) -> str:
@@ -235,7 +297,8 @@ class Facets:
         self._shown: dict[str, dict[str, str]] = {name: {} for name in FILTERS}  # folded -> first spelling
         self._kind_words: dict[str, set[str]] = {}
         for key, kind in schema.kinds.items():
-            for word in (key, key.replace("_", " "), kind.title.split(" (")[0]):
+            titles = (kind.title_nl, kind.title_en or kind.title_nl)
+            for word in (key, key.replace("_", " "), *(title.split(" (")[0] for title in titles)):
                 self._kind_words.setdefault(fold(word), set()).add(key)
         for word, keys in KIND_WORDS.items():
             self._kind_words.setdefault(word, set()).update(k for k in keys if k in schema.kinds)
@@ -356,6 +419,18 @@ def _whole_words(terms: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern finding any of ``terms`` as a whole word (whole words never overlap, so one scan finds all)."""
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def find_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where ``terms`` (folded vocabulary words) occur in ``text`` as whole words: (start, end) in ``text``."""
+    wanted = tuple(sorted(set(terms)))
+    if not wanted or not text:
+        return []
+    folded, where = fold_aligned(text)
+    pattern = _whole_words(wanted)
+    if where is None:
+        return [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    return [(where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)]
 
 
 def snippet(

@@ -19,7 +19,6 @@ import heapq
 import re
 import sys
 from array import array
-from dataclasses import dataclass
 from itertools import chain, islice, repeat
 from typing import Any
 from collections.abc import Collection, Iterable
@@ -46,25 +45,17 @@ from tui.core.search.query import (
 )
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import fold
+from tui.core.search.result import PARTIAL_LIMIT, Hit, SearchResult
 
-__all__ = ["Hit", "Query", "SearchIndex", "parse_query"]
+__all__ = ["Hit", "Query", "SearchIndex", "SearchResult", "parse_query"]
 
 MAX_WEIGHT = 4.0  # title weight 3 plus a bonus of up to 1 for short titles
 FIELD_WEIGHTS = {"alt_titles": 2.0, "id": 2.0, "number": 1.5, "theme": 1.5, "programme": 1.5, "source": 0.5}
 PREFIX_TERMS = 40  # a short prefix ("ge") expands to its most common words only
+WORD_TERMS = 400  # a word of four letters or more: (nearly) every compound holding it counts
 FUZZY_TERMS = 15
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result: the card, its score and where and how it matched (for display)."""
-
-    card_id: str
-    score: float
-    field: str
-    label: str
-    snippet: str
-    spans: tuple[tuple[int, int], ...]
+KNOWN_TYPO = 90.0  # a word the cards hold matches another word only when nearly the same ...
+TYPO_MARGIN = 8.0  # ... and a misspelt word only the words nearly as close as its closest
 
 
 _TEXTS = 2048  # field texts kept for snippets (the cards of the last few keystrokes)
@@ -160,6 +151,46 @@ def _tokenize(card: Card, tokens: _Tokens) -> tuple[list[str], list[float], dict
     return fields, weights, terms, groups
 
 
+_ENDINGS = ("ingen", "ing", "ers", "en", "er", "s", "e")  # Dutch plural and verb endings, longest first
+
+
+def _stem(word: str) -> str:
+    """``word`` without one Dutch ending when at least six letters remain ("mantelzorgers" -> "mantelzorg")."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 6:
+            return word[: -len(ending)]
+    return word
+
+
+_VOWELS = "aeou"
+_CONSONANT = re.compile(r"[^\Waeiouy\d_]")
+
+
+def _spellings(stem: str) -> tuple[str, ...]:
+    """A stem and its spelling in a closed syllable: Dutch doubles the vowel ("verpleg-ing", "verpleeg-kundige")."""
+    if (
+        len(stem) >= 3
+        and _CONSONANT.fullmatch(stem[-1])
+        and stem[-2] in _VOWELS
+        and stem[-3] not in "aeiou"
+        and stem[-2] != stem[-3]
+    ):
+        return stem, stem[:-1] + stem[-2] + stem[-1]
+    return (stem,)
+
+
+def _inflection(word: str, other: str) -> bool:
+    """Whether two words differ only in their last letter or two ("palliatieve", "palliatief")."""
+    if word == other:
+        return False
+    n = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n >= 5 and n >= min(len(word), len(other)) - 1
+
+
 class SearchIndex:
     """An in-memory search index over cards, updated card by card as they are edited."""
 
@@ -173,6 +204,7 @@ class SearchIndex:
         self._df: dict[str, int] = {}  # word -> number of cards holding it
         self._order: dict[str, tuple[str, str]] = {}  # card id -> (folded title, id): title order
         self._ordered: list[tuple[str, str]] = []  # those keys, sorted
+        self._ranks: dict[str, int] | None = None  # card id -> place in title order (made when first needed)
         self._ids: dict[str, str] = {}  # folded card id -> card id: typing an id finds that card first
         self._facets = Facets(schema)
         self._matches: dict[tuple[str, bool], dict[str, float]] = {}
@@ -180,6 +212,7 @@ class SearchIndex:
         self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # equal field/weight tuples, shared between cards
         self._texts: dict[tuple[str, str], tuple[str, str, list[int] | None]] = {}  # (id, field) -> snippet source
         self._avg_words = 1  # distinct words per card
+        self._joined: str | None = None  # the vocabulary as one string (words holding a part), made on first use
         tokens = _Tokens()  # only while building: most tokens recur between cards
         for card in cards:
             self._add(card, bulk=True, tokens=tokens)
@@ -224,6 +257,7 @@ class SearchIndex:
                         bisect.insort(self._rvocab, term[::-1])
                         self._buckets.setdefault((term[0], len(term)), []).append(term)
                         self._matches.clear()
+                        self._joined = None
                     continue
                 ids = postings.get(w)
                 if ids is None:
@@ -241,6 +275,7 @@ class SearchIndex:
         self._ids[fold_quick(cid)] = cid
         if not bulk:
             bisect.insort(self._ordered, self._order[cid])
+            self._ranks = None
             self._texts.clear()
         self._facets.add(card)
 
@@ -264,21 +299,25 @@ class SearchIndex:
                     del self._rvocab[bisect.bisect_left(self._rvocab, term[::-1])]
                     self._buckets[(term[0], len(term))].remove(term)
                     self._matches.clear()
+                    self._joined = None
         del self._ordered[bisect.bisect_left(self._ordered, self._order.pop(card_id))]
+        self._ranks = None
         self._ids.pop(fold_quick(card_id), None)
         self._facets.remove(entry.card)
 
     # -- matching ------------------------------------------------------------------------------
 
     def _starting(self, ordered: list[str], start: str, reverse: bool = False) -> list[str]:
-        """Longer words of the sorted list ``ordered`` starting with ``start``: at most PREFIX_TERMS, most common first.
+        """Longer words of the sorted list ``ordered`` starting with ``start``, most common first if there are many.
 
+        At most PREFIX_TERMS for a prefix of under four letters (still typing), WORD_TERMS beyond.
         With ``reverse`` the list holds reversed words (to find endings); the answer is forwards.
         """
         lo = bisect.bisect_left(ordered, start)
         hi = bisect.bisect_left(ordered, start + "\U0010ffff", lo)
         longer = [t[::-1] if reverse else t for t in ordered[lo:hi] if t != start]
-        return heapq.nlargest(PREFIX_TERMS, longer, key=self._df.__getitem__) if len(longer) > PREFIX_TERMS else longer
+        cap = PREFIX_TERMS if len(start) < 4 else WORD_TERMS
+        return heapq.nlargest(cap, longer, key=self._df.__getitem__) if len(longer) > cap else longer
 
     def _terms_for(self, word: str, last: bool) -> dict[str, float]:
         """Vocabulary words ``word`` may mean, with a similarity in (0, 1]: exact, prefix, compound, typo.
@@ -298,17 +337,33 @@ class SearchIndex:
         if len(word) >= 4 or (last and len(word) >= 2):
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)
+        stem = _stem(word)
+        for part in _spellings(stem) if len(stem) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
+            for t in self._containing(part):
+                found.setdefault(t, 0.55 + 0.25 * len(part) / len(t))
         if len(word) >= 4:
-            known = word in self._post  # a real word typed: other words are unlikely meant, rank them low
-            factor = 0.25 if known else 0.9
             for t, score in self._typos(word):
-                found[t] = max(found.get(t, 0.0), factor * score / 100)
+                found[t] = max(found.get(t, 0.0), 0.9 * score / 100)
         if word in self._post:
             found[word] = 1.0
         if len(self._matches) > 512:
             self._matches.clear()
         self._matches[(word, last)] = found
         return found
+
+    def _containing(self, part: str) -> list[str]:
+        """Vocabulary words holding ``part`` anywhere (most common first if there are many)."""
+        joined = self._joined
+        if joined is None:
+            joined = self._joined = "\n" + "\n".join(self._vocab) + "\n"
+        found: list[str] = []
+        at = joined.find(part)
+        while at != -1:
+            start = joined.rfind("\n", 0, at) + 1
+            end = joined.find("\n", at)
+            found.append(joined[start:end])
+            at = joined.find(part, end)
+        return heapq.nlargest(WORD_TERMS, found, key=self._df.__getitem__) if len(found) > WORD_TERMS else found
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         """Words within a few edits of ``word`` (rapidfuzz Indel ratio), best first.
@@ -330,7 +385,10 @@ class SearchIndex:
                             word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=FUZZY_TERMS
                         )
                     )
-        return heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
+        best = heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
+        if word in self._post:  # a real word: only its own inflections ("palliatief" for "palliatieve")
+            return [(t, s) for t, s in best if (t != word and s >= KNOWN_TYPO) or _inflection(word, t)]
+        return [(t, s) for t, s in best if s >= best[0][1] - TYPO_MARGIN]
 
     def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:
         """Per card, 1 + its best weighted similarity for one query word (scaled into [0, 1/n))."""
@@ -340,13 +398,19 @@ class SearchIndex:
             best.update(zip(ids, repeat(value)))
         return best
 
-    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]]]:
-        """Score per matching card: words matched, plus a fraction for where and how well."""
+    def _scored(self, q: Query) -> tuple[dict[str, float], list[dict[str, float]], list[Collection[str]]]:
+        """Score per card matching any word (words matched, plus a fraction for where and how well).
+
+        Also the words' vocabulary matches and, per query word, the cards holding it.
+        """
         n = len(q.words)
         all_terms = [self._terms_for(w, i == n - 1) for i, w in enumerate(q.words)]
         scale = 1.0 / (n * MAX_WEIGHT)
-        per_word = sorted((self._word_scores(terms, scale) for terms in all_terms), key=len)
+        scored = [self._word_scores(terms, scale) for terms in all_terms]
+        per_word = sorted(scored, key=len)
         total = per_word.pop()  # start from the most common word: only the rarer ones are looped over
+        # per word, the cards holding it (the dict that becomes the total is copied: it grows)
+        holders: list[Collection[str]] = [set(s) if s is total and n > 1 else s.keys() for s in scored]
         get = total.get
         for scores in per_word:
             for cid, v in scores.items():
@@ -357,30 +421,73 @@ class SearchIndex:
                 total = {c: total[c] for c in allowed if c in total}
             else:
                 total = {c: v for c, v in total.items() if c in allowed}
-        return total, all_terms
+        return total, all_terms, holders
 
     # -- public queries --------------------------------------------------------------------------
 
-    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
-        """The best ``limit`` cards for ``query``; with filters only, all matching cards by title."""
+    def find(self, query: str | Query, *, partial_limit: int = PARTIAL_LIMIT) -> SearchResult:
+        """THE search: every card matching the whole query, best first, and the best partial matches.
+
+        A card matches when it holds every word of the query (little words like "op" aside), each
+        exactly, as a prefix or compound part, or with a typo, and passes every filter. Filters
+        alone select exactly: every card they select, by title. Cards holding only some of the
+        words are the ``partial`` ones (at most ``partial_limit``).
+        """
         q = parse_query(query) if isinstance(query, str) else query
         if not q.words:
             allowed = self._facets.select(q.filters)
-            ids = self._entries if allowed is None else allowed
-            return [self._title_hit(cid) for cid in self._by_title(ids, limit)]
-        total, all_terms = self._scored(q)
+            chosen: Collection[str] = self._entries if allowed is None else allowed
+            return SearchResult(q, self._by_title(chosen, len(chosen)), [], True, frozenset(), self._title_hits)
+        total, all_terms, holders = self._scored(q)
+        needed = sorted((holders[i] for i in q.required), key=len)
+        first, rest = needed[0], needed[1:]
+        full = {c for c in first if all(c in h for h in rest)} if rest else set(first)
+        if q.filters:
+            full.intersection_update(total.keys())
         exact = self._ids.get(fold(query)) if isinstance(query, str) else None
-        if exact is not None:
+        if exact is not None and (exact in total or not q.filters):  # a card id typed: that card, the rest partial
             total[exact] = max(total.values(), default=0.0) + 1.0
-        top = heapq.nlargest(limit, total, key=total.__getitem__)
-        if top and len(total) > limit:  # ties at the cut go by title, not by chance
-            cut = total[top[-1]]
-            above = [c for c in top if total[c] > cut]
-            ties = [c for c, v in total.items() if v == cut]
-            top = above + self._by_title(ties, limit - len(above))
-        top.sort(key=lambda c: (-total[c], self._order[c]))
-        matched = self._matched(top, all_terms)
-        return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
+            full = {exact}
+        ids = sorted(full, key=self._rank().__getitem__)  # title order, then (stable) best first
+        ids.sort(key=total.__getitem__, reverse=True)
+        partial = self._best(total.keys() - full, total, partial_limit)
+        terms = frozenset(t for found in all_terms for t in found)
+
+        def make_hits(chosen: Collection[str]) -> list[Hit]:
+            top = list(chosen)
+            matched = self._matched(top, all_terms)
+            return [self._hit(cid, round(total[cid], 4), all_terms, matched.get(cid, ())) for cid in top]
+
+        return SearchResult(q, ids, partial, False, terms, make_hits)
+
+    def _rank(self) -> dict[str, int]:
+        """Card id -> its place in title order (ints sort much faster than title tuples)."""
+        ranks = self._ranks
+        if ranks is None:
+            ranks = self._ranks = {cid: i for i, (_, cid) in enumerate(self._ordered)}
+        return ranks
+
+    def _best(self, ids: Collection[str], score: dict[str, float], n: int) -> list[str]:
+        """The ``n`` best-scoring of ``ids``, best first; equal scores (also at the cut) in title order."""
+        if n <= 0 or not ids:
+            return []
+        top = heapq.nlargest(n + 1, ids, key=score.__getitem__)
+        if len(top) > n and score[top[n]] == score[top[n - 1]]:  # ties at the cut: the first titles
+            cut = score[top[n - 1]]
+            above = [c for c in top if score[c] > cut]
+            ties = [c for c, v in score.items() if v == cut and c in ids]
+            top = above + self._by_title(ties, n - len(above))
+        del top[n:]
+        top.sort(key=self._rank().__getitem__)
+        top.sort(key=score.__getitem__, reverse=True)
+        return top
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """The first ``limit`` cards matching the whole query (``find(query).head(limit)``)."""
+        return self.find(query).head(limit)
+
+    def _title_hits(self, ids: Collection[str]) -> list[Hit]:
+        return [self._title_hit(cid) for cid in ids]
 
     def _matched(self, top: list[str], all_terms: list[dict[str, float]]) -> dict[str, list[tuple[int, str]]]:
         """Per card of ``top``: the (query word number, vocabulary word) pairs it holds.
@@ -410,17 +517,13 @@ class SearchIndex:
     def _by_title(self, ids: Collection[str], limit: int) -> list[str]:
         """The first ``limit`` of ``ids`` in title order."""
         if len(ids) * 8 < len(self._ordered):
-            return heapq.nsmallest(limit, ids, key=self._order.__getitem__)
+            return heapq.nsmallest(limit, ids, key=self._rank().__getitem__)
         chosen = ids if isinstance(ids, (set, dict)) else set(ids)
         return [cid for _, cid in islice((k for k in self._ordered if k[1] in chosen), limit)]
 
     def filter_ids(self, query: str | Query) -> set[str]:
-        """Ids of every card ``search`` would return without a limit (for filtering a list view)."""
-        q = parse_query(query) if isinstance(query, str) else query
-        if not q.words:
-            allowed = self._facets.select(q.filters)
-            return set(self._entries) if allowed is None else set(allowed)
-        return set(self._scored(q)[0])
+        """Ids of every card matching the whole query (``find(query).ids`` as a set)."""
+        return set(self.find(query, partial_limit=0).ids)
 
     def completions(self, prefix: str, vocab: Any = None) -> list[str]:
         """Completions of the token being typed: filter names, or values for ``name:``.

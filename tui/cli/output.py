@@ -27,3 +27,8 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     if ws.fallback:
         err(t("workspace.bundled", cwd=str(Path.cwd()), path=str(ws.root)))
     return ws
+
+
+def tn(key: str, count: int, /, **values: object) -> str:
+    """``t`` for a sentence about ``count`` things: ``key_one`` for exactly one, else ``key_many``."""
+    return t(f"{key}_one" if count == 1 else f"{key}_many", count=count, **values)

@@ -9,14 +9,14 @@ from tui.core.cards import writer
 from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.fte import fte_totals
-from tui.core.cards.lookup import CardNotFound, resolve_card
+from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import card_text
 from tui.core.cards.validate import validate_cards
 from tui.core.cards.vocab import Vocabulary
 from tui.core.workspace import NoCardsFolder, Workspace
 from ..i18n import phrase_error, t
-from .output import err, open_workspace, out, tn
+from .output import card_ref, err, open_workspace, out, tn, workspace_cards
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,7 +99,7 @@ def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
         else:
             ws = ws or _workspace(args)
             try:
-                files.append(resolve_card(ws.store, raw).path)
+                files.append(card_ref(ws, raw).path)
             except CardNotFound as exc:
                 if exc.code == "lookup.not_found" and not exc.suggestions:
                     raise NoCardsFolder(t("cli.cards.no_path", path=raw)) from None
@@ -122,7 +122,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         err(str(e))
     known: set[str] = set()
     if args.paths and _in_repo(ws, files):  # single files: links to the rest of the repository are fine
-        known = {c.id for c in ws.store.load_all().cards if c.id}
+        known = {c.id for c in workspace_cards(ws) if c.id}
     problems = validate_cards(result.cards, ws.schema, ws.vocab, known_ids=known)
     n_err = len(result.errors)
     n_warn = 0
@@ -150,7 +150,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _find_card(ws: Workspace, ref: str) -> Card:
     """The card ``ref`` names: id, path, file name or stem (``tui.core.cards.lookup``)."""
-    return resolve_card(ws.store, ref)
+    found = card_ref(ws, ref).card
+    assert found is not None  # without missing_ok there is always a card
+    return found
 
 
 def cmd_show(args: argparse.Namespace) -> int:

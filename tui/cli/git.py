@@ -14,7 +14,7 @@ from collections.abc import Callable
 from tui.core.git.blame import field_blame
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import diff_cards, format_diff, kind_for
-from tui.core.cards.lookup import CardNotFound, find_card
+from tui.core.cards.lookup import CardNotFound
 from tui.core.git.gitrepo import GitError, GitRepo, coded, explain
 from tui.core.git.history import BadRevision, card_at, card_history, resolve
 from tui.core.cards.parse import load_file, parse_bytes
@@ -22,7 +22,7 @@ from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status, changed_card_paths
 from tui.core.workspace import NoCardsFolder, Workspace
 from ..i18n import t
-from .output import err, open_workspace, out, tn
+from .output import card_ref, err, open_workspace, out, tn
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -106,7 +106,7 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 def _card_path(ws: Workspace, repo: GitRepo, ref: str) -> str:
     """A card reference (id, path, file name or stem; the path also of a deleted card) as a repository path."""
-    return repo.relpath(find_card(ws.store, ref, missing_ok=True).path)
+    return repo.relpath(card_ref(ws, ref, missing_ok=True).path)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -267,7 +267,7 @@ def cmd_textconv(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.exists():  # git passes a file; a person may name a card (id, file name, stem)
         with contextlib.suppress(CardNotFound):
-            path = find_card(_workspace(args).store, args.file).path
+            path = card_ref(_workspace(args), args.file).path
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -13,7 +13,7 @@ phrased in the display language.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,42 +128,41 @@ def find_card(
     store: CardStore,
     ref: str,
     *,
-    cards: Sequence[Card] | None = None,
+    cards: Sequence[Card] | Callable[[], Sequence[Card]] | None = None,
     cwd: Path | None = None,
     missing_ok: bool = False,
 ) -> Found:
     """The card ``ref`` names in ``store`` (see the module doc); ``missing_ok`` also accepts the path of a
     card file that does not exist (any more), for history of deleted cards.
 
-    ``cards`` are the store's cards when already loaded; otherwise they are read. Raises CardNotFound.
+    ``cards`` are the store's cards (or a function giving them, called only when a path does not
+    settle it); by default they are read from disk. Raises CardNotFound.
     """
     root = store.root
     here = (cwd or Path.cwd()).resolve()
     text = ref.strip()
     if not text:
-        raise CardNotFound("not_found", ref=ref, folder=str(store.cards_dir), suggestions=[])
-    pool = list(store.load_all().cards if cards is None else cards)
-    folded = text.casefold()
-    by_id = _one([c for c in pool if c.id and c.id.casefold() == folded], text, root)
-    if by_id is not None:
-        return Found(by_id, by_id.path)
+        raise CardNotFound("not_found", ref=ref, folder=str(store.cards_dir))
     candidates = _path_candidates(text, root, here) if _looks_like_path(text) else []
-    for candidate in candidates:
+    for candidate in candidates:  # an existing file settles it without reading the other cards
         if not candidate.is_file() or (missing_ok and not _inside(candidate, root)):
             continue  # git commands want a file of this repository (or the path of a deleted one)
-        at = candidate.resolve()
-        known = next((c for c in pool if c.path.resolve() == at), None)
-        if known is not None:
-            return Found(known, known.path)
         loaded = load_file(candidate)
         if isinstance(loaded, LoadError):
             raise CardNotFound("unreadable", ref=ref, folder=str(store.cards_dir), reason=loaded.message)
         return Found(loaded, loaded.path)
+    given = cards() if callable(cards) else cards
+    pool = list(store.load_all().cards if given is None else given)
+    folded = text.casefold()
     name = Path(text).name
     stem = name.removesuffix(".toml").casefold() if name.casefold().endswith(".toml") else name.casefold()
-    by_name = _one([c for c in pool if c.path.stem.casefold() == stem], text, root)
-    if by_name is not None:
-        return Found(by_name, by_name.path)
+    for matches in (
+        [c for c in pool if c.id and c.id.casefold() == folded],
+        [c for c in pool if c.path.stem.casefold() == stem],
+    ):
+        found = _one(matches, text, root)
+        if found is not None:
+            return Found(found, found.path)
     by_title = [c for c in pool if c.title.strip().casefold() == folded]
     if len(by_title) == 1:
         return Found(by_title[0], by_title[0].path)
@@ -172,7 +171,13 @@ def find_card(
     raise CardNotFound("not_found", ref=ref, folder=str(store.cards_dir), suggestions=_suggest(text, pool))
 
 
-def resolve_card(store: CardStore, ref: str, *, cards: Sequence[Card] | None = None, cwd: Path | None = None) -> Card:
+def resolve_card(
+    store: CardStore,
+    ref: str,
+    *,
+    cards: Sequence[Card] | Callable[[], Sequence[Card]] | None = None,
+    cwd: Path | None = None,
+) -> Card:
     """The one card ``ref`` names (id, path, file name or stem; see the module doc), or CardNotFound."""
     found = find_card(store, ref, cards=cards, cwd=cwd)
     assert found.card is not None

@@ -147,3 +147,21 @@ def test_the_same_commands_in_dutch_show_the_words_the_list_looks_for(
     # log lines carry no sentence of their own; every other command shows Dutch words
     caught = {name for name, text in shown.items() if dutch_in(text)}
     assert caught == set(commands(english_repo, tmp_path)) - {"log"}
+
+
+def test_why_a_file_cannot_be_opened_in_english_and_dutch(
+    english_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = english_repo / "cards/wbw/broken.toml"
+    broken.write_text('id = "WBW/T1/X"\ntitle = \n', encoding="utf-8")
+    (english_repo / "cards/wbw/empty.toml").write_text("", encoding="utf-8")
+    code = main(["--repo", str(english_repo), "--lang", "en", "validate"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"cannot open {broken}: line 2 column 9: invalid value (Invalid value)" in err
+    assert "empty.toml: the file is empty" in err
+    assert dutch_in(err) == []
+    code = main(["--repo", str(english_repo), "validate"])
+    err = capsys.readouterr().err
+    assert f"kan {broken} niet openen: regel 2 kolom 9: ongeldige waarde (Invalid value)" in err
+    assert "empty.toml niet openen: het bestand is leeg" in err

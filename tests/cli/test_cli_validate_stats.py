@@ -104,3 +104,12 @@ def test_version_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -
         [sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0 and result.stdout.strip() == f"kaartenbak {version('kaartenbak')}"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("nl", "map bestaat niet"), ("en", "folder does not exist")])
+def test_a_repo_that_does_not_exist_is_said_in_the_users_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
+    for command in (["stats"], ["validate", "x.toml"], ["show", "x"]):
+        code, out, err = run(capsys, "--repo", str(tmp_path / "weg"), "--lang", lang, *command)
+        assert code == 2 and out == "" and f"kaartenbak: {words}: {tmp_path / 'weg'}" in err

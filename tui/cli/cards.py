@@ -87,7 +87,7 @@ def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
         return whole, found
     repo = getattr(args, "repo", None)
     files: list[Path] = []
-    ws: Workspace | None = Workspace(Path(repo).expanduser().resolve()) if repo else None
+    ws: Workspace | None = _workspace(args) if repo else None
     for raw in args.paths:
         p = Path(raw).expanduser()
         if not p.exists() and ws is not None and not p.is_absolute() and (ws.root / p).exists():

@@ -10,7 +10,7 @@ from tui.core.cache import cache_file, load_cards
 from tui.core.cards.card import Card
 from tui.core.cards.lookup import Found, find_card
 from tui.core.cards.text import visible
-from tui.core.workspace import Workspace
+from tui.core.workspace import NoCardsFolder, Workspace
 from tui.i18n import t
 
 
@@ -26,7 +26,10 @@ def err(text: str) -> None:
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace for ``--repo`` or the current folder; says on stderr when it falls back to the bundled cards."""
-    ws = Workspace.find(getattr(args, "repo", None))
+    repo = getattr(args, "repo", None)
+    if repo is not None and not Path(repo).expanduser().is_dir():
+        raise NoCardsFolder(t("cli.cards.no_folder", path=Path(repo).expanduser().resolve()))
+    ws = Workspace.find(repo)
     if ws.fallback:
         err(t("workspace.bundled", cwd=str(Path.cwd()), path=str(ws.root)))
     return ws

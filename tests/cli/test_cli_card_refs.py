@@ -177,3 +177,29 @@ def test_an_unreadable_named_file_says_why(
     (history_repo / "cards/wbw/kapot.toml").write_text('id = "WBW/K"\ntitle = \n', encoding="utf-8")
     code, out, err = run_in(capsys, monkeypatch, history_repo, None, "show", "cards/wbw/kapot.toml")
     assert code == 2 and out == "" and "kan de kaart 'cards/wbw/kapot.toml' niet openen" in err
+
+
+def test_conflicts_resolve_takes_the_same_spellings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import ROOT, seed_remote
+    from tests.core.test_sync import clone, edit
+    from tui.core.sync.sync import sync
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    remote = seed_remote(tmp_path)
+    a, b = clone(remote, tmp_path / "a"), clone(remote, tmp_path / "b")
+    edit(a, REL, doelstelling="Doel volgens A", aanpak="Aanpak volgens A")
+    assert sync(a).ok
+    edit(b, REL, doelstelling="Doel volgens B", aanpak="Aanpak volgens B")
+    assert sync(b).conflicts == (REL,)
+    code, out, err = run_in(
+        capsys, monkeypatch, b, b / "cards", "conflicts", "resolve", "wbw/wbw-t1-1.1.toml", "aanpak", "--mine"
+    )
+    assert code == 0, err
+    assert "nog open in deze kaart: doelstelling" in out
+    code, out, err = run_in(
+        capsys, monkeypatch, b, None, "conflicts", "resolve", "WBW-T1-1.1", "doelstelling", "--theirs"
+    )
+    assert code == 0, err
+    assert "klaar voor de samenvoeging" in out

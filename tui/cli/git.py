@@ -160,7 +160,7 @@ def _worktree(repo: GitRepo, rel: str) -> dict[str, Any] | None:
         return None
     loaded = load_file(path)
     if not isinstance(loaded, Card):
-        raise GitError(t("cli.git.unreadable", reason=str(loaded)))
+        raise GitError(str(loaded))  # why the file cannot be opened, in the user's language
     return loaded.to_dict()
 
 

@@ -27,7 +27,7 @@ SUGGEST_CUTOFF = 60.0
 
 
 class CardNotFound(LookupError):
-    """No single card answers a reference: ``code`` is ``not_found``, ``ambiguous`` or ``unreadable``.
+    """No single card answers a reference: ``code`` is ``lookup.not_found``, ``.ambiguous`` or ``.unreadable``.
 
     ``params``: ``ref`` (what was typed), ``folder`` (where was looked), ``candidates`` (the
     matching files of an ambiguous reference), ``suggestions`` (near ids or file names), both joined

@@ -165,3 +165,19 @@ def test_why_a_file_cannot_be_opened_in_english_and_dutch(
     err = capsys.readouterr().err
     assert f"kan {broken} niet openen: regel 2 kolom 9: ongeldige waarde (Invalid value)" in err
     assert "empty.toml niet openen: het bestand is leeg" in err
+
+
+def test_the_example_settings_file_in_english_sets_the_same_keys(
+    capsys: pytest.CaptureFixture[str], isolated_env: Path
+) -> None:
+    import tomllib
+
+    from tui.core.config import config_path
+
+    assert main(["--lang", "en", "config", "--init"]) == 0
+    assert "Example settings written to" in capsys.readouterr().out
+    text = config_path().read_text(encoding="utf-8")
+    assert text.startswith("# Settings of Kaartenbak.") and dutch_in(text) == []
+    assert tomllib.loads(text) == {}
+    uncommented = re.sub(r"^# (\[?[a-z-]+\]?( = .*)?)$", r"\1", text, flags=re.M)
+    assert set(tomllib.loads(uncommented)) == {"lang", "theme", "repo", "keymap"}

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from tui.core.config import LANGUAGES, THEMES, Config, config_path, load_config
-from ..i18n import t
+from ..i18n import language, t
 from .output import err, out
 
 EXAMPLE = f"""\
@@ -29,6 +29,32 @@ EXAMPLE = f"""\
 # edit-card = "e,enter"
 # editor-save = "ctrl+s"
 """
+
+EXAMPLE_EN = f"""\
+# Settings of Kaartenbak. Remove the # in front of a line to use it;
+# what is switched off gets the default value. `kaartenbak config` shows what is in effect.
+
+# Language of the app: {" or ".join(f'"{lang}"' for lang in LANGUAGES)} (default "nl").
+# The environment variable KAARTENBAK_LANG and the option --lang go before this.
+# lang = "en"
+
+# Colour theme, for example {", ".join(f'"{theme}"' for theme in THEMES)}.
+# theme = "textual-light"
+
+# The card box the app opens when you give no --repo and the current folder has no cards/.
+# repo = "~/cards/regional-plan"
+
+# Other keys: binding-id = "key", several keys separated by commas. Ids include
+# quit, help, edit-card, new-card, editor-save, editor-leave, clear-search.
+# [keymap]
+# edit-card = "e,enter"
+# editor-save = "ctrl+s"
+"""
+
+
+def example_text() -> str:
+    """The commented example settings file in the user's language."""
+    return EXAMPLE_EN if language() == "en" else EXAMPLE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +88,7 @@ def _init() -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as fh:  # "x": never overwrite
-            fh.write(EXAMPLE)
+            fh.write(example_text())
     except FileExistsError:
         err(t("cli.config.exists", path=path))
         return 1

@@ -52,12 +52,12 @@ def test_a_valid_file_is_shown_as_in_effect(cfg_path: Path, capsys: pytest.Captu
     cfg_path.write_text(text, encoding="utf-8")
     code, stdout, _ = run(capsys, "config")
     assert code == 0
-    assert re.search(r"^  bestaat$", stdout, re.M)
+    assert re.search(r"^  exists$", stdout, re.M)  # lang = "en" in the file: the CLI speaks English
     assert setting(stdout, "lang") == "en"
     assert setting(stdout, "theme") == "nord"
     assert setting(stdout, "repo") == tmp_path.as_posix()
     assert "    editor-save = ctrl+s" in stdout
-    assert "Problemen" not in stdout
+    assert "Problems" not in stdout
 
 
 def test_env_and_option_override_the_file_and_say_so(
@@ -66,7 +66,7 @@ def test_env_and_option_override_the_file_and_say_so(
     cfg_path.parent.mkdir()
     cfg_path.write_text('lang = "nl"\n', encoding="utf-8")
     monkeypatch.setenv("KAARTENBAK_LANG", "en")
-    assert setting(run(capsys, "config")[1], "lang") == "en (uit KAARTENBAK_LANG)"
+    assert setting(run(capsys, "config")[1], "lang") == "en (from KAARTENBAK_LANG)"
     assert setting(run(capsys, "--lang", "nl", "config")[1], "lang") == "nl (uit --lang)"
 
 
@@ -126,7 +126,7 @@ def test_init_never_overwrites_an_existing_file(cfg_path: Path, capsys: pytest.C
     cfg_path.write_text('lang = "en"\n', encoding="utf-8")
     code, _stdout, stderr = run(capsys, "config", "--init")
     assert code == 1
-    assert "niet overschreven" in stderr
+    assert "not overwritten" in stderr  # the file says lang = "en"
     assert cfg_path.read_text(encoding="utf-8") == 'lang = "en"\n'
 
 

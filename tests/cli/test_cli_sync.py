@@ -94,7 +94,7 @@ def test_offline_exits_0_and_says_nothing_is_lost(
         code == 0
         and "offline; je wijzigingen blijven bewaard en worden later verstuurd (1 wijziging nog niet gedeeld)" in out
     )
-    assert "1 versie(s) nog niet verstuurd" in run(capsys, a, "remote")[1]
+    assert "1 versie nog niet verstuurd" in run(capsys, a, "remote")[1]
 
 
 def test_server_refusal_exits_2_with_visible_text(

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
@@ -28,6 +29,19 @@ REGISTRARS: list[Registrar] = [
 ]
 
 
+def version() -> str:
+    """The installed version of Kaartenbak (package metadata), or "onbekend"/"unknown" when not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("kaartenbak")
+    except PackageNotFoundError:
+        from ..i18n import t
+
+        return t("cli.version_unknown")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``kaartenbak`` argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -38,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--repo", help="map van de kaartenbak (standaard: huidige map met cards/, anders de meegeleverde kaarten)"
     )
     parser.add_argument("--lang", choices=["nl", "en"], help="taal van de app (standaard nl)")
+    parser.add_argument("--version", action="version", version=f"kaartenbak {version()}")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
     for register in REGISTRARS:
         register(sub)
@@ -63,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
-    except (NoCardsFolder, SchemaError) as exc:
+    except (NoCardsFolder, SchemaError, CardNotFound) as exc:
         print(f"kaartenbak: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

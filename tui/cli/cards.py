@@ -9,13 +9,14 @@ from tui.core.cards import writer
 from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.fte import fte_totals
+from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import card_text
 from tui.core.cards.validate import validate_cards
+from tui.core.cards.vocab import Vocabulary
 from tui.core.workspace import NoCardsFolder, Workspace
-from .. import i18n
 from ..i18n import phrase_error, t
-from .output import err, open_workspace, out
+from .output import card_ref, err, open_workspace, out, tn, workspace_cards
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,25 +77,42 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 
 def _collect(args: argparse.Namespace) -> tuple[Workspace, list[Path]]:
+    """The workspace and the card files named by ``args.paths``: folders, files, or any card reference
+    (id, file name, stem; see ``tui.core.cards.lookup``); all cards of the workspace when none is named."""
     if not args.paths:
-        ws = _workspace(args)
-        found = ws.store.discover()
+        whole = _workspace(args)
+        found = whole.store.discover()
         if not found:
-            raise NoCardsFolder(t("cli.cards.none_in", folder=ws.store.cards_dir))
-        return ws, found
+            raise NoCardsFolder(t("cli.cards.none_in", folder=whole.store.cards_dir))
+        return whole, found
+    repo = getattr(args, "repo", None)
     files: list[Path] = []
+    ws: Workspace | None = _workspace(args) if repo else None
     for raw in args.paths:
-        p = Path(raw)
+        p = Path(raw).expanduser()
+        if not p.exists() and ws is not None and not p.is_absolute() and (ws.root / p).exists():
+            p = ws.root / p
         if p.is_dir():
             files.extend(sorted(q for q in p.rglob("*.toml") if not q.name.startswith(".")))
         elif p.is_file():
             files.append(p)
         else:
-            raise NoCardsFolder(t("cli.cards.no_path", path=raw))
+            ws = ws or _workspace(args)
+            try:
+                files.append(card_ref(ws, raw).path)
+            except CardNotFound as exc:
+                if exc.code == "lookup.not_found" and not exc.suggestions:
+                    raise NoCardsFolder(t("cli.cards.no_path", path=raw)) from None
+                raise
     if not files:
         raise NoCardsFolder(t("cli.cards.no_toml", paths=", ".join(args.paths)))
-    ws = Workspace(Path(args.repo).resolve()) if getattr(args, "repo", None) else Workspace.for_path(files[0])
-    return ws, files
+    return ws or Workspace.for_path(files[0]), files
+
+
+def _in_repo(ws: Workspace, files: list[Path]) -> bool:
+    """Whether every file lies in the workspace's cards folder (so the repository's other cards count)."""
+    cards_dir = ws.store.cards_dir.resolve()
+    return all(cards_dir in f.resolve().parents for f in files)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -102,7 +120,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     result = ws.store.load_all(files)
     for e in result.errors:
         err(str(e))
-    problems = validate_cards(result.cards, ws.schema, ws.vocab)
+    known: set[str] = set()
+    if args.paths and _in_repo(ws, files):  # single files: links to the rest of the repository are fine
+        known = {c.id for c in workspace_cards(ws) if c.id}
+    problems = validate_cards(result.cards, ws.schema, ws.vocab, known_ids=known)
     n_err = len(result.errors)
     n_warn = 0
     for path, found in problems.items():
@@ -116,26 +137,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
             level = t("cli.validate.error" if pr.is_error else "cli.validate.warning")
             out(f"{path}: {pr.label or t('cli.validate.whole_card')}: {pr.message} [{level}]")
     total = len(result.cards) + len(result.errors)
-    out(t("cli.validate.summary", total=total, errors=n_err, warnings=n_warn))
+    out(
+        t(
+            "cli.validate.summary",
+            cards=tn("cli.count.cards", total),
+            errors=tn("cli.count.errors", n_err),
+            warnings=tn("cli.count.warnings", n_warn),
+        )
+    )
     return 1 if n_err else 0
 
 
 def _find_card(ws: Workspace, ref: str) -> Card:
-    p = Path(ref)
-    if p.suffix == ".toml" and p.is_file():
-        loaded = load_file(p)
-        if isinstance(loaded, LoadError):
-            raise NoCardsFolder(str(loaded))
-        return loaded
-    result = ws.store.load_all()
-    for c in result.cards:
-        if c.id == ref or c.path.stem == ref:
-            return c
-    lowered = ref.casefold()
-    matches = [c for c in result.cards if c.title.casefold() == lowered]
-    if len(matches) == 1:
-        return matches[0]
-    raise NoCardsFolder(t("cli.cards.not_found", ref=ref, folder=ws.store.cards_dir))
+    """The card ``ref`` names: id, path, file name or stem (``tui.core.cards.lookup``)."""
+    found = card_ref(ws, ref).card
+    assert found is not None  # without missing_ok there is always a card
+    return found
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -165,62 +182,101 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             raw = ws.store.render_new(path, data).encode("utf-8")
             writer.check(raw.decode("utf-8"), data)
         except RecursionError:
-            err(f"{path}: te diep geneste tabellen om op te maken; het bestand blijft zoals het is")
+            err(t("cli.fmt.too_deep", path=path))
             failed += 1
             continue
         except (ValueError, TypeError, writer.WriteCheckError) as exc:
-            err(f"{path}: kan niet in de vaste opmaak worden geschreven ({exc}); het bestand blijft zoals het is")
+            err(t("cli.fmt.cannot_format", path=path, error=exc))
             failed += 1
             continue
         try:
             before = path.read_bytes()
         except OSError as exc:
-            err(f"{path}: kan niet lezen: {exc.strerror or exc}")
+            err(t("cli.fmt.cannot_read", path=path, error=exc.strerror or exc))
             failed += 1
             continue
         if before != raw:
             if args.check:
                 changed += 1
-                out(f"{path}: niet in de vaste opmaak")
+                out(t("cli.fmt.not_canonical", path=path))
                 continue
             try:
                 write_atomic(path, raw)
             except WriteError as exc:
                 read_only = exc.code == "error.write.card_read_only"
-                err(f"{path}: alleen-lezen; niet herschreven" if read_only else phrase_error(exc))
+                err(t("cli.fmt.read_only", path=path) if read_only else phrase_error(exc))
                 failed += 1
                 continue
             changed += 1
-            out(f"{path}: opnieuw opgemaakt")
-    summary = f"{len(files)} kaarten, {changed} {'anders' if args.check else 'herschreven'}"
-    out(summary + (f", {failed} niet te openen of op te maken." if failed else "."))
+            out(t("cli.fmt.rewritten", path=path))
+    cards = tn("cli.count.cards", len(files))
+    summary = t("cli.fmt.summary_check" if args.check else "cli.fmt.summary", cards=cards, changed=changed)
+    out(summary + (t("cli.fmt.summary_failed", failed=failed) if failed else "."))
     return 1 if failed or (args.check and changed) else 0
+
+
+def _theme_order(vocab: Vocabulary, region: str) -> dict[str, int]:
+    """Position of each theme name (and its spellings) of ``region`` in the schema's region file."""
+    reg = vocab.regions.get(region)
+    order: dict[str, int] = {}
+    for i, theme in enumerate(reg.themes if reg else ()):
+        for name in (theme.name, *theme.aliases):
+            order.setdefault(name.casefold(), i)
+    return order
+
+
+def _theme_key(order: dict[str, int], theme: str) -> tuple[int, int, str]:
+    """Sort key: the schema's themes in their order, then other themes alphabetically, no theme last."""
+    if not theme:
+        return (2, 0, "")
+    pos = order.get(theme.casefold())
+    return (0, pos, "") if pos is not None else (1, 0, theme.casefold())
+
+
+def _kind_label(ws: Workspace, kind: str) -> str:
+    found = ws.schema.kind(kind)
+    return found.title if found is not None and found.title else kind
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     result = ws.store.load_all()
     if not result.cards:
-        raise NoCardsFolder(i18n.t("cli.cards.none_in", folder=ws.store.cards_dir))
-    counts: dict[tuple[str, str], dict[str, int]] = {}
+        raise NoCardsFolder(t("cli.cards.none_in", folder=ws.store.cards_dir))
+    counts: dict[str, dict[str, dict[str, int]]] = {}
     for c in result.cards:
-        counts.setdefault((c.region, c.theme or "(geen thema)"), {}).setdefault(c.kind, 0)
-        counts[(c.region, c.theme or "(geen thema)")][c.kind] += 1
-    out(f"{len(result.cards)} kaarten" + (f", {len(result.errors)} onleesbaar" if result.errors else ""))
-    for region in sorted({r for r, _ in counts}):
-        n = sum(sum(v.values()) for (r, _), v in counts.items() if r == region)
-        out(f"\n{region}: {n} kaarten")
-        for (r, theme), kinds in sorted(counts.items()):
-            if r != region:
-                continue
-            detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
-            out(f"  {sum(kinds.values()):>4}  {theme}  ({detail})")
+        kinds = counts.setdefault(c.region, {}).setdefault(c.theme, {})
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    head = tn("cli.count.cards", len(result.cards))
+    out(head + (t("cli.stats.unreadable", count=len(result.errors)) if result.errors else ""))
+    regions = list(ws.vocab.regions)
+    for region in sorted(counts, key=lambda r: (regions.index(r) if r in regions else len(regions), r)):
+        themes = counts[region]
+        reg = ws.vocab.regions.get(region)
+        name = (
+            f"{region} ({reg.name})" if reg and reg.name and reg.name != region else region or t("cli.stats.no_region")
+        )
+        out(f"\n{name}: {tn('cli.count.cards', sum(sum(k.values()) for k in themes.values()))}")
+        order = _theme_order(ws.vocab, region)
+        for theme in sorted(themes, key=lambda th: _theme_key(order, th)):
+            kinds = themes[theme]
+            labelled = sorted(kinds.items(), key=lambda kv: _kind_label(ws, kv[0]).casefold())
+            detail = ", ".join(f"{_kind_label(ws, k)} {v}" for k, v in labelled)
+            out(f"  {sum(kinds.values()):>4}  {theme or t('cli.stats.no_theme')}  ({detail})")
     totals = fte_totals(result.cards)
     if totals:
-        out("\nFTE-impact per thema (initiatieven, sectie B; bereik als min–max):")
-        for theme, t in totals.items():
-            rng = f"{t.low:g}" if t.low == t.high else f"{t.low:g}–{t.high:g}"
-            out(f"  {rng:>12}  {theme}  ({t.counted} met getal, {t.not_possible} niet mogelijk, {t.missing} ontbreekt)")
+        out("\n" + t("cli.stats.fte_head"))
+        order = {}
+        for region in reversed(regions):
+            order.update(_theme_order(ws.vocab, region))
+        for theme in sorted(totals, key=lambda th: _theme_key(order, "" if th == "(geen thema)" else th)):
+            total = totals[theme]
+            rng = f"{total.low:g}" if total.low == total.high else f"{total.low:g}–{total.high:g}"
+            shown = t("cli.stats.no_theme") if theme == "(geen thema)" else theme
+            detail = t(
+                "cli.stats.fte_detail", counted=total.counted, not_possible=total.not_possible, missing=total.missing
+            )
+            out(f"  {rng:>12}  {shown}  ({detail})")
     return 0
 
 

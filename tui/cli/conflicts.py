@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.cards.card import Card
+from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.parse import load_file
 from tui.core.cards.render_text import plain_value
 from tui.core.git.gitrepo import GitError
@@ -27,11 +28,11 @@ from tui.core.sync.conflicts import (
     record_merge,
     resolve_card,
 )
-from tui.core.workspace import Workspace
+from tui.core.workspace import NoCardsFolder, Workspace
 from tui.i18n import t
 from tui.sync_words import record_text, resolution_problems
 
-from .output import err, out
+from .output import card_ref, err, out
 from .sync import use_language
 
 
@@ -116,12 +117,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 1
 
 
+def _by_reference(found: ConflictSet, args: argparse.Namespace) -> CardConflicts | None:
+    """The conflicted card ``args.card`` names in any spelling the other commands take (``tui.core.cards.lookup``)."""
+    try:
+        at = card_ref(Workspace(_root(args).resolve()), args.card).path.resolve()
+    except (CardNotFound, NoCardsFolder, OSError):
+        return None
+    return next((c for c in found.cards if c.path.resolve() == at), None)
+
+
 def cmd_resolve(args: argparse.Namespace) -> int:
     use_language(args)
     found = _load(args, who=False)
     if found is None:
         return 2
-    card = found.card(args.card)
+    card = found.card(args.card) or _by_reference(found, args)
     if card is None:
         err(f"kaartenbak: {t('conflicts_cli.no_card', card=args.card)}")
         return 2

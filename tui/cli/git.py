@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -13,14 +14,15 @@ from collections.abc import Callable
 from tui.core.git.blame import field_blame
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import diff_cards, format_diff, kind_for
-from tui.core.git.gitrepo import GitError, GitRepo, explain
+from tui.core.cards.lookup import CardNotFound
+from tui.core.git.gitrepo import GitError, GitRepo, coded, explain
 from tui.core.git.history import BadRevision, card_at, card_history, resolve
 from tui.core.cards.parse import load_file, parse_bytes
 from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status, changed_card_paths
 from tui.core.workspace import NoCardsFolder, Workspace
-from .cards import _find_card
-from .output import err, open_workspace, out
+from ..i18n import t
+from .output import card_ref, err, open_workspace, out, tn
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -83,7 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _guard(handler: Handler) -> Handler:
-    """Git problems become a Dutch message and exit code 2, never a traceback."""
+    """Git problems become a message in the user's language and exit code 2, never a traceback."""
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
@@ -103,12 +105,8 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 
 def _card_path(ws: Workspace, repo: GitRepo, ref: str) -> str:
-    """A card reference (id, file stem or path, also of a deleted card) as a repository path."""
-    p = Path(ref)
-    if p.suffix == ".toml":
-        full = p if p.is_absolute() or p.exists() else ws.root / p
-        return repo.relpath(full)
-    return repo.relpath(_find_card(ws, ref).path)
+    """A card reference (id, path, file name or stem; the path also of a deleted card) as a repository path."""
+    return repo.relpath(card_ref(ws, ref, missing_ok=True).path)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -117,7 +115,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         rel = _card_path(ws, repo, args.card)
         revs = card_history(repo, rel, limit=args.max_count or None)
         if not revs:
-            out(f"{rel}: nog geen versies in git.")
+            out(t("cli.git.no_versions", path=rel))
             return 0
         for r in revs:
             moved = f"  ({r.path})" if r.path != rel else ""
@@ -134,12 +132,19 @@ def _split_revs(repo: GitRepo, ws: Workspace, args: list[str]) -> tuple[str | No
         a, _, b = first.partition("..")
         return resolve(repo, a or "HEAD"), resolve(repo, b or "HEAD"), rest
     if first.startswith("-"):
-        raise BadRevision(
-            f"'{first}' is geen geldige versie of kaart.", "Gebruik een commit-id, een taknaam of een kaart-id."
-        )
+        raise coded(BadRevision, "bad_revision_or_card", rev=first)
     try:
         _card_path(ws, repo, first)
         return "HEAD", None, args
+    except CardNotFound as exc:
+        if exc.code != "lookup.not_found":  # ambiguous, or a named file that cannot be read
+            raise
+        try:
+            return resolve(repo, first), None, rest
+        except BadRevision:
+            if exc.suggestions or first.endswith(".toml"):
+                raise exc from None
+            raise coded(BadRevision, "bad_revision_or_card", rev=first) from None
     except (NoCardsFolder, GitError):
         return resolve(repo, first), None, rest
 
@@ -155,7 +160,7 @@ def _worktree(repo: GitRepo, rel: str) -> dict[str, Any] | None:
         return None
     loaded = load_file(path)
     if not isinstance(loaded, Card):
-        raise GitError(str(loaded))
+        raise GitError(str(loaded))  # why the file cannot be opened, in the user's language
     return loaded.to_dict()
 
 
@@ -184,11 +189,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 continue
             shown += 1
             title = str((new or old or {}).get("title", "")) or Path(new_path or old_path or "").stem
-            what = " (nieuwe kaart)" if old is None else " (verwijderd)" if new is None else ""
+            what = t("cli.git.new_card") if old is None else t("cli.git.deleted") if new is None else ""
             out(f"{'' if shown == 1 else chr(10)}== {title} — {new_path or old_path}{what}")
             sys.stdout.write(format_diff(diffs, color) + "\n")  # already safe: user text made visible inside
         if not shown:
-            out("Geen verschillen.")
+            out(t("cli.git.no_differences"))
     return 0
 
 
@@ -198,7 +203,7 @@ def cmd_blame(args: argparse.Namespace) -> int:
         rel = _card_path(ws, repo, args.card)
         rows = field_blame(repo, rel, ws.schema)
         if not rows:
-            out(f"{rel}: nog geen versies in git.")
+            out(t("cli.git.no_versions", path=rel))
             return 0
         width = min(max(len(b.label) for b in rows), 45)
         for b in rows:
@@ -211,11 +216,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     with GitRepo.open(ws.root) as repo:
         state = repo.state()
-        where = state.branch or (f"losse versie {state.head[:7]}" if state.head else "geen tak")
-        line = f"Tak: {where}" if state.branch else where
+        if state.branch:
+            line = t("cli.git.branch", branch=state.branch)
+        else:
+            line = t("cli.git.detached", head=state.head[:7]) if state.head else t("cli.git.no_branch")
         status = card_status(repo) if not state.bare else None
         if status and status.upstream:
-            line += f" — {status.ahead} versie(s) nog niet gedeeld, {status.behind} nog op te halen ({status.upstream})"
+            ahead = tn("cli.count.versions", status.ahead)
+            line += t("cli.git.tracking", ahead=ahead, behind=status.behind, upstream=status.upstream)
         out(line)
         for notice in explain(state):
             out(f"! {notice.message}")
@@ -223,11 +231,24 @@ def cmd_status(args: argparse.Namespace) -> int:
         if status is None:
             return 0
         if not status.files:
-            out("Geen gewijzigde kaarten.")
+            out(t("cli.git.no_changes"))
         for f in status.files:
-            extra = f" (was {f.orig_path})" if f.orig_path else ""
-            out(f"{f.label:<24} {f.path}{extra}")
+            extra = t("cli.git.renamed_from", path=f.orig_path) if f.orig_path else ""
+            out(f"{_state_label(f.state):<24} {f.path}{extra}")
     return 0
+
+
+def _state_label(state: str) -> str:
+    """How a changed file is described (new, modified, ...), in the user's language."""
+    labels = {
+        "new": t("cli.git.state_new"),
+        "modified": t("cli.git.state_modified"),
+        "deleted": t("cli.git.state_deleted"),
+        "untracked": t("cli.git.state_untracked"),
+        "renamed": t("cli.git.state_renamed"),
+        "conflicted": t("cli.git.state_conflicted"),
+    }
+    return labels.get(state, state)
 
 
 def textconv_text(data: dict[str, Any], ws: Workspace) -> str:
@@ -244,10 +265,13 @@ def textconv_text(data: dict[str, Any], ws: Workspace) -> str:
 
 def cmd_textconv(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if not path.exists():  # git passes a file; a person may name a card (id, file name, stem)
+        with contextlib.suppress(CardNotFound):
+            path = card_ref(_workspace(args), args.file).path
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise GitError(f"Kan {path} niet lezen: {exc.strerror or exc}.") from None
+        raise GitError(t("cli.git.cannot_read", path=path, error=exc.strerror or exc)) from None
     loaded = parse_bytes(path, raw)
     if not isinstance(loaded, Card):
         sys.stdout.flush()

@@ -8,6 +8,7 @@ from pathlib import Path
 from tui.core.git.init_repo import InitError, init_repo
 from tui.core.review.forge_ci import FORGES
 
+from ..i18n import t
 from .output import err, out
 from .review_changes import init_ci
 
@@ -47,19 +48,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     except InitError as exc:
         err(f"kaartenbak: {exc}")
         return 2
-    out(f"{'Nieuwe kaartenbak' if report.created else 'Kaartenbak'}: {report.root}")
-    for line in report.done or ["alles was al ingesteld; niets veranderd"]:
+    out(t("cli.init.created" if report.created else "cli.init.existing", root=report.root))
+    for line in report.done or [t("cli.init.nothing")]:
         out(f"  {line}")
     if report.done and not report.created:
-        out(
-            "Samenvoegen per veld staat aan in deze kloon (.git/config en .git/info/attributes); "
-            "geen gedeeld bestand gewijzigd, git status blijft schoon."
-        )
+        out(t("cli.init.merging_on"))
     if not report.on_path:
-        out(
-            f"'kaartenbak' staat niet op PATH; git start de drivers met: {report.program}. "
-            "Verplaats je deze Python-omgeving, draai dan opnieuw 'kaartenbak init'."
-        )
+        out(t("cli.init.not_on_path", program=report.program))
     if report.hint:
         out(report.hint)
     return init_ci(report.root, args.ci) if args.ci else 0

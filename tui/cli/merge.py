@@ -24,6 +24,7 @@ from tui.core.cards.schema import Schema, SchemaError
 from tui.core.git.merge_file import merge_file
 from tui.core.review.signoff_file import card_rel_of, is_review_path
 from tui.core.review.signoff_merge import merge_review_bytes
+from ..i18n import t
 from .output import err
 
 
@@ -36,7 +37,9 @@ class FileMerge:
     reason: str = ""
 
 
-_SIDE_NAMES = {"base": "basisversie", "ours": "onze versie", "theirs": "hun versie"}
+def _side_name(name: str) -> str:
+    """The version's name (base, ours, theirs) in the user's language."""
+    return {"base": t("cli.merge.base"), "ours": t("cli.merge.ours"), "theirs": t("cli.merge.theirs")}[name]
 
 
 def _card(name: str, path: Path, raw: bytes) -> Card | str | None:
@@ -45,10 +48,10 @@ def _card(name: str, path: Path, raw: bytes) -> Card | str | None:
         return None
     loaded = parse_bytes(path, raw)
     if isinstance(loaded, LoadError):
-        where = f"regel {loaded.line}: " if loaded.line else ""
-        return f"{_SIDE_NAMES[name]}: {where}{loaded.message}"
+        where = t("cli.merge.line", line=loaded.line) if loaded.line else ""
+        return f"{_side_name(name)}: {where}{loaded.message}"
     if not isinstance(loaded.data.get("kind"), str) or not isinstance(loaded.data.get("id"), str):
-        return f"{_SIDE_NAMES[name]} is geen kaart (id of kind ontbreekt)"
+        return t("cli.merge.not_a_card", side=_side_name(name))
     return loaded
 
 
@@ -122,19 +125,16 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     try:
         raws = [p.read_bytes() for p in (base, ours, theirs)]
     except OSError as exc:
-        err(f"kaartenbak: {args.path}: kan de versies niet lezen ({exc.strerror or exc})")
+        err(t("cli.merge.cannot_read", path=args.path, error=exc.strerror or exc))
         return 2
     if is_review_path(args.path):
         return _merge_review(raws, ours, base, theirs, args.path)
     try:
         merged = merge_files(raws[0], raws[1], raws[2], Path(args.path), _schema())
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
-        merged = FileMerge(None, reason=f"interne fout: {exc}")
+        merged = FileMerge(None, reason=t("cli.merge.internal", error=exc))
     if merged.raw is None:
-        err(
-            f"kaartenbak: {args.path}: kan niet per veld samenvoegen ({merged.reason}); "
-            "git's gewone tekstmerge gebruikt"
-        )
+        err(t("cli.merge.text_merge", path=args.path, reason=merged.reason))
         return text_merge(ours, base, theirs)
     try:
         write_atomic(ours, merged.raw)
@@ -143,9 +143,14 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         return 2
     if merged.conflicts:
         names = ", ".join(_label(c) for c in merged.conflicts)
+        count = len(merged.conflicts)
         err(
-            f"kaartenbak: {args.path}: {len(merged.conflicts)} veld(en) aan beide kanten anders gewijzigd: {names}; "
-            "kies per veld in het conflictscherm"
+            t(
+                "cli.merge.conflicts_one" if count == 1 else "cli.merge.conflicts_many",
+                path=args.path,
+                count=count,
+                names=names,
+            )
         )
         return 1
     return 0
@@ -169,4 +174,4 @@ def _merge_review(raws: list[bytes], ours: Path, base: Path, theirs: Path, rel: 
 
 
 def _label(c: FieldConflict) -> str:
-    return c.label or c.field or "hele kaart"
+    return c.label or c.field or t("cli.merge.whole_card")

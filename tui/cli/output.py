@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui.core.cache import cache_file, load_cards
+from tui.core.cards.card import Card
+from tui.core.cards.lookup import Found, find_card
 from tui.core.cards.text import visible
-from tui.core.workspace import Workspace
+from tui.core.workspace import NoCardsFolder, Workspace
 from tui.i18n import t
 
 
@@ -23,7 +26,26 @@ def err(text: str) -> None:
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace for ``--repo`` or the current folder; says on stderr when it falls back to the bundled cards."""
-    ws = Workspace.find(getattr(args, "repo", None))
+    repo = getattr(args, "repo", None)
+    if repo is not None and not Path(repo).expanduser().is_dir():
+        raise NoCardsFolder(t("cli.cards.no_folder", path=Path(repo).expanduser().resolve()))
+    ws = Workspace.find(repo)
     if ws.fallback:
         err(t("workspace.bundled", cwd=str(Path.cwd()), path=str(ws.root)))
     return ws
+
+
+def tn(key: str, count: int, /, **values: object) -> str:
+    """``t`` for a sentence about ``count`` things: ``key_one`` for exactly one, else ``key_many``."""
+    return t(f"{key}_one" if count == 1 else f"{key}_many", count=count, **values)
+
+
+def workspace_cards(ws: Workspace) -> list[Card]:
+    """Every readable card of the workspace, from the parse cache where fresh (as the app reads them)."""
+    cards, _ = load_cards(ws.store.discover(), cache_file(ws.root))
+    return cards
+
+
+def card_ref(ws: Workspace, ref: str, *, missing_ok: bool = False) -> Found:
+    """The card a command-line argument names: id, path, file name or stem (``tui.core.cards.lookup``)."""
+    return find_card(ws.store, ref, cards=lambda: workspace_cards(ws), missing_ok=missing_ok)

@@ -17,16 +17,7 @@ from tui.core.sync.sync import SyncStatus, remote_urls, set_origin, sync, sync_s
 from tui.i18n import set_language, t
 from tui.sync_words import record_text, result_text, step_text
 
-from .output import err, out
-
-_STATE_TEXT = {
-    "up_to_date": "alles is gedeeld",
-    "to_send": "{ahead} versie(s) nog niet verstuurd",
-    "to_receive": "{behind} versie(s) van anderen nog niet samengevoegd",
-    "diverged": "{ahead} versie(s) nog niet verstuurd, {behind} van anderen nog niet samengevoegd",
-    "no_upstream": "nog nooit gesynchroniseerd",
-    "no_remote": "geen gedeelde kaartenbak ingesteld",
-}
+from .output import err, out, tn
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -123,9 +114,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _describe(status: SyncStatus) -> str:
-    text = _STATE_TEXT[status.state].format(ahead=status.ahead, behind=status.behind)
+    """How far the branch is from the shared card box, in the user's language."""
+    ahead = tn("cli.remote.versions_to_send", status.ahead)
+    behind = tn("cli.remote.versions_to_receive", status.behind)
+    texts = {
+        "up_to_date": t("cli.remote.up_to_date"),
+        "to_send": ahead,
+        "to_receive": behind,
+        "diverged": t("cli.remote.diverged", ahead=ahead, behind=behind),
+        "no_upstream": t("cli.remote.no_upstream"),
+        "no_remote": t("cli.remote.no_remote"),
+    }
+    text = texts.get(status.state, status.state)
     if status.upstream:
-        return f"tak {status.branch} volgt {status.upstream}: {text}"
+        return t("cli.remote.tracking", branch=status.branch, upstream=status.upstream, state=text)
     return text
 
 
@@ -134,12 +136,12 @@ def cmd_remote(args: argparse.Namespace) -> int:
         with GitRepo.open(_root(args)) as repo:
             if args.url is not None:
                 url = set_origin(repo, args.url)
-                out(f"origin wijst nu naar {url}")
-                out("Synchroniseer met 'kaartenbak sync'.")
+                out(t("cli.remote.set", url=url))
+                out(t("cli.remote.then_sync"))
                 return 0
             status = sync_status(repo)
             if status.remote is None:
-                out("Nog geen gedeelde kaartenbak ingesteld. Stel hem in met 'kaartenbak remote ADRES'.")
+                out(t("cli.remote.none"))
                 return 0
             for url in dict.fromkeys(remote_urls(repo, status.remote)):
                 out(f"{status.remote}  {url}")

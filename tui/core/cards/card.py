@@ -9,6 +9,8 @@ from types import MappingProxyType
 from typing import Any
 from collections.abc import Mapping
 
+from tui.core.language import phrase
+
 
 def blob_id(data: bytes) -> str:
     """The git blob id of ``data``: lets a cache be checked against ``git ls-files -s``."""
@@ -17,17 +19,23 @@ def blob_id(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class LoadError:
-    """A card file that cannot be opened: where and why, in plain Dutch."""
+    """A card file that cannot be opened: where and why, in the display language.
+
+    ``code`` (``load.<name>``; words in ``core.load.<name>`` of ``tui/locale``) and ``params`` say
+    why when the reader knows; ``message`` is that reason phrased when the error was made.
+    """
 
     path: Path
     message: str
     line: int | None = None
     column: int | None = None
     conflict: bool = False  # the file holds git conflict markers
+    code: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
-        where = f"regel {self.line} kolom {self.column}: " if self.line else ""
-        return f"kan {self.path} niet openen: {where}{self.message}"
+        where = phrase("load.where", {"line": self.line, "column": self.column}) if self.line else ""
+        return phrase("load.cannot_open", {"path": self.path, "where": where, "reason": self.message})
 
 
 @dataclass(frozen=True)

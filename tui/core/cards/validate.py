@@ -239,10 +239,13 @@ def validate_cards(
     schema: Schema,
     vocab: Vocabulary | None = None,
     per_card: Callable[[Card], list[Problem]] | None = None,
+    known_ids: Iterable[str] = (),
 ) -> dict[str, list[Problem]]:
     """Problems per card path, including those only visible across cards (duplicate ids, dead links).
 
     ``per_card`` may supply one card's own problems (from a cache); by default they are computed.
+    ``known_ids`` are the ids of the other cards of the repository when only some of its cards are
+    checked (``kaartenbak validate FILE``): a link to one of them is no dead link.
     """
     own = per_card or (lambda c: validate_data(c.data, schema, vocab))
     result = {str(c.path): list(own(c)) for c in cards}
@@ -253,10 +256,11 @@ def validate_cards(
             problem = _problem(ERROR, ("id",), "duplicate_id", labels, id=c.id, file=seen[c.id].path.name)
             result[str(c.path)].insert(0, problem)
         seen.setdefault(c.id, c)
+    exists = set(seen) | set(known_ids)
     for c in cards:
         related = c.data.get("related")
         for i, rid in enumerate(related if isinstance(related, list) else []):
-            if isinstance(rid, str) and rid not in seen:
+            if isinstance(rid, str) and rid not in exists:
                 labels = _envelope_labels(schema, "related")
                 result[str(c.path)].append(_problem(WARNING, ("related", i), "dead_link", labels, target=rid))
     return result

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import git
 
 from tui.core.cards.text import visible
+from tui.core.language import phrase
 
 STALE_AFTER = 600.0  # seconds before an index.lock with no git process is called stale
 LOCK_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5, 0.75)  # ~2 s in all for a fresh index.lock
@@ -36,11 +38,20 @@ _OPERATIONS = (
 
 
 class GitError(Exception):
-    """A git problem explained in plain Dutch: what happened and what the user can do."""
+    """A git problem explained in plain words: what happened and what the user can do.
+
+    Errors made here carry ``code`` (``git.<name>``; words in ``core.git.<name>`` and
+    ``core.git.<name>_advice`` of ``tui/locale``) and ``params``; ``message`` and ``advice`` are
+    those phrased in the display language when the error was made. ``detail`` is git's own text.
+    """
+
+    code: str = ""
+    params: dict[str, object]
 
     def __init__(self, message: str, advice: str = "", detail: str = "") -> None:
         super().__init__(message)
         self.message, self.advice, self.detail = message, advice, detail
+        self.params = {}
 
     def __str__(self) -> str:
         return f"{self.message} {self.advice}".strip()
@@ -68,6 +79,22 @@ class IndexLocked(GitError):
 
 class NoIdentity(GitError):
     """No ``user.name``/``user.email``: Kaartenbak never commits under an invented name."""
+
+
+E = TypeVar("E", bound=GitError)
+
+
+def git_words(code: str, params: dict[str, object], advice: bool = True) -> tuple[str, str]:
+    """(message, advice) of ``core.git.<code>`` in the display language; advice "" when there is none."""
+    return phrase(f"git.{code}", params), phrase(f"git.{code}_advice", params) if advice else ""
+
+
+def coded(cls: type[E], code: str, detail: str = "", *, advice: bool = True, **params: object) -> E:
+    """A ``cls`` error whose words are ``core.git.<code>`` (and ``<code>_advice``), with code and params set."""
+    message, words = git_words(code, params, advice)
+    error = cls(message, words, detail)
+    error.code, error.params = f"git.{code}", dict(params)
+    return error
 
 
 @dataclass(frozen=True)
@@ -174,57 +201,34 @@ def _fixed_env() -> dict[str, str]:
 
 
 def explain_error(stderr: str, where: Path | None = None, lock: IndexLock | None = None) -> GitError:
-    """Turn git's stderr into a Dutch GitError (the raw text is kept in ``detail``)."""
+    """Turn git's stderr into a GitError in the display language (the raw text is kept in ``detail``)."""
     text, low = stderr.strip(), stderr.strip().lower()
-    place = str(where) if where else "deze map"
+    place = str(where) if where else phrase("git.this_folder", {})
     if "dubious ownership" in low:
-        return DubiousOwnership(
-            f"Git vertrouwt {place} niet: de map is van een andere gebruiker.",
-            "Is de map van jou of van iemand die je vertrouwt? Laat dan alleen déze map toe met "
-            f"'git config --global --add safe.directory {place}', of laat de eigenaar de map aan jou overdragen. "
-            "Kaartenbak voegt zelf geen uitzondering toe.",
-            text,
-        )
+        return coded(DubiousOwnership, "dubious", text, place=place)
     if re.search(
         r"object file .* is empty|loose object .* is corrupt|corrupt|bad signature|index file smaller|"
         r"unable to read [0-9a-f]{40}|bad object|packfile .* cannot be accessed",
         low,
     ):
-        return CorruptRepository(
-            f"De git-gegevens in {place} zijn beschadigd.",
-            "Controleer met 'git fsck'. Herstellen: kopieer eerst de map cards/ naar een veilige plek, "
-            "maak daarna een verse kloon en zet je gewijzigde kaarten daarin terug.",
-            text,
-        )
+        return coded(CorruptRepository, "corrupt", text, place=place)
     if "index.lock" in low and ("file exists" in low or "unable to create" in low):
         if lock is None:
             lock = IndexLock(where / ".git" / "index.lock" if where else Path("index.lock"), 0.0, False)
         return lock_error(lock, text)
     if "not a git repository" in low:
-        return NotARepository(
-            f"{place} is geen git-repository.",
-            f"Maak er een met 'git init' in {place}, of kies een gekloonde kaartenbak.",
-            text,
-        )
-    return GitError(f"git meldt een fout: {visible(text.splitlines()[-1] if text else 'onbekende fout')}", "", text)
+        return coded(NotARepository, "not_a_repository", text, place=place)
+    said = visible(text.splitlines()[-1]) if text else phrase("git.unknown", {})
+    return coded(GitError, "failed", text, advice=False, text=said)
 
 
 def lock_error(lock: IndexLock, detail: str = "") -> IndexLocked:
-    """The Dutch explanation of a fresh or stale index.lock."""
-    if lock.stale:
-        return IndexLocked(
-            f"Een oud slotbestand ({lock.path}, {int(lock.age_seconds // 60)} minuten oud) blokkeert git; "
-            "waarschijnlijk is een eerder git-programma afgebroken.",
-            "Er draait geen git-programma meer, dus het slot mag weg: kies 'oud slot verwijderen'.",
-            lock,
-            detail,
-        )
-    return IndexLocked(
-        f"Een ander git-programma is bezig in deze repository ({lock.path}).",
-        "Wacht tot het klaar is (sluit bijvoorbeeld een andere git-app) en probeer het opnieuw.",
-        lock,
-        detail,
-    )
+    """The explanation of a fresh or stale index.lock, in the display language."""
+    code = "lock_stale" if lock.stale else "lock_busy"
+    params: dict[str, object] = {"path": str(lock.path), "minutes": int(lock.age_seconds // 60)}
+    error = IndexLocked(*git_words(code, params), lock, detail)
+    error.code, error.params = f"git.{code}", params
+    return error
 
 
 class GitRepo:
@@ -243,7 +247,7 @@ class GitRepo:
         """Open the repository whose top folder is ``path``; never a parent repository."""
         root = Path(path).expanduser().resolve()
         if not root.is_dir():
-            raise NotARepository(f"Map bestaat niet: {root}.", "Kies een bestaande map met kaarten.")
+            raise coded(NotARepository, "no_folder", root=str(root))
         out = cls._discover(
             root,
             "--is-bare-repository",
@@ -259,11 +263,7 @@ class GitRepo:
         bare = bare_s == "true"
         top = Path(git_dir) if bare else Path(cls._discover(root, "--show-toplevel").strip())
         if top.resolve() != root:
-            raise NotARepository(
-                f"{root} is zelf geen git-repository (git zou {top} gebruiken).",
-                "Kaartenbak neemt geen bovenliggende repository over. Maak hier een eigen repository met "
-                f"'git init' in {root}, of kloon de kaartenbak.",
-            )
+            raise coded(NotARepository, "parent_repository", root=str(root), top=str(top))
         env = {"GIT_DIR": git_dir, "GIT_INDEX_FILE": index, "GIT_OBJECT_DIRECTORY": objects, "GIT_COMMON_DIR": common}
         if not bare:
             env["GIT_WORK_TREE"] = str(root)
@@ -282,7 +282,7 @@ class GitRepo:
                     timeout=30,
                 )
         except (OSError, subprocess.SubprocessError) as exc:
-            raise GitError("Git kan niet worden gestart.", "Installeer git en probeer het opnieuw.", str(exc)) from None
+            raise coded(GitError, "no_git", str(exc)) from None
         if proc.returncode != 0:
             raise explain_error(proc.stderr or "not a git repository", root)
         return proc.stdout
@@ -348,7 +348,7 @@ class GitRepo:
         p = Path(path)
         rel = Path(os.path.relpath((p if p.is_absolute() else self.root / p).resolve(), self.root))
         if not rel.parts or rel.parts[0] in ("..", ".git"):
-            raise GitError(f"{path} ligt buiten de repository {self.root}.", "Kies een kaart in deze kaartenbak.")
+            raise coded(GitError, "outside", path=str(path), root=str(self.root))
         return rel.as_posix()
 
     def index_lock(self) -> IndexLock | None:
@@ -371,9 +371,7 @@ class GitRepo:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise GitError(
-                f"Kan {lock.path} niet verwijderen: {exc.strerror or exc}.", "Controleer de rechten van .git."
-            ) from None
+            raise coded(GitError, "lock_remove", path=str(lock.path), error=exc.strerror or str(exc)) from None
         return True
 
     def configured_identity(self) -> tuple[str, str]:
@@ -401,86 +399,54 @@ class GitRepo:
 
 @dataclass(frozen=True)
 class Notice:
-    """A repository state the user should know about: what it means and the way forward."""
+    """A repository state the user should know about: what it means and the way forward.
+
+    ``message`` and ``advice`` are ``core.git.notice_<code>`` (and ``_advice``) in the display
+    language, phrased with ``params``.
+    """
 
     code: str  # bare | empty | detached | merge | rebase | cherry-pick | revert | conflicts | lock | no-identity
     message: str
     advice: str
     blocks_commit: bool = True
+    params: tuple[tuple[str, object], ...] = ()
 
 
-_OPERATION_TEXT = {  # operation -> (what is going on, how to finish or abort it)
-    op: (
-        f"Er is een {name} bezig die nog niet is afgerond.",
-        f"Ga verder met 'git {op} --continue' of breek af met 'git {op} --abort'.",
-    )
-    for op, name in (("rebase", "rebase"), ("cherry-pick", "cherry-pick"), ("revert", "revert"))
-}
-_OPERATION_TEXT["merge"] = (
-    "Er is een samenvoeging (merge) bezig die nog niet is afgerond.",
-    "Los de conflicten op met x in Kaartenbak (of met 'git add' en 'git commit'), of breek af met 'git merge --abort'.",
-)
+def _notice(code: str, words: str = "", blocks_commit: bool = True, **params: object) -> Notice:
+    key = f"notice_{(words or code).replace('-', '_')}"
+    return Notice(code, *git_words(key, params), blocks_commit=blocks_commit, params=tuple(params.items()))
 
 
 def explain_state(state: RepoState) -> list[Notice]:
-    """Plain-Dutch notices for every hostile state, most blocking first; empty when all is well."""
+    """Notices in the display language for every hostile state, most blocking first; empty when all is well."""
     notes: list[Notice] = []
     if state.bare:
-        notes.append(
-            Notice(
-                "bare",
-                f"{state.root} is een kale (bare) repository zonder werkmap: hier staan geen kaartbestanden.",
-                f"Kloon hem naar een gewone map ('git clone {state.root} kaarten') en open die map.",
-            )
-        )
+        notes.append(_notice("bare", root=str(state.root)))
     if state.in_progress:
-        msg, advice = _OPERATION_TEXT[state.in_progress]
-        notes.append(
-            Notice(
-                state.in_progress,
-                msg + " Kaartenbak maakt nu geen nieuwe commits, om die bewerking niet te breken.",
-                advice,
-            )
-        )
+        op = state.in_progress
+        notes.append(_notice(op, "merge" if op == "merge" else "operation", operation=op))
     if state.conflicted:
+        count = len(state.conflicted)
         notes.append(
-            Notice(
+            _notice(
                 "conflicts",
-                f"{len(state.conflicted)} bestand(en) hebben een onopgelost conflict: {', '.join(state.conflicted)}.",
-                "Kies per kaart welke waarden blijven, sla op en rond de samenvoeging af.",
+                "conflicts_one" if count == 1 else "conflicts",
+                count=count,
+                files=", ".join(state.conflicted),
             )
         )
     if state.index_lock is not None:
         err = lock_error(state.index_lock)
-        notes.append(Notice("lock", err.message, err.advice, blocks_commit=state.index_lock.stale))
+        notes.append(Notice("lock", err.message, err.advice, state.index_lock.stale, tuple(err.params.items())))
     if state.detached and state.head:
-        notes.append(
-            Notice(
-                "detached",
-                f"Je bekijkt een losse versie ({state.head[:7]}), niet een tak: nieuwe versies zouden zoekraken.",
-                "Ga terug naar je tak met 'git switch main' (of maak een tak: 'git switch -c NAAM').",
-            )
-        )
+        notes.append(_notice("detached", head=state.head[:7]))
     if state.head is None and not state.bare:
-        notes.append(
-            Notice(
-                "empty",
-                "Deze repository heeft nog geen enkele versie.",
-                "De eerste keer bewaren maakt de eerste versie.",
-                blocks_commit=False,
-            )
-        )
+        notes.append(_notice("empty", blocks_commit=False))
     if state.identity is None and not state.bare:
-        notes.append(
-            Notice(
-                "no-identity",
-                "Git weet nog niet wie je bent (user.name en user.email ontbreken).",
-                "Vul je naam en e-mailadres in; ze komen bij elke versie die je bewaart.",
-            )
-        )
+        notes.append(_notice("no-identity"))
     return notes
 
 
 def explain(state: RepoState) -> list[Notice]:
-    """Plain-Dutch notices (what it means, the way forward) for every hostile state; empty when all is well."""
+    """Notices (what it means, the way forward) for every hostile state; empty when all is well."""
     return explain_state(state)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.cards.card import Card
-from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.gitrepo import GitError, GitRepo, coded
 from tui.core.cards.parse import parse_bytes
 
 _FIELD, _RECORD = "\x1f", "\x1e"
@@ -45,12 +45,10 @@ class Revision:
 def resolve(repo: GitRepo, rev: str) -> str:
     """The full commit sha of a user-typed revision; refuses option-like text before git sees it."""
     if not rev or rev.startswith("-") or any(ch in rev for ch in "\0\r\n"):
-        raise BadRevision(f"'{rev}' is geen geldige versie.", "Gebruik een commit-id, een taknaam of HEAD.")
+        raise coded(BadRevision, "bad_revision", rev=rev)
     sha = repo.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if not sha:
-        raise BadRevision(
-            f"Versie '{rev}' bestaat niet in deze repository.", "Kijk met 'kaartenbak log KAART' welke versies er zijn."
-        )
+        raise coded(BadRevision, "no_revision", rev=rev)
     return sha
 
 
@@ -98,7 +96,7 @@ def card_at(repo: GitRepo, sha: str, path: str) -> dict[str, Any] | None:
         return None
     loaded = parse_bytes(Path(path), raw)
     if not isinstance(loaded, Card):
-        raise BrokenRevision(f"De kaart {path} in versie {sha[:7]} is onleesbaar: {loaded.message}.")
+        raise coded(BrokenRevision, "broken_revision", advice=False, path=path, sha=sha[:7], reason=loaded.message)
     return loaded.to_dict()
 
 

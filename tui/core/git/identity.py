@@ -87,7 +87,7 @@ def require_identity(repo: GitRepo) -> Identity:
     found = read_identity(repo)
     if found is None:
         missing = NoIdentity(phrase("identity.unknown", {}), phrase("identity.unknown_advice", {}))
-        missing.code = "identity.unknown"  # type: ignore[attr-defined]
+        missing.code = "identity.unknown"
         raise missing
     return found
 

@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.core.language import phrase
 from tui.core.paths import schema_dir
 
 DRIVER = "kaartenbak"
@@ -101,12 +102,22 @@ in de app per veld welke versie blijft. Na het klonen van deze map: eenmaal `kaa
 
 
 class InitError(Exception):
-    """The folder cannot be made into (or set up as) a cards repository; the message says why."""
+    """The folder cannot be made into (or set up as) a cards repository: ``code`` (``init.<name>``,
+    words in ``core.init.<name>`` of ``tui/locale``) and ``params``; the text is phrased in the display language."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = f"init.{code}", params
+        super().__init__(phrase(self.code, params))
+
+
+def _said(code: str, **params: object) -> str:
+    """One line of the report in the display language (``core.init.<code>``)."""
+    return phrase(f"init.{code}", params)
 
 
 @dataclass
 class InitReport:
-    """What ``init_repo`` did, in Dutch sentences, for the CLI and the app to show."""
+    """What ``init_repo`` did, in sentences of the display language, for the CLI and the app to show."""
 
     root: Path
     created: bool
@@ -148,9 +159,11 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     try:
         return subprocess.run(["git", *args], cwd=root, env=_env(), capture_output=True, text=True, check=check)
     except FileNotFoundError:
-        raise InitError("git is niet gevonden; installeer git en probeer opnieuw") from None
+        raise InitError("no_git") from None
     except subprocess.CalledProcessError as exc:
-        raise InitError(f"git {args[0]} mislukt in {root}: {(exc.stderr or exc.stdout).strip()}") from None
+        raise InitError(
+            "git_failed", command=args[0], root=str(root), error=(exc.stderr or exc.stdout).strip()
+        ) from None
 
 
 def _config_get(root: Path, key: str, *scope: str) -> str | None:
@@ -210,7 +223,7 @@ def ensure_attributes(root: Path) -> list[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text + "".join(f"{line}\n" for line in missing), encoding="utf-8")
     except OSError as exc:
-        raise InitError(f"kan {path} niet schrijven: {exc.strerror or exc}") from None
+        raise InitError("cannot_write", path=str(path), error=exc.strerror or str(exc)) from None
     rel = os.path.relpath(path, root).replace(os.sep, "/")
     return [f"{rel}: {line}" for line in missing]
 
@@ -219,32 +232,25 @@ def _scaffold(root: Path, with_regions: bool) -> list[str]:
     done = []
     if not (root / ".git").exists():
         _git(root, "init", "-q", "-b", "main")
-        done.append(f"git-repository gemaakt in {root} (tak main)")
+        done.append(_said("made_repo", root=str(root)))
     if not (root / "schema").exists():
         src = schema_dir()
         shutil.copytree(src, root / "schema", ignore=None if with_regions else shutil.ignore_patterns("regions"))
         if not with_regions:
             (root / "schema" / "regions").mkdir()
             (root / "schema" / "regions" / "example.toml").write_text(REGION_TEMPLATE, encoding="utf-8")
-        done.append(
-            "schema/ gekopieerd"
-            + (
-                " met de meegeleverde regio's"
-                if with_regions
-                else " met een leeg regiovoorbeeld (schema/regions/example.toml)"
-            )
-        )
+        done.append(_said("copied_schema_regions" if with_regions else "copied_schema"))
     (root / "cards").mkdir(exist_ok=True)
     keep = root / "cards" / ".gitkeep"
     if not any((root / "cards").iterdir()):
         keep.write_text("", encoding="utf-8")  # git keeps no empty folders; clones need cards/
-        done.append("cards/ gemaakt")
+        done.append(_said("made_cards"))
     if not (root / "README.md").exists():
         (root / "README.md").write_text(README_TEMPLATE, encoding="utf-8")
-        done.append("README.md voor de werkgroep geschreven")
+        done.append(_said("wrote_readme"))
     if not (root / ".gitattributes").exists():
         (root / ".gitattributes").write_text(SHARED_ATTRIBUTES, encoding="utf-8")
-        done.append(".gitattributes geschreven (*.toml text eol=lf, gedeeld met elke kloon)")
+        done.append(_said("wrote_attributes"))
     return done
 
 
@@ -252,17 +258,12 @@ def _commit_first(root: Path, report: InitReport) -> None:
     if _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0:
         return
     if not (_config_get(root, "user.name") and _config_get(root, "user.email")):
-        report.hint = (
-            "Nog geen eerste commit: git weet niet wie je bent. Stel dat eenmalig in en commit dan:\n"
-            '  git config --global user.name "Je Naam"\n'
-            '  git config --global user.email "je@voorbeeld.nl"\n'
-            f'  git -C "{root}" add -A && git -C "{root}" commit -m "Nieuwe kaartenbak"'
-        )
+        report.hint = _said("no_identity", root=str(root))
         return
     _git(root, "add", "-A")
     _git(root, "-c", "user.useConfigOnly=true", "commit", "-q", "-m", "Nieuwe kaartenbak")
     report.committed = True
-    report.done.append("eerste commit gemaakt")
+    report.done.append(_said("first_commit"))
 
 
 def _is_new(root: Path) -> bool:
@@ -270,15 +271,12 @@ def _is_new(root: Path) -> bool:
     if not root.exists():
         return True
     if not root.is_dir():
-        raise InitError(f"{root} is geen map")
+        raise InitError("not_a_folder", root=str(root))
     entries = [p.name for p in root.iterdir()]
     if (root / ".git").exists():
         return entries == [".git"]
     if entries:
-        raise InitError(
-            f"{root} is geen git-repository en niet leeg; kies een nieuwe of lege map, "
-            "of open de map van een bestaande kaartenbak"
-        )
+        raise InitError("not_empty", root=str(root))
     return True
 
 
@@ -302,12 +300,12 @@ def init_repo(
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InitError(f"kan {root} niet maken: {exc.strerror or exc}") from None
+            raise InitError("cannot_make", root=str(root), error=exc.strerror or str(exc)) from None
         report.done.extend(_scaffold(root, with_regions))
     report.done.extend(ensure_attributes(root))
     report.done.extend(register_drivers(root, program, textconv=textconv))
     if new:
         _commit_first(root, report)
     elif not (root / "cards").is_dir():
-        report.hint = f"let op: {root} heeft geen map cards/; de drivers werken alleen voor cards/**/*.toml"
+        report.hint = _said("no_cards_folder", root=str(root))
     return report

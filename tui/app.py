@@ -44,6 +44,7 @@ from .seam import KeepsDraft, ShowsCard
 from .sync_flow import open_conflicts, start_sync
 from .ui_language import LocalizedApp
 from .widgets.card_list import CardList
+from .widgets.theme_tree import ThemeTree
 from .widgets.safe import TerminalSafety
 
 POLL_INTERVAL = 2.0  # seconds between looks at the disk for changes made outside the app
@@ -132,12 +133,13 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
         return screen.current_card_id() if isinstance(screen, ShowsCard) else None
 
     def action_help(self) -> None:
-
+        """Every key of this screen, the main screen, the list and the theme tree."""
         groups = [(t("help.global"), _bindings(self.BINDINGS))]
         if self.screen is not self.browser:
             groups.insert(0, (t("help.this_screen"), _bindings(self.screen.BINDINGS)))
         groups.append((t("help.browser"), _bindings(self.browser.BINDINGS)))
         groups.append((t("help.list"), _bindings(CardList.BINDINGS)))
+        groups.append((t("help.tree"), _bindings(ThemeTree.BINDINGS)))
         self.push_screen(HelpScreen(groups))
 
     def action_overview(self) -> None:

@@ -86,7 +86,7 @@ async def test_export_from_a_search_holds_only_full_matches_and_names_the_query(
         full = app.browser.listed_card_ids()
         await app.screen.run_action("export")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ChoiceDialog" and f"{len(full)} kaart(en)" in app.screen.question
+        assert type(app.screen).__name__ == "ChoiceDialog" and f"{len(full)} kaarten exporteren" in app.screen.question
         await pilot.click("#choice-md")
         await settle(app, pilot)
         await wait_for(pilot, lambda: list(isolated_env.rglob("kaarten-*.md")), what="the export")

@@ -90,6 +90,7 @@ class EditorScreen(Screen[None]):
     VALIDATE_DELAY: ClassVar[float] = 0.25
     DRAFT_DEBOUNCE: ClassVar[float] = 0.8
     DRAFT_MAX_WAIT: ClassVar[float] = 2.0
+    FOCUS_SETTLE: ClassVar[float] = 0.15  # s: look again that the focused field is in view (late scrolls)
 
     def __init__(self, library: Library, card: Card, *, data: dict[str, Any] | None = None, new: bool = False) -> None:
         super().__init__()
@@ -640,13 +641,21 @@ class EditorScreen(Screen[None]):
         """Bring ``editor`` into view once a focused text area has grown to its focused height."""
         self.call_after_refresh(self.call_after_refresh, self._show_field, editor, top)
 
-    def _show_field(self, editor: Any, top: bool = False) -> None:
+    def _show_field(self, editor: Any, top: bool = False, tries: int = 3) -> None:
         if not editor.is_attached:
             return
         form = self.query_one("#form", VerticalScroll)
         fits = editor.outer_size.height <= form.scrollable_content_region.height
         # taller than the form, or jumped to: its label at the top
         form.scroll_to_widget(editor, animate=False, top=top or not fits, immediate=True)
+        if tries > 1 and fits:  # a text area growing on focus, or Textual's own focus scroll, may come later
+            self.call_after_refresh(self._recheck_field, editor, top, tries - 1)
+            self.set_timer(self.FOCUS_SETTLE, lambda: self._recheck_field(editor, top, 1))
+
+    def _recheck_field(self, editor: Any, top: bool, tries: int) -> None:
+        form = self.query_one("#form", VerticalScroll)
+        if editor.is_attached and self.focused is not None and not form.region.contains_region(editor.region):
+            self._show_field(editor, top, tries)
 
     def focus_field(self, key: str) -> bool:
         """Focus the first control of field ``key`` and bring it into view with its label."""

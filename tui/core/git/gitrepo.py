@@ -51,7 +51,8 @@ class GitError(Exception):
     def __init__(self, message: str, advice: str = "", detail: str = "") -> None:
         super().__init__(message)
         self.message, self.advice, self.detail = message, advice, detail
-        self.params = {}
+        if not hasattr(self, "params"):  # a subclass may have set its own before calling this
+            self.params = {}
 
     def __str__(self) -> str:
         return f"{self.message} {self.advice}".strip()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
-from . import cards, config, conflicts, export, git, init, merge, search, sync
+from . import cards, clone, config, conflicts, export, git, importing, init, merge, search, sync
 from .lang import argparse_words, choose_language, translate_parser
 
 Registrar = Callable[[argparse._SubParsersAction], None]
@@ -23,6 +23,8 @@ REGISTRARS: list[Registrar] = [
     search.register,
     sync.register,
     conflicts.register,
+    importing.register,
+    clone.register,
 ]
 
 

@@ -67,7 +67,9 @@ def test_an_fte_text_that_is_no_number_warns_and_keeps_the_text() -> None:
     assert [i.code for i in issues] == ["fte_unparsed"]
 
 
-@pytest.mark.parametrize(("text", "flag"), [("ja", True), ("Nee", False), ("yes", True), ("X", True), ("misschien", None)])
+@pytest.mark.parametrize(
+    ("text", "flag"), [("ja", True), ("Nee", False), ("yes", True), ("X", True), ("misschien", None)]
+)
 def test_booleans(text: str, flag: bool | None) -> None:
     assert parse_bool(text) is flag
 

@@ -35,7 +35,11 @@ def test_a_proposal_matches_labels_keys_and_english(schema: Schema) -> None:
 def test_accents_and_small_typos_still_match(schema: Schema) -> None:
     fields = candidate_fields(schema, [schema.kinds["project"]])
     got = propose(["Doelstéling", "Betrokken organisatie", "Tijdlijn"], fields).columns
-    assert got == {"Doelstéling": "doelstelling", "Betrokken organisatie": "betrokken_organisaties", "Tijdlijn": "tijdslijn"}
+    assert got == {
+        "Doelstéling": "doelstelling",
+        "Betrokken organisatie": "betrokken_organisaties",
+        "Tijdlijn": "tijdslijn",
+    }
 
 
 def test_each_field_is_used_once_and_derived_fte_columns_are_skipped(schema: Schema) -> None:

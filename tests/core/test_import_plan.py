@@ -68,6 +68,7 @@ def test_edited_cells_become_changed_fields_and_only_those_are_written(repo: Pat
     numstat = sorted(line.split("\t") for line in git(repo, "diff", "--numstat").splitlines())
     assert numstat == [["1", "0", "cards/nml/nml-b01.1.toml"], ["1", "1", "cards/wbw/wbw-t1-1.1.toml"]]
 
+
 def test_problems_carry_row_and_column(repo: Path, tmp_path: Path) -> None:
     ws = Workspace.find(repo)
     path = tmp_path / "x.xlsx"

@@ -65,7 +65,7 @@ def test_the_default_folder_comes_from_the_url(tmp_path: Path) -> None:
 
 def test_a_bad_url_is_exit_2_and_leaves_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dest = tmp_path / "kloon"
-    code, out, err = run(capsys, "clone", str(tmp_path / "bestaat-niet.git"), str(dest), "--no-open")
+    code, _out, err = run(capsys, "clone", str(tmp_path / "bestaat-niet.git"), str(dest), "--no-open")
     assert code == 2
     assert "geen bereikbare kaartenbak-repository" in err and "Traceback" not in err
     assert not dest.exists()

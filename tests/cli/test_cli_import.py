@@ -155,8 +155,8 @@ def test_write_map_then_import_with_the_edited_map(tmp_path: Path, capsys: pytes
         ("plaatje.png", b"\x89PNG\r\n\x1a\n", [], "geen spreadsheet"),
         ("nep.xlsx", b"dit is tekst", [], "geen spreadsheet"),
         ("leeg.csv", b"\xef\xbb\xbf", [], "leeg"),
-        ("goed.csv", "Titel;Regio\r\nIets;WBW\r\n".encode(), ["--kind", "geen-soort"], "onbekende soort"),
-        ("map.csv", "Titel;Regio\r\nIets;WBW\r\n".encode(), [], "--kind"),
+        ("goed.csv", b"Titel;Regio\r\nIets;WBW\r\n", ["--kind", "geen-soort"], "onbekende soort"),
+        ("map.csv", b"Titel;Regio\r\nIets;WBW\r\n", [], "--kind"),
     ],
 )
 def test_unusable_input_is_a_clear_message_and_exit_2(

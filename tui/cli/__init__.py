@@ -62,7 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        if code == 0 and getattr(args, "open_app", False):  # e.g. `kaartenbak clone` without --no-open
+            from ..app_main import run_app
+
+            return run_app(args)
+        return code
     except (NoCardsFolder, SchemaError) as exc:
         print(f"kaartenbak: {exc}", file=sys.stderr)
         return 2

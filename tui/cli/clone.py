@@ -77,7 +77,6 @@ def cmd_clone(args: argparse.Namespace) -> int:
     if args.no_open:
         out(f"Open de app met: kaartenbak --repo {report.root}")
         return 0
-    from ..app_main import run_app
-
     args.repo = str(report.root)
-    return run_app(args)
+    args.open_app = True  # main() opens the app: the CLI reaches it only through tui/cli/__init__.py
+    return 0

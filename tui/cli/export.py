@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ZOEKVRAAG",
         help="zoekvraag, bijvoorbeeld thema:..., regio:NML, soort:project (standaard: alle kaarten)",
     )
-    p.add_argument("-f", "--format", choices=FORMATS, help="md, csv, html of xlsx (standaard: afgeleid van -o, anders md)")
+    p.add_argument(
+        "-f", "--format", choices=FORMATS, help="md, csv, html of xlsx (standaard: afgeleid van -o, anders md)"
+    )
     p.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar dit bestand (standaard: standaarduitvoer)")
     p.add_argument("--title", metavar="TITEL", help="titel boven het document")
     p.add_argument("-q", "--quiet", action="store_true", help="geen voortgang en geen samenvatting op stderr")

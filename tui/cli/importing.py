@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--write-map", metavar="KOPPELING", help="schrijf de voorgestelde koppeling naar dit bestand en stop"
     )
     p.add_argument("--dry-run", action="store_true", help="laat alleen zien wat er zou gebeuren; schrijf niets")
-    p.add_argument("--allow-warnings", action="store_true", help="schrijf ook als er waarschuwingen zijn (nooit bij fouten)")
+    p.add_argument(
+        "--allow-warnings", action="store_true", help="schrijf ook als er waarschuwingen zijn (nooit bij fouten)"
+    )
     p.add_argument("--commit", action="store_true", help="bewaar de geschreven kaarten meteen in één commit")
     p.set_defaults(handler=cmd_import)
 

@@ -314,9 +314,9 @@ def _plan_row(
         unmapped = p.field not in col_of and p.field not in ENVELOPE_PROPOSED
         if card is None and unmapped and p.code in ("required", "min_length"):
             continue  # said once for the whole sheet (required_unmapped)
-        col = col_of.get(p.field)
-        letter = column_letter(col) if col is not None else ""
-        header = sheet.header[col] if col is not None else p.label
+        pcol = col_of.get(p.field)
+        letter = column_letter(pcol) if pcol is not None else ""
+        header = sheet.header[pcol] if pcol is not None else p.label
         plan.issues.append(ImportIssue(p.level, row, letter, header, "validate", problem=p))
     if card is None:
         path = paths.new(card_id, str(data.get("region", "")))

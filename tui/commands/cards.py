@@ -29,6 +29,7 @@ APP_ACTIONS = [
     ("sync", "palette.sync"),
     ("resolve_conflicts", "palette.conflicts"),
     ("overview", "palette.overview"),
+    ("import_sheet", "import.palette"),
     ("help", "palette.help"),
 ]
 

@@ -28,7 +28,7 @@ from tui.core.library import Library
 from tui.core.workspace import Workspace
 
 from ..dialogs.commit import start_commit
-from ..i18n import lazy, t
+from ..i18n import lazy, phrase, t
 from ..messages import RepoChanged
 from ..widgets.safe import SafeInput, SafeSelect
 
@@ -179,7 +179,7 @@ class ImportScreen(Screen[None]):
             return exc
 
     def _failed(self, exc: ImportFailure) -> None:
-        self._status(t("import.failed", reason=t("core.import." + exc.code, **exc.params)))
+        self._status(t("import.failed", reason=phrase("import." + exc.code, **exc.params)))
         self.query_one("#import-report", Static).update("")
 
     def _show_sheet(
@@ -232,7 +232,7 @@ class ImportScreen(Screen[None]):
         report = self.query_one("#import-report", Static)
         if isinstance(plan, ImportFailure):
             self.plan = None
-            report.update(Text(visible(t("core.import." + plan.code, **plan.params)), style="red"))
+            report.update(Text(visible(phrase("import." + plan.code, **plan.params)), style="red"))
         else:
             self.plan = plan
             report.update(report_text(plan))

@@ -149,3 +149,56 @@ def test_bad_inputs_are_failures_with_codes(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(ImportFailure) as info:
         _plan(ws, tmp_path / "zonder.csv")
     assert info.value.code == "kind_needed"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_every_golden_card_round_trips_unchanged_hostile_ones_included(
+    golden_repo: Path, tmp_path: Path, fmt: str
+) -> None:
+    ws = Workspace.find(golden_repo)
+    path = tmp_path / f"alles.{fmt}"
+    path.write_bytes(export_cards(_cards(ws), ws.schema, fmt, vocab=ws.vocab))  # type: ignore[arg-type]
+    plan = _plan(ws, path)
+    assert [(c.card_id, c.changed) for c in plan.cards if c.status != UNCHANGED] == []
+    assert plan.issues == []
+
+
+def test_a_cell_that_looks_like_a_formula_stays_text(repo: Path, tmp_path: Path) -> None:
+    ws = Workspace.find(repo)
+    path = tmp_path / "x.xlsx"
+    _export(ws, path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.active
+    assert sheet is not None
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "WBW/T1/1.1")
+    cell = sheet.cell(row, [c.value for c in sheet[1]].index("Titel") + 1)
+    cell.value = "=SUM(A1:A2) is geen formule"
+    cell.data_type = "s"  # typed as text ('=...), as Excel stores it
+    wb.save(path)
+    plan = _plan(ws, path)
+    changed = next(c for c in plan.cards if c.status == CHANGED)
+    assert changed.data["title"] == "=SUM(A1:A2) is geen formule"
+    exported = export_cards(_cards(ws), ws.schema, "xlsx", vocab=ws.vocab)
+    (tmp_path / "y.xlsx").write_bytes(exported)
+    first = openpyxl.load_workbook(tmp_path / "y.xlsx").active
+    assert first is not None
+    assert all(c.data_type != "f" for row in first.iter_rows() for c in row)
+
+
+def test_an_english_export_comes_back_unchanged_in_dutch(golden_repo: Path, tmp_path: Path) -> None:
+    from tui.core import language
+    from tui.i18n import set_language
+
+    ws = Workspace.find(golden_repo)
+    set_language("en")
+    try:
+        assert language.current() == "en"
+        data = export_cards(_cards(ws), ws.schema, "xlsx", vocab=ws.vocab)
+    finally:
+        set_language("nl")
+    path = tmp_path / "english.xlsx"
+    path.write_bytes(data)
+    assert "Card id" in [c.value for c in next(iter(openpyxl.load_workbook(path).active.iter_rows(max_row=1)))]  # type: ignore[union-attr]
+    plan = _plan(ws, path)
+    assert [(c.card_id, c.changed) for c in plan.cards if c.status != UNCHANGED] == []
+    assert plan.issues == []

@@ -9,7 +9,8 @@ cards through the card store (``writer``), so a field nobody changed stays byte-
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,24 @@ class _Paths:
         return folder / f"{name}.toml"
 
 
+@lru_cache(maxsize=256)
+def _labelled(f: Field, lang: str) -> Field:
+    """``f`` (and its sub-fields) labelled in ``lang`` whatever the display language."""
+    label = (f.label_en or f.label_nl) if lang == "en" else f.label_nl
+    children = tuple(_labelled(c, lang) for c in f.children)
+    return replace(f, label_nl=label, label_en=label, children=children)
+
+
+def untouched(f: Field, raw: Any, current: Any, schema: Schema) -> bool:
+    """Whether a cell says what the export wrote for ``current`` (in either language, for tables)."""
+    text = cell_text(raw)
+    if text == cell_value(f, current, schema):
+        return True
+    if f.is_table and current is not None:
+        return any(text == cell_value(_labelled(f, lang), current, schema) for lang in ("nl", "en"))
+    return False
+
+
 def _problem_key(p: Problem) -> tuple[Any, ...]:
     return (p.level, p.path, p.code, p.params)
 
@@ -254,10 +273,8 @@ def _plan_row(
             continue
         if key == "kind":
             continue
-        if card is not None:
-            current = base.get(key)
-            if cell_text(value_raw) == cell_value(f, current, schema):
-                continue  # the cell says what the export wrote: untouched
+        if card is not None and untouched(f, value_raw, base.get(key), schema):
+            continue  # the cell says what the export wrote: untouched
         value, found = convert(f, value_raw, schema)
         cell_issues.extend((col, i) for i in found)
         if card is not None and f.is_table and value is EMPTY and found:

@@ -202,3 +202,12 @@ def test_an_english_export_comes_back_unchanged_in_dutch(golden_repo: Path, tmp_
     plan = _plan(ws, path)
     assert [(c.card_id, c.changed) for c in plan.cards if c.status != UNCHANGED] == []
     assert plan.issues == []
+
+
+def test_rows_without_an_id_find_their_card_by_number_and_region(repo: Path, tmp_path: Path) -> None:
+    ws = Workspace.find(repo)
+    card = next(c for c in _cards(ws) if c.id == "WBW/T1/1.1")
+    path = tmp_path / "zonder-id.csv"
+    _csv(path, [["Regio", "Nummer", "Titel"], [card.region, card.number, "Andere titel"]])
+    plan = _plan(ws, path, "project")
+    assert [(c.card_id, c.status, c.changed) for c in plan.cards] == [("WBW/T1/1.1", CHANGED, ("title",))]

@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 from tui.core.cards.atomic import WriteError
+from tui.core.cards.store import ChangedOnDisk
 from tui.core.git.commit import commit
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.importing.mapping import SKIP, candidate_fields, load_map, propose, write_map
@@ -116,6 +117,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     try:
         written = apply_plan(ws, plan, allow_warnings=args.allow_warnings)
+    except ChangedOnDisk as exc:
+        err(f"kaartenbak import: {exc.path} is gewijzigd terwijl de import liep; importeer opnieuw.")
+        return 1
     except (WriteError, OSError) as exc:
         err(f"kaartenbak import: schrijven mislukt: {exc}")
         return 2

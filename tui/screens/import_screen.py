@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from tui.core.cards.atomic import WriteError
 from tui.core.cards.schema import Field
+from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.importing.mapping import SKIP, ColumnMap, candidate_fields, is_derived, propose
 from tui.core.importing.plan import CHANGED, NEW, UNCHANGED, ImportPlan, apply_plan, choose_kinds, plan_import
@@ -273,7 +274,7 @@ class ImportScreen(Screen[None]):
     def _write(self, plan: ImportPlan, allow: bool) -> None:
         try:
             written = apply_plan(self.workspace, plan, allow_warnings=allow)
-        except (ImportFailure, WriteError, OSError) as exc:
+        except (ImportFailure, ChangedOnDisk, WriteError, OSError) as exc:
             self.app.call_from_thread(self._write_failed, str(exc))
             return
         self.library.refresh_from_disk()

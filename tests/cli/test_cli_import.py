@@ -201,3 +201,18 @@ def test_control_characters_in_a_cell_never_reach_the_terminal_raw(
     assert code == 1
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "<U+001B>" in out
+
+
+def test_the_report_speaks_english_in_english_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    path = tmp_path / "een.csv"
+    path.write_bytes(f"Region;Theme;Title;Level\r\nWBW;{THEME_WBW};Iets nieuws;onzin\r\n".encode("utf-8-sig"))
+    try:
+        code, out, err = run(capsys, "--lang", "en", "--repo", str(repo), "import", str(path), "--kind", "project")
+    finally:
+        main(["--lang", "nl", "config"])  # back to Dutch for the other tests
+        capsys.readouterr()
+    assert code == 1, out + err
+    assert "Title -> title" in out and "1 new, 0 changed, 0 unchanged; 1 error," in out
+    assert "row 2, column D (Level): error: " in out
+    assert "Nothing was written" in err

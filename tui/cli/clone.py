@@ -10,6 +10,7 @@ from tui.core.git.clone import CloneError, clone_repo
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.identity import store_identity
 from tui.core.language import phrase
+from tui.i18n import t
 
 from .output import err, out
 
@@ -36,18 +37,14 @@ def _ask_identity(args: argparse.Namespace, root: Path) -> bool:
     """Store the identity from the options or a prompt; False when it stays unknown."""
     name, email = args.name, args.email
     if not (name and email) and sys.stdin.isatty():
-        out("Git weet nog niet wie je bent; dat staat bij elke wijziging die je bewaart.")
+        out(t("clone.ask_identity"))
         try:
-            name = name or input("Naam: ").strip()
-            email = email or input("E-mailadres: ").strip()
+            name = name or input(t("clone.ask_name")).strip()
+            email = email or input(t("clone.ask_email")).strip()
         except EOFError:
             name = email = None
     if not (name and email):
-        err(
-            "Let op: git weet nog niet wie je bent, dus bewaren lukt nog niet. Geef je naam en e-mailadres met "
-            f'--name en --email, of eenmalig: git -C "{root}" config user.name "Je Naam" en '
-            f'git -C "{root}" config user.email "je@voorbeeld.nl".'
-        )
+        err(t("clone.no_identity", root=str(root)))
         return False
     try:
         with GitRepo.open(root) as repo:
@@ -55,7 +52,7 @@ def _ask_identity(args: argparse.Namespace, root: Path) -> bool:
     except GitError as exc:
         err(f"kaartenbak clone: {exc}")
         return False
-    out(f"Je wijzigingen worden bewaard als {identity.name} <{identity.email}>.")
+    out(t("clone.identity_stored", name=identity.name, email=identity.email))
     return True
 
 
@@ -67,15 +64,15 @@ def cmd_clone(args: argparse.Namespace) -> int:
         if exc.detail:
             err(f"  git: {exc.detail.splitlines()[-1]}")
         return 2
-    out(f"Gekloond naar {report.root}")
+    out(t("clone.done", path=str(report.root)))
     for line in report.done:
         out(f"  {line}")
     if not report.has_cards:
-        err("Let op: deze repository heeft geen map cards/; is het wel een kaartenbak?")
+        err(t("clone.no_cards"))
     if report.identity is None:
         _ask_identity(args, report.root)
     if args.no_open:
-        out(f"Open de app met: kaartenbak --repo {report.root}")
+        out(t("clone.open_hint", path=str(report.root)))
         return 0
     args.repo = str(report.root)
     args.open_app = True  # main() opens the app: the CLI reaches it only through tui/cli/__init__.py

@@ -15,6 +15,7 @@ from tui.core.importing.plan import CHANGED, NEW, UNCHANGED, ImportPlan, apply_p
 from tui.core.importing.plan import plan_import
 from tui.core.importing.sheet import ImportFailure, read_sheet
 from tui.core.language import phrase
+from tui.i18n import t
 
 from .output import err, open_workspace, out
 
@@ -50,31 +51,44 @@ def _failure(exc: ImportFailure) -> int:
     return 2
 
 
+def _count(key: str, n: int) -> str:
+    return t(f"import.{key}_one" if n == 1 else f"import.{key}_many", count=n)
+
+
 def _where(row: int | None, column: str, header: str) -> str:
     if row is None:
-        return "blad"
-    return f"rij {row}, kolom {column} ({header})" if column else f"rij {row}"
+        return t("import.where_sheet")
+    if column:
+        return t("import.where_cell", row=row, column=column, header=header)
+    return t("import.where_row", row=row)
 
 
 def print_report(plan: ImportPlan) -> None:
     """Per card new / changed fields / unchanged, then every problem with its row and column."""
+    new, changed = t("import.card_new"), t("import.card_changed")
+    width = max(len(new), len(changed)) + 2
     for cp in plan.cards:
         if cp.status == NEW:
-            out(f"  nieuw        {cp.card_id}  {cp.title}  -> {cp.path.name}")
+            out(f"  {new.ljust(width)} {cp.card_id}  {cp.title}  -> {cp.path.name}")
         elif cp.status == CHANGED:
-            out(f"  gewijzigd    {cp.card_id}: {', '.join(cp.changed)}")
+            out(f"  {changed.ljust(width)} {cp.card_id}: {', '.join(cp.changed)}")
     unchanged = plan.count(UNCHANGED)
     if unchanged:
-        out(f"  ongewijzigd  {unchanged} {'kaart' if unchanged == 1 else 'kaarten'}")
+        out(f"  {_count('unchanged', unchanged)}")
     if plan.issues:
-        out("Problemen:")
+        out(t("import.problems") + ":")
     for i in sorted(plan.issues, key=lambda i: (i.row or 0, i.column.rjust(3), not i.is_error)):
-        level = "fout" if i.is_error else "waarschuwing"
+        level = t("import.error") if i.is_error else t("import.warning")
         out(f"  {_where(i.row, i.column, i.header)}: {level}: {i.message}")
-    e, w = len(plan.errors), len(plan.warnings)
     out(
-        f"{plan.count(NEW)} nieuw, {plan.count(CHANGED)} gewijzigd, {unchanged} ongewijzigd; "
-        f"{e} {'fout' if e == 1 else 'fouten'}, {w} {'waarschuwing' if w == 1 else 'waarschuwingen'}."
+        t(
+            "import.summary",
+            new=plan.count(NEW),
+            changed=plan.count(CHANGED),
+            unchanged=unchanged,
+            errors=_count("errors", len(plan.errors)),
+            warnings=_count("warnings", len(plan.warnings)),
+        )
     )
 
 
@@ -90,53 +104,53 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping.kind = kinds[0].name
         if args.write_map:
             write_map(Path(args.write_map), mapping, fields)
-            out(f"Koppeling geschreven naar {args.write_map}; pas haar aan en gebruik: --map {args.write_map}")
+            out(t("import.cli_map_written", path=args.write_map))
             return 0
-        out(f"Import uit {path.name} (blad '{sheet.name}', {len(sheet.rows)} rijen):")
+        out(t("import.cli_reading", name=path.name, sheet=sheet.name, rows=_count("rows", len(sheet.rows))))
         for h in sheet.header:
             if h:
                 key = mapping.field_of(h)
-                out(f"  {h} -> {key}" if key != SKIP else f"  {h} -> (niet geïmporteerd)")
+                out(f"  {h} -> {key if key != SKIP else t('import.not_imported')}")
         loaded = ws.store.load_all()
         for e in loaded.errors:
-            err(f"overgeslagen: {e}")
+            err(t("import.cli_skipped", error=str(e)))
         plan = plan_import(ws, sheet, mapping, mapping.kind, loaded.cards, ws.vocab)
     except ImportFailure as exc:
         return _failure(exc)
+    except WriteError as exc:  # --write-map to an impossible place
+        err(t("import.cli_write_failed", reason=str(exc)))
+        return 2
     print_report(plan)
     if args.dry_run:
         return 1 if plan.blocked(args.allow_warnings) else 0
     if plan.blocked(args.allow_warnings):
-        if plan.errors:
-            err("Er is niets geschreven: los eerst de fouten op.")
-        else:
-            err("Er is niets geschreven: er zijn waarschuwingen. Los ze op, of schrijf toch met --allow-warnings.")
+        err(t("import.cli_blocked_errors" if plan.errors else "import.cli_blocked_warnings"))
         return 1
     if not plan.to_write:
-        out("Niets te schrijven: alle kaarten zijn al zo.")
+        out(t("import.cli_nothing"))
         return 0
     try:
         written = apply_plan(ws, plan, allow_warnings=args.allow_warnings)
     except ChangedOnDisk as exc:
-        err(f"kaartenbak import: {exc.path} is gewijzigd terwijl de import liep; importeer opnieuw.")
+        err(t("import.cli_changed_on_disk", path=str(exc.path)))
         return 1
     except (WriteError, OSError) as exc:
-        err(f"kaartenbak import: schrijven mislukt: {exc}")
+        err(t("import.cli_write_failed", reason=str(exc)))
         return 2
     message = commit_message(plan)
     rels = [p.relative_to(ws.root).as_posix() if p.is_relative_to(ws.root) else str(p) for p in written]
-    out(f"{len(written)} {'kaart' if len(written) == 1 else 'kaarten'} geschreven.")
+    out(_count("written", len(written)))
     if not args.commit:
-        out("Bewaar ze in git met:")
+        out(t("import.cli_commit_hint"))
         out(f"  git add -- {' '.join(shlex.quote(r) for r in rels)}")
         out(f"  git commit -m {shlex.quote(message.splitlines()[0])}")
-        out("of importeer opnieuw met --commit.")
+        out(t("import.cli_commit_option"))
         return 0
     try:
         with GitRepo.open(ws.root) as repo:
             sha = commit(repo, written, message)
     except GitError as exc:
-        err(f"kaartenbak import: de kaarten zijn geschreven, maar niet bewaard in git: {exc}")
+        err(t("import.cli_commit_failed", reason=str(exc)))
         return 1
-    out(f"Bewaard in commit {sha[:10]}: {message.splitlines()[0]}")
+    out(t("import.cli_committed", sha=sha[:10], message=message.splitlines()[0]))
     return 0

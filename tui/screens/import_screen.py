@@ -187,7 +187,9 @@ class ImportScreen(Screen[None]):
         self, sheet: Sheet, fields: dict[str, Field], mapping: ColumnMap, kind: str | None, plan: Any
     ) -> None:
         self.sheet, self.fields, self.mapping, self.kind = sheet, fields, mapping, kind
-        self._status(t("import.read_done", name=sheet.path.name, sheet=sheet.name, rows=len(sheet.rows)))
+        self._status(
+            t("import.read_done", name=sheet.path.name, sheet=sheet.name, rows=_count("rows", len(sheet.rows)))
+        )
         box = self.query_one("#import-mapping", VerticalScroll)
         box.remove_children()
         options = [(f"{f.label} ({key})", key) for key, f in fields.items()]

@@ -327,7 +327,10 @@ def _plan_row(
     if card is not None:
         before = {_problem_key(p) for p in validate_data(base, schema, vocab)}
         problems = [p for p in problems if _problem_key(p) not in before]
+    said = {sheet.header[col] for col, ci in cell_issues if ci.level == ERROR}
     for p in problems:
+        if p.is_error and p.field in col_of and sheet.header[col_of[p.field]] in said:
+            continue  # the cell's own conversion error says it already
         unmapped = p.field not in col_of and p.field not in ENVELOPE_PROPOSED
         if card is None and unmapped and p.code in ("required", "min_length"):
             continue  # said once for the whole sheet (required_unmapped)

@@ -216,3 +216,16 @@ def test_the_report_speaks_english_in_english_mode(tmp_path: Path, capsys: pytes
     assert "Title -> title" in out and "1 new, 0 changed, 0 unchanged; 1 error," in out
     assert "row 2, column D (Level): error: " in out
     assert "Nothing was written" in err
+
+
+def test_xlsx_export_goes_to_a_file_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1", "nml-b01.1"])
+    code, _out, err = run(capsys, "--repo", str(repo), "export", "--format", "xlsx")
+    assert code == 2 and "-o" in err
+    target = tmp_path / "kaarten.xlsx"
+    code, _out, err = run(capsys, "--repo", str(repo), "export", "-o", str(target))  # format from the suffix
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]][:2] == ["Kaart-id", "Soort kaart"]
+    assert sorted(sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)) == ["NML/B01.1", "WBW/T1/1.1"]

@@ -44,7 +44,9 @@ async def open_import(app, pilot) -> ImportScreen:  # type: ignore[no-untyped-de
 async def read(app, pilot, screen: ImportScreen, path: Path) -> None:  # type: ignore[no-untyped-def]
     screen.query_one("#import-path", Input).value = str(path)
     await pilot.click("#import-read")
-    await wait_for(pilot, lambda: screen.sheet is not None and report(screen).strip() != "", what="the plan")
+    await wait_for(
+        pilot, lambda: screen.sheet is not None and report(screen).strip() != "", timeout=30, what="the plan"
+    )
 
 
 async def test_import_from_the_palette_maps_checks_writes_and_offers_the_commit(tmp_path: Path) -> None:
@@ -68,14 +70,14 @@ async def test_import_from_the_palette_maps_checks_writes_and_offers_the_commit(
         assert "geen kolom voor id, titel of nummer" in report(screen)
         assert screen.query_one("#import-write", Button).disabled
         screen.query_one("#map-2", Select).value = "title"
-        await wait_for(pilot, lambda: "2 nieuw" in report(screen), what="the plan with titles")
+        await wait_for(pilot, lambda: "2 nieuw" in report(screen), timeout=30, what="the plan with titles")
         assert screen.plan is not None and not screen.plan.errors, report(screen)
         if screen.plan.warnings:
             screen.query_one("#import-allow", Checkbox).value = True
             await settle(app, pilot)
         assert not screen.query_one("#import-write", Button).disabled
         await pilot.click("#import-write")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommitDialog), what="the commit dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommitDialog), timeout=30, what="the commit dialog")
         assert (repo / "cards" / "wbw" / "wbw-eerste-project.toml").is_file()
         assert (repo / "cards" / "wbw" / "wbw-tweede-project.toml").is_file()
         assert "??" in git(repo, "status", "--porcelain")
@@ -117,5 +119,5 @@ async def test_a_missing_file_is_said_on_the_screen(tmp_path: Path) -> None:
         screen.query_one("#import-path", Input).value = str(tmp_path / "weg.xlsx")
         await pilot.click("#import-read")
         status = screen.query_one("#import-status", Static)
-        await wait_for(pilot, lambda: "bestaat niet" in str(status.render()), what="the failure")
+        await wait_for(pilot, lambda: "bestaat niet" in str(status.render()), timeout=30, what="the failure")
         assert screen.query_one("#import-write", Button).disabled

@@ -68,7 +68,9 @@ def _read_xlsx(path: Path) -> Sheet:
     except Exception as exc:  # openpyxl's InvalidFileException and friends
         raise ImportFailure("not_spreadsheet", path=str(path), reason=str(exc) or type(exc).__name__) from None
     try:
-        ws = wb.worksheets[0] if wb.worksheets else None
+        ws: Any = wb.active if wb.active is not None else (wb.worksheets[0] if wb.worksheets else None)
+        if not hasattr(ws, "iter_rows"):  # a chart sheet, or no sheet at all
+            ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             raise ImportFailure("empty_sheet", path=str(path))
         rows = [(i, tuple(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
@@ -103,7 +105,7 @@ def _read_csv(path: Path, data: bytes) -> Sheet:
 
 
 def read_sheet(path: Path) -> Sheet:
-    """The first sheet of an .xlsx file or a CSV file; ImportFailure when it is missing or not a spreadsheet."""
+    """The active (last shown) sheet of an .xlsx file, or a CSV file; ImportFailure when missing or no spreadsheet."""
     if not path.exists():
         raise ImportFailure("missing_file", path=str(path))
     if path.is_dir():

@@ -122,3 +122,9 @@ def test_kind_by_name_or_title(schema: Schema) -> None:
     assert kind_name(schema, "Project of programma (WBW)") == "project"
     assert kind_name(schema, "initiatief") == "initiative"
     assert kind_name(schema, "niets") is None
+
+
+def test_column_letters_as_excel_names_them() -> None:
+    from tui.core.importing.sheet import column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -37,8 +35,13 @@ class Sheet:
 
 
 def column_letter(col: int) -> str:
-    """``0`` -> ``A``, ``26`` -> ``AA``."""
-    return get_column_letter(col + 1)
+    """``0`` -> ``A``, ``25`` -> ``Z``, ``26`` -> ``AA``: the column as the spreadsheet program names it."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _empty(value: Any) -> bool:

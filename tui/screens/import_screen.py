@@ -24,7 +24,7 @@ from tui.core.cards.store import ChangedOnDisk
 from tui.core.cards.text import visible
 from tui.core.importing.mapping import SKIP, ColumnMap, candidate_fields, is_derived, propose
 from tui.core.importing.plan import CHANGED, NEW, UNCHANGED, ImportPlan, apply_plan, choose_kinds, plan_import
-from tui.core.importing.sheet import ImportFailure, Sheet, read_sheet
+from tui.core.importing.sheet import ImportFailure, Sheet, column_letter, read_sheet
 from tui.core.library import Library
 from tui.core.workspace import Workspace
 
@@ -125,7 +125,7 @@ class ImportScreen(Screen[None]):
     ImportScreen #import-kind { width: 36; }
     ImportScreen #import-mapping { height: 1fr; max-height: 45%; border: round $primary-darken-2; }
     ImportScreen .import-row { height: auto; }
-    ImportScreen .import-header { width: 40%; padding: 1 1 0 0; }
+    ImportScreen .import-header { width: 40%; padding: 0 1 0 0; }
     ImportScreen .import-field { width: 1fr; }
     ImportScreen #import-report-box { height: 1fr; border: round $primary-darken-2; }
     ImportScreen .buttons { height: auto; }
@@ -199,9 +199,13 @@ class ImportScreen(Screen[None]):
             if not header:
                 continue
             key = mapping.field_of(header) or NOT_IMPORTED
-            select = SafeSelect(options, value=key, allow_blank=False, id=f"map-{col}", classes="import-field")
+            select = SafeSelect(
+                options, value=key, allow_blank=False, id=f"map-{col}", classes="import-field", compact=True
+            )
             select.disabled = is_derived(header)
-            label = Static(Text(visible(header)), classes="import-header", markup=False)
+            label = Static(
+                Text(f"{column_letter(col):>3}  ").append(visible(header)), classes="import-header", markup=False
+            )
             rows.append(Horizontal(label, select, classes="import-row"))
         box.mount_all(rows)
         self._show_plan(plan)

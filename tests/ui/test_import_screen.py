@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from tests.conftest import git, make_repo
-from tests.ui.conftest import app_for, settle, wait_for, wait_loaded
+from tests.ui.conftest import app_for, click, settle, wait_for, wait_loaded
 from tests.ui.test_palette_seam import _run
 from tui.commands.cards import CardCommands
 from tui.dialogs.commit import CommitDialog
@@ -81,6 +81,13 @@ async def test_import_from_the_palette_maps_checks_writes_and_offers_the_commit(
         assert (repo / "cards" / "wbw" / "wbw-eerste-project.toml").is_file()
         assert (repo / "cards" / "wbw" / "wbw-tweede-project.toml").is_file()
         assert "??" in git(repo, "status", "--porcelain")
+        dialog = app.screen
+        await wait_for(pilot, lambda: isinstance(dialog.focused, TextArea), timeout=30, what="the dialog mounted")
+        await click(pilot, "#commit-ok", timeout=30)
+        await wait_for(pilot, lambda: git(repo, "status", "--porcelain") == "", timeout=30, what="the commit")
+        await settle(app, pilot)
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "2"  # the first commit and the import
+    assert "wbw-tweede-project.toml" in git(repo, "show", "--stat", "HEAD")
 
 
 async def test_problems_are_listed_per_row_and_column_and_block_writing(tmp_path: Path) -> None:

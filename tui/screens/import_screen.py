@@ -170,7 +170,12 @@ class ImportScreen(Screen[None]):
         except ImportFailure as exc:
             self.app.call_from_thread(self._failed, exc)
             return
-        self.app.call_from_thread(self._show_sheet, sheet, fields, mapping, kind, plan)
+        self.app.call_from_thread(self._start_show, sheet, fields, mapping, kind, plan)
+
+    def _start_show(
+        self, sheet: Sheet, fields: dict[str, Field], mapping: ColumnMap, kind: str | None, plan: Any
+    ) -> None:
+        self.run_worker(self._show_sheet(sheet, fields, mapping, kind, plan), group="import-show", exclusive=True)
 
     def _make_plan(self, sheet: Sheet, mapping: ColumnMap, kind: str | None) -> ImportPlan | ImportFailure:
         try:
@@ -183,15 +188,13 @@ class ImportScreen(Screen[None]):
         self._status(t("import.failed", reason=phrase("import." + exc.code, **exc.params)))
         self.query_one("#import-report", Static).update("")
 
-    def _show_sheet(
+    async def _show_sheet(
         self, sheet: Sheet, fields: dict[str, Field], mapping: ColumnMap, kind: str | None, plan: Any
     ) -> None:
-        self.sheet, self.fields, self.mapping, self.kind = sheet, fields, mapping, kind
-        self._status(
-            t("import.read_done", name=sheet.path.name, sheet=sheet.name, rows=_count("rows", len(sheet.rows)))
-        )
+        """Show the columns with their mapping; the screen takes the sheet once every Select is mounted."""
+        self.sheet = self.mapping = None  # a Select changing while the rows are built is not the user
         box = self.query_one("#import-mapping", VerticalScroll)
-        box.remove_children()
+        await box.remove_children()
         options = [(f"{f.label} ({key})", key) for key, f in fields.items()]
         options.append((t("import.not_imported"), NOT_IMPORTED))
         rows = []
@@ -207,7 +210,11 @@ class ImportScreen(Screen[None]):
                 Text(f"{column_letter(col):>3}  ").append(visible(header)), classes="import-header", markup=False
             )
             rows.append(Horizontal(label, select, classes="import-row"))
-        box.mount_all(rows)
+        await box.mount_all(rows)
+        self.sheet, self.fields, self.mapping, self.kind = sheet, fields, mapping, kind
+        self._status(
+            t("import.read_done", name=sheet.path.name, sheet=sheet.name, rows=_count("rows", len(sheet.rows)))
+        )
         self._show_plan(plan)
 
     # -- the mapping -----------------------------------------------------------------------------

@@ -168,6 +168,13 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
         if not isinstance(self.screen, SnapshotDialog):
             self.push_screen(SnapshotDialog(self.library.workspace.root))
 
+    def action_import_sheet(self) -> None:
+        """Import cards from a spreadsheet (tui/screens/import_screen.py)."""
+        from .screens.import_screen import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen(self.library))
+
     def show_welcome(self) -> None:
         """The first-run welcome; once it is closed it is not shown again (a marker file)."""
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui.core.library import Library
     from tui.core.workspace import Workspace
 
-EXPORT_FORMATS: dict[str, Format] = {"html": "html", "md": "md", "csv": "csv"}
+EXPORT_FORMATS: dict[str, Format] = {"html": "html", "md": "md", "csv": "csv", "xlsx": "xlsx"}
 
 
 class CardActions:
@@ -200,6 +200,7 @@ class CardActions:
             ("html", "HTML", "primary"),
             ("md", "Markdown", "default"),
             ("csv", "CSV (Excel)", "default"),
+            ("xlsx", "Excel (.xlsx)", "default"),
             ("cancel", t("dialog.cancel"), "default"),
         ]
         self.push_screen(

@@ -10,7 +10,7 @@ from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
-from . import cards, config, conflicts, export, git, init, merge, review, review_changes, search, sync
+from . import cards, clone, config, conflicts, export, git, importing, init, merge, review, review_changes, search, sync
 from .lang import argparse_words, choose_language, translate_parser
 
 Registrar = Callable[[argparse._SubParsersAction], None]
@@ -26,6 +26,8 @@ REGISTRARS: list[Registrar] = [
     conflicts.register,
     review.register,
     review_changes.register,
+    importing.register,
+    clone.register,
 ]
 
 
@@ -77,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        if code == 0 and getattr(args, "open_app", False):  # e.g. `kaartenbak clone` without --no-open
+            from ..app_main import run_app
+
+            return run_app(args)
+        return code
     except (NoCardsFolder, SchemaError, CardNotFound) as exc:
         print(f"kaartenbak: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from .output import err, open_workspace
 from .search import unknown_hint
 
 PROGRESS_FROM = 50  # cards; smaller exports finish before a counter would be read
-SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".htm": "html"}
+SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ZOEKVRAAG",
         help="zoekvraag, bijvoorbeeld thema:..., regio:NML, soort:project (standaard: alle kaarten)",
     )
-    p.add_argument("-f", "--format", choices=CHOICES, help="md, csv of html (standaard: afgeleid van -o, anders md)")
+    p.add_argument(
+        "-f", "--format", choices=CHOICES, help="md, csv, html, xlsx of sqlite (standaard: afgeleid van -o, anders md)"
+    )
     p.add_argument("-o", "--output", metavar="BESTAND", help="schrijf naar dit bestand (standaard: standaarduitvoer)")
     p.add_argument("--title", metavar="TITEL", help="titel boven het document")
     p.add_argument("-q", "--quiet", action="store_true", help="geen voortgang en geen samenvatting op stderr")
@@ -119,6 +121,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     fmt = _format(args)
     target = Path(args.output) if args.output else None
+    if fmt == "xlsx" and target is None:
+        err("kaartenbak export: xlsx gaat alleen naar een bestand; geef -o BESTAND.xlsx.")
+        return 2
     try:
         if target is not None:
             _check_target(target)

@@ -32,6 +32,7 @@ APP_ACTIONS = [
     ("review", "review.palette"),
     ("changes", "changes.palette"),
     ("make_snapshot", "snapshot.palette"),
+    ("import_sheet", "import.palette"),
     ("help", "palette.help"),
 ]
 

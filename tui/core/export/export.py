@@ -18,6 +18,7 @@ from tui.core.cards.vocab import Vocabulary
 from tui.core.export.export_csv import render_csv
 from tui.core.export.export_html import render_html
 from tui.core.export.export_md import render_markdown
+from tui.core.export.export_xlsx import render_xlsx
 from tui.core.export.shared import Progress, fte_text, group_cards, load_vocab, query_line
 from tui.core.language import phrase
 from tui.core.search.query import args_query
@@ -36,8 +37,8 @@ __all__ = [
     "select_cards",
 ]
 
-Format = Literal["md", "csv", "html"]
-FORMATS: tuple[str, ...] = ("md", "csv", "html")
+Format = Literal["md", "csv", "html", "xlsx"]
+FORMATS: tuple[str, ...] = ("md", "csv", "html", "xlsx")
 DATABASE_FORMATS: tuple[str, ...] = ("sqlite",)  # built by tui.core.national.build, not by export_cards
 CHOICES = FORMATS + DATABASE_FORMATS  # what `kaartenbak export --format` accepts
 DEFAULT_TITLE = "Kaartenbak: kaarten voor het overleg"  # the Dutch default; default_title() follows the language
@@ -75,6 +76,8 @@ def export_cards(
         return render_markdown(groups, schema, title, progress, query=query).encode("utf-8")
     if fmt == "csv":
         return render_csv([c for g in groups for c in g.cards], schema, progress)
+    if fmt == "xlsx":
+        return render_xlsx([c for g in groups for c in g.cards], schema, progress)
     return render_html(groups, schema, title, progress, query=query).encode("utf-8")
 
 

@@ -199,8 +199,8 @@ class CardActions:
         choices = [
             ("html", "HTML", "primary"),
             ("md", "Markdown", "default"),
-            ("csv", "CSV (Excel)", "default"),
-            ("xlsx", "Excel (.xlsx)", "default"),
+            ("csv", "CSV", "default"),
+            ("xlsx", "Excel", "default"),
             ("cancel", t("dialog.cancel"), "default"),
         ]
         self.push_screen(

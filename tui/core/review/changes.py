@@ -281,12 +281,30 @@ def _uncommitted(repo: GitRepo) -> set[str]:
     return {p for p in (out + "\0" + extra).split("\0") if p}
 
 
-def _log(repo: GitRepo, period: Period) -> dict[str, list[CommitInfo]]:
-    """Commits of the period per touched card path, newest first (one ``git log``)."""
+def _git_env(repo: GitRepo) -> dict[str, str]:
+    """The environment of ``repo``'s own git calls, for read-only processes started here."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(repo._env, LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def _log(repo: GitRepo, period: Period, paths: Sequence[str] = ("cards",)) -> dict[str, list[CommitInfo]]:
+    """Commits of the period per touched card path, newest first (one ``git log`` over ``paths``).
+
+    A read-only git process of its own, outside the repository lock, so it can run beside the
+    stream's other git calls.
+    """
     assert period.since.commit is not None
     tip = period.until.commit or "HEAD"
     fmt = f"--format={_RECORD}%H{_FIELD}%an{_FIELD}%ae{_FIELD}%aI{_FIELD}%s{_FIELD}"
-    out = repo.run("log", "-z", "--name-only", "--no-renames", fmt, f"{period.since.commit}..{tip}", "--", "cards")
+    args = ["git", "log", "-z", "--name-only", "--no-renames", fmt, f"{period.since.commit}..{tip}", "--", *paths]
+    try:
+        done = subprocess.run(args, cwd=repo.root, env=_git_env(repo), capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError(f"git log: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        raise GitError(f"git log: {done.stderr.decode('utf-8', 'replace').strip()}")
+    out = done.stdout.decode("utf-8", "replace")
     per_path: dict[str, list[CommitInfo]] = {}
     for record in out.split(_RECORD)[1:]:
         sha, author, email, when, subject, rest = record.split(_FIELD, 5)
@@ -306,8 +324,7 @@ class _Blobs:
     """
 
     def __init__(self, repo: GitRepo, shas: Sequence[str]) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update(repo._env, LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
+        env = _git_env(repo)
         self._proc: subprocess.Popen[bytes] | None = None
         self._writer: threading.Thread | None = None
         self._root, self._env, self._shas = repo.root, env, list(shas)
@@ -384,10 +401,33 @@ class ChangeStream:
     def __init__(self, repo: GitRepo, period: Period, schema: Schema | None = None, lang: str | None = None) -> None:
         self.repo, self.period, self.schema, self.lang = repo, period, schema, lang
         self.entries = _raw_diff(repo, period)
-        self._log = _log(repo, period)
+        # The log of the whole period names every card's commits, but over thousands of commits it
+        # takes seconds (git diffs each commit's tree); it runs beside the stream, and cards shown
+        # before it is done get their commits from a ``git log`` of their own paths.
+        self._log: dict[str, list[CommitInfo]] | None = None
+        self._log_error: GitError | None = None
+        self._log_thread = threading.Thread(target=self._read_log, name="changes-log", daemon=True)
+        self._log_thread.start()
         self._dirty = _uncommitted(repo) if period.worktree else set()
         wanted = [b for e in self.entries for b in (e.old_blob, e.new_blob) if b]
         self._blobs = _Blobs(repo, wanted)
+
+    def _read_log(self) -> None:
+        try:
+            self._log = _log(self.repo, self.period)
+        except GitError as exc:
+            self._log_error = exc
+
+    def _commits_of(self, paths: Sequence[str]) -> list[CommitInfo]:
+        """The period's commits touching ``paths``: from the whole log once read, else on their own."""
+        if self._log is None and self._log_thread.is_alive():
+            per_path = _log(self.repo, self.period, paths)
+        else:
+            self._log_thread.join()
+            if self._log_error is not None:
+                raise self._log_error
+            per_path = self._log or {}
+        return [info for p in paths for info in per_path.get(p, [])]
 
     @property
     def total(self) -> int:
@@ -470,9 +510,8 @@ class ChangeStream:
             )
         path = (new_path if new_raw is not None else old_path) or ""
         seen: dict[str, CommitInfo] = {}
-        for p in dict.fromkeys(x for x in (entry.new_path, entry.old_path) if x):
-            for info in self._log.get(p, []):
-                seen.setdefault(info.sha, info)
+        for info in self._commits_of(list(dict.fromkeys(x for x in (entry.new_path, entry.old_path) if x))):
+            seen.setdefault(info.sha, info)
         commits = tuple(sorted(seen.values(), key=lambda c: c.date, reverse=True))
         return CardChange(
             status,

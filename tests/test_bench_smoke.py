@@ -106,5 +106,6 @@ def test_changes_figure_reports_rows(ctx: Ctx) -> None:
     from bench.figures import fig_changes
 
     rows = fig_changes(ctx)
-    assert [r.figure for r in rows] == ["changes", "changes"]
+    assert [r.figure for r in rows] == ["changes", "changes", "changes"]
     assert all(r.floor and r.floor > 0 and r.ratio and r.ratio > 0 for r in rows)
+    assert "whole history" in rows[-1].variant and rows[-1].met is not None  # judged against its 1 s target

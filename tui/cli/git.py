@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import sys
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from tui.core.git.blame import field_blame
 from tui.core.cards.card import Card
@@ -22,9 +20,7 @@ from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status, changed_card_paths
 from tui.core.workspace import NoCardsFolder, Workspace
 from ..i18n import t
-from .output import card_ref, err, open_workspace, out, tn
-
-Handler = Callable[[argparse.Namespace], int]
+from .output import card_ref, guarded, open_workspace, out, tn
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-n", "--max-count", type=int, default=50, metavar="N", help="hoogstens N versies (standaard 50; 0 = alle)"
     )
-    p.set_defaults(handler=_guard(cmd_log))
+    p.set_defaults(handler=guarded(cmd_log))
 
     p = sub.add_parser(
         "diff",
@@ -51,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="kleur (standaard: alleen in een terminal)"
     )
-    p.set_defaults(handler=_guard(cmd_diff))
+    p.set_defaults(handler=guarded(cmd_diff))
 
     p = sub.add_parser(
         "blame",
@@ -59,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Toon per veld van een kaart de laatste versie die het veranderde: auteur, datum en beschrijving.",
     )
     p.add_argument("card", metavar="KAART", help="kaart-id, bestandsnaam of pad")
-    p.set_defaults(handler=_guard(cmd_blame))
+    p.set_defaults(handler=guarded(cmd_blame))
 
     p = sub.add_parser(
         "status",
@@ -69,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "en of git in een bijzondere toestand is."
         ),
     )
-    p.set_defaults(handler=_guard(cmd_status))
+    p.set_defaults(handler=guarded(cmd_status))
 
     p = sub.add_parser(
         "textconv",
@@ -81,23 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("file", metavar="BESTAND")
-    p.set_defaults(handler=_guard(cmd_textconv))
-
-
-def _guard(handler: Handler) -> Handler:
-    """Git problems become a message in the user's language and exit code 2, never a traceback."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except GitError as exc:
-            err(f"kaartenbak: {exc.message}")
-            if exc.advice:
-                err(exc.advice)
-            return 2
-
-    return run
+    p.set_defaults(handler=guarded(cmd_textconv))
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:

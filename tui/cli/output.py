@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.cache import cache_file, load_cards
 from tui.core.cards.card import Card
 from tui.core.cards.lookup import Found, find_card
 from tui.core.cards.text import visible
+from tui.core.git.gitrepo import GitError
 from tui.core.workspace import NoCardsFolder, Workspace
 from tui.i18n import t
 
@@ -49,3 +52,22 @@ def workspace_cards(ws: Workspace) -> list[Card]:
 def card_ref(ws: Workspace, ref: str, *, missing_ok: bool = False) -> Found:
     """The card a command-line argument names: id, path, file name or stem (``tui.core.cards.lookup``)."""
     return find_card(ws.store, ref, cards=lambda: workspace_cards(ws), missing_ok=missing_ok)
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def guarded(handler: Handler) -> Handler:
+    """Git problems and refusals become a message in the user's language and exit code 2, never a traceback."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except GitError as exc:
+            err(f"kaartenbak: {exc.message}")
+            if exc.advice:
+                err(exc.advice)
+            return 2
+
+    return run

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.cards.atomic import WriteError, write_atomic
-from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.git.gitrepo import GitRepo
 from tui.core.review.changes import changes
 from tui.core.review.changes_report import FORMATS, render
 from tui.core.review.forge_ci import CiExists, write_workflow
 from tui.core.review.snapshots import create_snapshot, list_snapshots
 from tui.i18n import t
 
-from .output import err, open_workspace, out
+from .output import err, guarded, open_workspace, out
 
-Handler = Callable[[argparse.Namespace], int]
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
 
@@ -36,14 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("name", metavar="NAAM", help="naam van de snapshot, bijvoorbeeld 'Stuurgroep december 2026'")
     p.add_argument("-m", "--message", metavar="TEKST", default="", help="toelichting bij de snapshot")
-    p.set_defaults(handler=_guard(cmd_snapshot))
+    p.set_defaults(handler=guarded(cmd_snapshot))
 
     p = sub.add_parser(
         "snapshots",
         help="toon de snapshots (naam, datum, wie, aantal kaarten)",
         description="Toon alle snapshots, oudste eerst: naam, datum, wie hem maakte en hoeveel kaarten erin zitten.",
     )
-    p.set_defaults(handler=_guard(cmd_snapshots))
+    p.set_defaults(handler=guarded(cmd_snapshots))
 
     p = sub.add_parser(
         "changes",
@@ -64,23 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="kleur (standaard: alleen in een terminal)"
     )
-    p.set_defaults(handler=_guard(cmd_changes))
-
-
-def _guard(handler: Handler) -> Handler:
-    """Git problems and refusals become a message and exit code 2, never a traceback."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except GitError as exc:
-            err(f"kaartenbak: {exc.message}")
-            if exc.advice:
-                err(exc.advice)
-            return 2
-
-    return run
+    p.set_defaults(handler=guarded(cmd_changes))
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:

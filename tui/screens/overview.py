@@ -222,6 +222,7 @@ class OverviewScreen(Screen[None]):
                 t(
                     "overview.region_summary",
                     cards=count,
+                    plural=count,
                     complete=percent(region_completeness(rows)),
                     invalid=sum(r.invalid for r in rows) + by_region.get(region, 0) if validated else "…",
                 )

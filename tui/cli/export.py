@@ -11,6 +11,7 @@ from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.export.export import CHOICES, default_title, Format, export_cards, select_cards
 from tui.core.workspace import NoCardsFolder
 from . import national
+from ..i18n import t
 from .output import err, open_workspace
 from .search import unknown_hint
 
@@ -122,7 +123,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = _format(args)
     target = Path(args.output) if args.output else None
     if fmt == "xlsx" and target is None:
-        err("kaartenbak export: xlsx gaat alleen naar een bestand; geef -o BESTAND.xlsx.")
+        err(t("cli.xlsx_needs_file"))
         return 2
     try:
         if target is not None:

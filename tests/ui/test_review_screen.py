@@ -160,3 +160,29 @@ async def test_the_review_screen_speaks_english(repo: Path) -> None:
         assert text_of(screen, "position") == "Field 1 of 2"
         assert "Field: Title" in text_of(screen, "field") and "[to review]" in text_of(screen, "field")
         assert text_of(screen, "since") == "Since the latest snapshot:"
+
+
+async def test_blame_shows_each_fields_review_status(repo: Path) -> None:
+    from textual.widgets import DataTable
+
+    from tui.cli import main
+    from tui.screens.blame import BlameScreen
+
+    assert main(["--repo", str(repo), "review", "approve", "NML/B01.1", "title"]) == 0
+    app = app_for(repo)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.goto("NML/B01.1")
+        await pilot.press("enter")  # the full card, where b is blame
+        await wait_for(pilot, lambda: isinstance(app.screen, CardScreen), what="the card")
+        await pilot.press("b")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, BlameScreen) and app.screen.query_one(DataTable).row_count > 0,
+            what="the blame table",
+        )
+        table = app.screen.query_one(DataTable)
+        cells = {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
+        assert cells["title"][-1] == "✓ akkoord"
+        assert cells["omschrijving"][-1] == "◇ te beoordelen"
+        assert cells["theme"][-1] == ""  # not changed since the snapshot: nothing to review

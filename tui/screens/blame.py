@@ -14,6 +14,8 @@ from tui.core.git.blame import FieldBlame, field_blame
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.status import has_uncommitted
 from tui.core.library import Library
+from tui.core.review import signoff
+from tui.core.review.signoff import FieldReview
 
 from ..dialogs.error import ErrorDialog
 from ..i18n import explained, lazy, t
@@ -21,6 +23,19 @@ from ..i18n import explained, lazy, t
 
 def _one_line(text: str) -> str:
     return visible(" ".join(text.split()))
+
+
+def _review_cell(review: FieldReview | None) -> Text:
+    """A field's review status with its marker ("✓ akkoord"), or nothing for a field not under review."""
+    if review is None:
+        return Text("")
+    words = {
+        signoff.AKKOORD: (t("review.status.akkoord"), "green"),
+        signoff.VRAAG: (t("review.status.vraag"), "yellow"),
+        signoff.TE_BEOORDELEN: (t("review.status.te_beoordelen"), "cyan"),
+    }
+    word, style = words.get(review.status, (review.status, ""))
+    return Text(f"{signoff.MARKERS.get(review.status, '')} {word}", style=style)
 
 
 class BlameScreen(Screen[None]):
@@ -63,12 +78,14 @@ class BlameScreen(Screen[None]):
             with GitRepo.open(self.library.workspace.root) as repo:
                 rows = field_blame(repo, self.card_path, self.library.workspace.schema)
                 uncommitted = has_uncommitted(repo, self.card_path)
+            card = self.library.cards.get(self.card_id)
+            review = signoff.card_state(self.library.workspace.root, self.library, card) if card else {}
         except GitError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
-        self.app.call_from_thread(self._show, rows, uncommitted)
+        self.app.call_from_thread(self._show, rows, uncommitted, review)
 
-    def _show(self, rows: list[FieldBlame], uncommitted: bool) -> None:
+    def _show(self, rows: list[FieldBlame], uncommitted: bool, review: dict[str, FieldReview] | None = None) -> None:
         self.rows = rows
         self.query_one("#blame-busy").display = False
         note = self.query_one("#blame-note", Static)
@@ -80,6 +97,8 @@ class BlameScreen(Screen[None]):
         else:
             note.display = False
         table = self.query_one(DataTable)
+        if review:  # the repository reviews: each field's sign-off beside who last changed it
+            table.add_column(Text(t("blame.review"), style="bold"), key="review")
         for b in rows:
             r = b.revision
             shown = b.label if len(b.path) == 1 else "  › " + b.label.rsplit(" › ", 1)[-1]  # sub-field under its table
@@ -90,6 +109,7 @@ class BlameScreen(Screen[None]):
                 Text(f"{r.date:%Y-%m-%d %H:%M}"),
                 Text(r.short, style="dim"),
                 Text(_one_line(r.subject), style="italic"),
+                *([_review_cell(review.get(".".join(b.path)))] if review else []),
                 key="/".join(b.path),
             )
         table.display = True

@@ -223,6 +223,14 @@ def test_init_is_idempotent(clones: tuple[Path, Path]) -> None:
     assert git(a, "status", "--porcelain") == ""
 
 
+def test_init_leaves_a_repositorys_own_line_ending_exceptions_alone(clones: tuple[Path, Path]) -> None:
+    a, _ = clones
+    (a / ".gitattributes").write_text("*.toml text eol=lf\nfixtures/crlf.toml -text\n", encoding="utf-8")
+    init_repo(a, program=PROGRAM, textconv=False)
+    assert git(a, "check-attr", "text", "--", "fixtures/crlf.toml").strip().endswith("text: unset")
+    assert git(a, "check-attr", "eol", "--", str(CARD)).strip().endswith("eol: lf")
+
+
 def test_init_new_path_makes_a_repository_the_app_can_use(tmp_path: Path) -> None:
     git(tmp_path, "config", "--global", "user.name", "Test Gebruiker")
     git(tmp_path, "config", "--global", "user.email", "test@example.org")

@@ -36,7 +36,11 @@ DRIVER = "kaartenbak"
 ATTRIBUTE_LINES = (
     f"cards/**/*.toml merge={DRIVER} diff={DRIVER}",
     f"reviews/**/*.toml merge={DRIVER}",  # reviews per field too (tui.core.review.signoff_merge)
-    "*.toml text eol=lf",
+    # LF for the files Kaartenbak writes only: this file outranks ``.gitattributes``, so a
+    # catch-all ``*.toml`` here would override a repository's own exceptions there.
+    "cards/**/*.toml text eol=lf",
+    "reviews/**/*.toml text eol=lf",
+    "views.toml text eol=lf",
 )
 SHARED_ATTRIBUTES = "# Kaarten zijn tekst met LF-regeleinden, ook in Windows-klonen.\n*.toml text eol=lf\n"
 _GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")

@@ -109,6 +109,50 @@ def test_a_fresh_spreadsheet_of_twenty_projects_into_a_new_repository(
     assert code == 0, out + err  # no errors (warnings for empty template fields are allowed)
 
 
+def _drop_region_column(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    ws.delete_cols(1)
+    wb.save(path)
+
+
+def test_a_plan_without_a_region_column_goes_to_the_repositorys_only_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    for region in (root / "schema" / "regions").glob("*.toml"):
+        if region.stem != "wbw":
+            region.unlink()
+    xlsx = tmp_path / "plan.xlsx"
+    _fresh_plan(xlsx, 3)
+    _drop_region_column(xlsx)
+    code, out, err = run(capsys, "--repo", str(root), "import", str(xlsx), "--kind", "project", "--allow-warnings")
+    assert code == 0, out + err
+    assert (root / "cards" / "wbw" / "wbw-project-nummer-1.toml").is_file()
+    assert 'region = "WBW"' in (root / "cards" / "wbw" / "wbw-project-nummer-1.toml").read_text(encoding="utf-8")
+
+
+def test_a_plan_without_a_region_column_among_several_regions_asks_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    xlsx = tmp_path / "plan.xlsx"
+    _fresh_plan(xlsx, 3)
+    _drop_region_column(xlsx)
+    code, out, err = run(capsys, "--repo", str(root), "import", str(xlsx), "--kind", "project", "--dry-run")
+    assert code == 1
+    assert "geen kolom Regio; geef de regio met --region" in out + err
+    assert "Kaart-id" not in out + err, "one error for the missing region, not one bad id per row"
+    code, out, err = run(
+        capsys, "--repo", str(root), "import", str(xlsx), "--kind", "project", "--region", "wbw", "--dry-run"
+    )
+    assert "3 nieuw" in out and "0 fouten" in out, out + err
+    code, out, err = run(capsys, "--repo", str(root), "import", str(xlsx), "--kind", "project", "--region", "XYZ")
+    assert code == 2 and "onbekende regio 'XYZ'" in out + err
+    assert "Traceback" not in out + err
+
+
 def test_commit_makes_one_commit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
     xlsx = tmp_path / "plan.xlsx"

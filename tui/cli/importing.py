@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="BESTAND", help="het spreadsheet (.xlsx of .csv)")
     p.add_argument("--kind", metavar="SOORT", help="soort kaart voor rijen zonder kolom Soort kaart (bijv. project)")
+    p.add_argument(
+        "--region",
+        metavar="REGIO",
+        help="regio (code) voor rijen zonder kolom Regio; standaard de enige regio van de repository",
+    )
     p.add_argument("--map", metavar="KOPPELING", help="koppelingsbestand (TOML) kolom -> veld")
     p.add_argument(
         "--write-map", metavar="KOPPELING", help="schrijf de voorgestelde koppeling naar dit bestand en stop"
@@ -114,7 +119,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         loaded = ws.store.load_all()
         for e in loaded.errors:
             err(t("import.cli_skipped", error=str(e)))
-        plan = plan_import(ws, sheet, mapping, mapping.kind, loaded.cards, ws.vocab)
+        plan = plan_import(ws, sheet, mapping, mapping.kind, loaded.cards, ws.vocab, region=args.region)
     except ImportFailure as exc:
         return _failure(exc)
     except WriteError as exc:  # --write-map to an impossible place

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.core.cards.card import Card, LoadError
+from tui.core.cards.order import SORTS, card_sort_key
 from tui.core.cards.slug import slugify
 from tui.core.cards.text import visible
 from tui.core.drafts import DraftStore
@@ -45,7 +45,6 @@ from .card_screen import CardScreen
 if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
     from ..card_actions import CardActions
 
-SORTS = ("title", "number", "changed")
 SEARCH_LIMIT = 100  # hits that get a snippet per keystroke; the cards beyond are listed by title
 PARTIAL_KEY = "\x00partial"  # the divider row above the cards matching only part of the query
 TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
@@ -183,13 +182,7 @@ class BrowserScreen(Screen[None]):
 
     # -- list ------------------------------------------------------------------------------
     def _sort_key(self, card_id: str) -> tuple[Any, ...]:
-        card = self.library.cards[card_id]
-        if self.sort == "number":
-            parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
-            return (card.region, [(0, p) if isinstance(p, int) else (1, p) for p in parts])
-        if self.sort == "changed":
-            return (-card.mtime_ns, card.title.casefold())
-        return (card.title.casefold(),)
+        return card_sort_key(self.library.cards[card_id], self.sort)
 
     @staticmethod
     def _number(card: Card) -> str:

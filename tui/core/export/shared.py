@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.cards.card import Card
+from tui.core.cards.order import natural_key
 from tui.core.cards.fte import fte_summary
 from tui.core.cards.render_text import Section, card_sections
 from tui.core.cards.schema import Field, Schema
@@ -66,11 +67,6 @@ def kind_title(schema: Schema, name: str) -> str:
     return kind.title if kind else name
 
 
-def _natural(text: str) -> tuple[Any, ...]:
-    """Sort key that puts ``B2.1`` before ``B10.1``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in re.split(r"(\d+)", text) if p)
-
-
 def load_vocab(schema: Schema) -> Vocabulary | None:
     """The vocabulary next to the schema, or None when there is none (themes then sort by name)."""
     try:
@@ -103,7 +99,7 @@ def group_cards(cards: Iterable[Card], vocab: Vocabulary | None = None) -> list[
         reg = regions.get(region)
         themes = sorted((t for r, t in buckets if r == region), key=lambda t: theme_key(region, t))
         for theme in themes:
-            members = sorted(buckets[(region, theme)], key=lambda c: (_natural(c.number or c.id), _natural(c.id)))
+            members = sorted(buckets[(region, theme)], key=lambda c: (natural_key(c.number or c.id), natural_key(c.id)))
             out.append(ThemeGroup(region, reg.name if reg else region, theme, tuple(members)))
     return out
 

@@ -122,7 +122,8 @@ def choose_kinds(schema: Schema, kind: str | None) -> list[Kind]:
 
 def propose_id(region: str, title: str, taken: set[str]) -> str:
     """``REGION/slug-of-title``, unique among ``taken`` (casefolded ids), as the new-card dialog proposes."""
-    base = f"{region}/{slugify(title) or 'nieuw'}"
+    slug = slugify(title) or "nieuw"
+    base = f"{region}/{slug}" if region else slug  # no region: its own error, not a bad id too
     candidate, n = base, 2
     while candidate.casefold() in taken:
         candidate = f"{base}-{n}"
@@ -168,6 +169,17 @@ def _problem_key(p: Problem) -> tuple[Any, ...]:
     return (p.level, p.path, p.code, p.params)
 
 
+def _default_region(region: str | None, vocab: Vocabulary | None) -> str | None:
+    """The region asked for (checked against the schema's regions), else the only one there is."""
+    codes = list(vocab.regions) if vocab is not None else []
+    if region:
+        found = next((c for c in codes if c.casefold() == region.casefold()), None)
+        if codes and found is None:
+            raise ImportFailure("region_unknown", region=region, choices=", ".join(codes))
+        return found or region
+    return codes[0] if len(codes) == 1 else None
+
+
 def plan_import(
     ws: Workspace,
     sheet: Sheet,
@@ -175,9 +187,15 @@ def plan_import(
     kind: str | None,
     cards: Sequence[Card],
     vocab: Vocabulary | None = None,
+    region: str | None = None,
 ) -> ImportPlan:
-    """What importing ``sheet`` with ``mapping`` into the loaded ``cards`` would do."""
+    """What importing ``sheet`` with ``mapping`` into the loaded ``cards`` would do.
+
+    ``region`` is the region of rows without a Regio cell; a repository with one region needs
+    none (a new region's plan rarely says its own name on every row).
+    """
     schema = ws.schema
+    region = _default_region(region, vocab)
     kind = kind or mapping.kind
     kinds = choose_kinds(schema, kind)
     fields = candidate_fields(schema, kinds)
@@ -200,7 +218,7 @@ def plan_import(
     for row, cells in sheet.rows:
         _plan_row(
             ws, plan, row, cells, col_of, fields, kinds, kind, by_id, by_number, taken, paths, seen_rows, vocab,
-            unmapped_reported,
+            unmapped_reported, region,
         )  # fmt: skip
     return plan
 
@@ -221,6 +239,7 @@ def _plan_row(
     seen_rows: dict[str, int],
     vocab: Vocabulary | None,
     unmapped_reported: set[tuple[str, str]],
+    region: str | None,
 ) -> None:
     schema, sheet = ws.schema, plan.sheet
 
@@ -250,7 +269,7 @@ def _plan_row(
     assert kind is not None
     # which card it is
     row_id = cell_text(raw("id"))
-    region_text = cell_text(raw("region"))
+    region_text = cell_text(raw("region")) or (region or "")
     number_text = cell_text(raw("number"))
     card: Card | None = None
     if row_id:
@@ -290,6 +309,8 @@ def _plan_row(
         for key in ("region", "title", "theme"):
             if values.get(key, EMPTY) is not EMPTY:
                 envelope[key] = values[key]
+        if region and envelope.get("region", EMPTY) in (EMPTY, "", None):
+            envelope["region"] = region
         data = template(kind, envelope)
         for key, value in values.items():
             if value is not EMPTY:
@@ -299,9 +320,16 @@ def _plan_row(
         data = {k: data[k] for k in [*kind.keys, *data] if k in data}  # schema order
         for f in kind.fields:
             unmapped = f.required and f.key not in col_of and f.key not in ENVELOPE_PROPOSED
+            unmapped = unmapped and not (f.key == "region" and region)
             if unmapped and is_empty(data.get(f.key)) and (kind.name, f.key) not in unmapped_reported:
                 unmapped_reported.add((kind.name, f.key))
-                plan.issues.append(_issue(ERROR, None, None, sheet, "required_unmapped", field=f.key, label=f.label))
+                if f.key == "region":
+                    codes = ", ".join(vocab.regions) if vocab is not None else ""
+                    plan.issues.append(_issue(ERROR, None, None, sheet, "region_needed", choices=codes))
+                else:
+                    plan.issues.append(
+                        _issue(ERROR, None, None, sheet, "required_unmapped", field=f.key, label=f.label)
+                    )  # fmt: skip
     else:
         data = dict(base)
         for key, value in values.items():

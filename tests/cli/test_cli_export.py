@@ -69,6 +69,20 @@ def test_csv_file_with_progress(tmp_path: Path) -> None:
     assert rows[0][0] == "Kaart-id" and len(rows) == count + 1
 
 
+def test_progress_and_summary_speak_english_in_english_mode(tmp_path: Path) -> None:
+    count = PROGRESS_FROM + 10
+    out = tmp_path / "cards.csv"
+    repo = many_cards(tmp_path / "veel", count)
+    run = kaartenbak("--lang", "en", "export", "-o", str(out), repo=repo, cwd=tmp_path)
+    err = run.stderr.decode()
+    assert run.returncode == 0, err
+    assert f"{count}/{count} cards" in err and f"{count} cards exported to" in err and "all cards" in err
+    run = kaartenbak("--lang", "en", "export", "-o", str(out), "soort:project", repo=repo, cwd=tmp_path)
+    err += run.stderr.decode()
+    assert "cards exported to" in err and "(csv; query: soort:project)" in err
+    assert "kaart" not in err and "zoekvraag" not in err
+
+
 def test_search_and_export_choose_the_same_cards(tmp_path: Path) -> None:
     for query in (['thema:"Mentale gezondheid"'], ["thema:Mentale gezondheid"], ["welzijn", "op", "recept"]):
         listed = kaartenbak("search", *query, "--json", "--limit", "0", cwd=tmp_path)

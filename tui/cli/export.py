@@ -22,10 +22,11 @@ SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".html": "html", ".ht
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="exporteer kaarten voor een overleg (Markdown, CSV, HTML)",
+        help="exporteer kaarten voor een overleg (Markdown, CSV, HTML, Excel) of naar een landelijke database",
         description=(
-            "Exporteer kaarten als één document: Markdown, CSV voor Nederlandse Excel (puntkomma, UTF-8 met BOM) "
-            "of één afdrukbare HTML-pagina. Kies kaarten met dezelfde zoekvraag als in de app, "
+            "Exporteer kaarten als één document: Markdown, CSV voor Nederlandse Excel (puntkomma, UTF-8 met BOM), "
+            "een Excel-werkmap (.xlsx, terug te lezen met kaartenbak import) of één afdrukbare HTML-pagina; "
+            "of als SQLite-database van een of meer regio's (--format sqlite, --from). Kies kaarten met dezelfde zoekvraag als in de app, "
             'bijvoorbeeld: kaartenbak export thema:"Mentale gezondheid" --format html -o mentaal.html'
         ),
     )
@@ -67,11 +68,11 @@ class _Progress:
         if not self.enabled or total < PROGRESS_FROM:
             return
         if self.tty:
-            sys.stderr.write(f"\r{done}/{total} kaarten")
+            sys.stderr.write("\r" + t("cli.export_progress", done=done, total=total))
             if done == total:
                 sys.stderr.write("\n")
         elif done == total or done % 100 == 0:
-            sys.stderr.write(f"{done}/{total} kaarten\n")
+            sys.stderr.write(t("cli.export_progress", done=done, total=total) + "\n")
         sys.stderr.flush()
 
 
@@ -145,9 +146,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         except WriteError as exc:
             return _write_failed(target, exc)
         if not args.quiet:
-            chosen = f"zoekvraag: {query}" if query else "alle kaarten"
-            word = "kaart" if len(cards) == 1 else "kaarten"
-            err(f"{len(cards)} {word} geëxporteerd naar {target} ({fmt}; {chosen}).")
+            chosen = t("cli.export_query", query=query) if query else t("cli.export_all")
+            err(t("cli.exported", count=len(cards), target=str(target), format=fmt, chosen=chosen))
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Exporteer kaarten als één document: Markdown, CSV voor Nederlandse Excel (puntkomma, UTF-8 met BOM), "
             "een Excel-werkmap (.xlsx, terug te lezen met kaartenbak import) of één afdrukbare HTML-pagina; "
-            "of als SQLite-database van een of meer regio's (--format sqlite, --from). Kies kaarten met dezelfde zoekvraag als in de app, "
+            "of als SQLite-database van een of meer regio's (--format sqlite, --from). "
+            "Kies kaarten met dezelfde zoekvraag als in de app, "
             'bijvoorbeeld: kaartenbak export thema:"Mentale gezondheid" --format html -o mentaal.html'
         ),
     )

@@ -42,7 +42,12 @@ def result_text(result: SyncResult) -> tuple[str, str]:
         key = {(True, True): "done_both", (True, False): "done_received", (False, True): "done_sent"}.get(
             (bool(result.received), bool(result.sent)), "done_nothing"
         )
-        return t(f"sync_result.{key}", received=received, sent=str(result.sent) if result.received else sent), ""
+        if key == "done_nothing" and result.snapshots_sent:
+            return t("sync_result.done_snapshots", count=result.snapshots_sent), ""
+        message = t(f"sync_result.{key}", received=received, sent=str(result.sent) if result.received else sent)
+        if result.snapshots_sent:
+            message += t("sync_result.and_snapshots", count=result.snapshots_sent)
+        return message, ""
     if code == "offline":
         pending = int(result.params.get("pending", 0) or 0)
         message = t("sync_result.offline_pending", pending=changes(pending)) if pending else t("sync_result.offline")

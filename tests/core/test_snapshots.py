@@ -18,6 +18,7 @@ from tui.core.review.snapshots import (
     snapshot_slug,
 )
 from tui.core.sync.sync import sync
+from tui.sync_words import result_text
 
 CARD = "cards/wbw/wbw-t1-1.1.toml"
 
@@ -141,6 +142,9 @@ def test_sync_shares_snapshot_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = sync(a)  # nothing to send but the tag
     assert result.ok, result
     assert "snapshot/2026-12-stuurgroep" in git(remote, "tag", "-l")
+    assert (result.sent, result.snapshots_sent) == (0, 1)
+    assert result_text(result)[0] == "Kaarten waren al gedeeld; 1 momentopname verstuurd"
+    assert sync(a).snapshots_sent == 0, "a tag the server has is not sent again"
     assert sync(b).ok
     with GitRepo.open(b) as r:
         got = list_snapshots(r)

@@ -114,6 +114,7 @@ class SyncResult:
     error: bool = False  # refused or failed otherwise; the code says why
     pending: int = 0  # local commits not yet on the server
     server_text: str = ""  # what the server said, made visible
+    snapshots_sent: int = 0  # snapshot tags the server now has from us
 
     @property
     def ok(self) -> bool:
@@ -298,8 +299,9 @@ class _Sync:
     def fail(self, code: str, **params: str | int) -> SyncResult:
         return self.result(code=code, params=params, error=True)
 
-    def done(self, sent: int) -> SyncResult:
-        return self.result(code="done", params={"received": self.received, "sent": sent}, sent=sent)
+    def done(self, sent: int, snapshots: int = 0) -> SyncResult:
+        params = {"received": self.received, "sent": sent}
+        return self.result(code="done", params=params, sent=sent, snapshots_sent=snapshots)
 
     def run(self) -> SyncResult:
         for attempt in (1, 2):
@@ -307,14 +309,12 @@ class _Sync:
             if failed:
                 return failed
             if not self.ahead(merges=True):
-                self.push_snapshots()
-                return self.done(0)
+                return self.done(0, self.push_snapshots())
             sent = self.push()
             if isinstance(sent, SyncResult):
                 return sent
             if sent >= 0:
-                self.push_snapshots()
-                return self.done(sent)
+                return self.done(sent, self.push_snapshots())
             if attempt == 1:
                 self.say(SyncStep("retrying"))
         return self.fail("busy_remote")
@@ -398,9 +398,10 @@ class _Sync:
             other_conflicts=tuple(other),
         )
 
-    def push_snapshots(self) -> None:
-        """Send the snapshot tags the remote lacks (best effort: a refused tag never fails the sync)."""
+    def push_snapshots(self) -> int:
+        """Send the snapshot tags the remote lacks; how many it took (a refused tag never fails the sync)."""
         specs = snapshot_tags.to_push(self.repo, self.t.remote)
+        done: list[str] = []
         if specs:
             r = run_git(self.repo.root, ["push", "--porcelain", "--", self.t.remote, *specs], self.timeout, self.ssh)
             done = [
@@ -409,6 +410,7 @@ class _Sync:
                 if f"\t{s}\t" in r.out and not any(ln.startswith("!") and s in ln for ln in r.out.splitlines())
             ]
             snapshot_tags.pushed(self.repo, self.t.remote, done)
+        return len(done)
 
     def push(self) -> int | SyncResult:
         """The number of (non-merge) commits sent, -1 when rejected as not a fast-forward, or a failure."""

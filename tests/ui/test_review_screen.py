@@ -73,6 +73,8 @@ async def test_walk_approve_and_question(repo: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewNoteDialog), what="the note dialog")
         await pilot.press("enter")  # empty: refused in place
         assert isinstance(app.screen, ReviewNoteDialog)
+        box = app.screen.query_one("#review-note-box")
+        assert box.outer_size.height < app.size.height // 2, "one line to type: a short dialog"
         app.screen.query_one("#review-note", Input).value = "Waarom 'zeer'?"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen and not screen.busy and screen.items[0].status == "vraag")

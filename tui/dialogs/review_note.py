@@ -25,7 +25,7 @@ class ReviewNoteDialog(ModalScreen[str | None]):
         self.label = label
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog", id="review-note-box"):  # one line to type: as tall as it needs
             yield Static(Text(t("review.note_title", label=visible(self.label)), style="bold"), markup=False)
             yield SafeInput("", id="review-note", placeholder=t("review.note_placeholder"))
             yield Static("", id="review-note-problem", markup=False)

@@ -203,6 +203,7 @@ def test_datasette_canned_queries(served: tuple[Path, Path]) -> None:
     assert sum(r["kaarten"] for r in counts) == 9  # type: ignore[union-attr,index]
     search = datasette_get(db, meta, "/landelijk/zoeken.json?zoekterm=" + quote('reablement "[/]') + "&_shape=array")
     assert isinstance(search, list)  # quotes and brackets in a search term are safe
+    assert datasette_get(db, meta, "/landelijk/zoeken.json?zoekterm=&_shape=array") == []  # the empty form
     hits = datasette_get(db, meta, "/landelijk/zoeken.json?zoekterm=reablement&_shape=array")
     assert [r["id"] for r in hits] == ["WBW/T1/1.4"]  # type: ignore[union-attr,index]
     history = datasette_get(db, meta, "/landelijk/kaartgeschiedenis.json?kaart=NML/B01.1&_shape=array")

@@ -61,7 +61,7 @@ QUERIES: dict[str, dict[str, Any]] = {
             "SELECT cards.id, cards.region, cards.theme, cards.title,"
             " snippet(cards_fts, 1, '»', '«', '…', 16) AS fragment, cards.repo, cards.path"
             " FROM cards_fts JOIN cards ON cards._id = cards_fts.rowid"
-            " WHERE cards_fts MATCH escape_fts(:zoekterm) ORDER BY rank LIMIT 100"
+            " WHERE :zoekterm != '' AND cards_fts MATCH escape_fts(:zoekterm) ORDER BY rank LIMIT 100"
         ),
     },
     "kaartgeschiedenis": {

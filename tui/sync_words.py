@@ -18,7 +18,7 @@ from tui.i18n import t
 
 def changes(count: int) -> str:
     """ "1 wijziging", "3 wijzigingen" in the current language."""
-    return t("sync_result.change_one" if count == 1 else "sync_result.change_many", count=count)
+    return t("sync_result.change", count=count)
 
 
 def _clean(params: Mapping[str, str | int]) -> dict[str, str | int]:

@@ -16,7 +16,7 @@ from tui.core.cards.validate import validate_cards
 from tui.core.cards.vocab import Vocabulary
 from tui.core.workspace import NoCardsFolder, Workspace
 from ..i18n import phrase_error, t
-from .output import card_ref, err, open_workspace, out, tn, workspace_cards
+from .output import card_ref, err, open_workspace, out, workspace_cards
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -140,9 +140,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     out(
         t(
             "cli.validate.summary",
-            cards=tn("cli.count.cards", total),
-            errors=tn("cli.count.errors", n_err),
-            warnings=tn("cli.count.warnings", n_warn),
+            cards=t("cli.count.cards", count=total),
+            errors=t("cli.count.errors", count=n_err),
+            warnings=t("cli.count.warnings", count=n_warn),
         )
     )
     return 1 if n_err else 0
@@ -209,7 +209,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 continue
             changed += 1
             out(t("cli.fmt.rewritten", path=path))
-    cards = tn("cli.count.cards", len(files))
+    cards = t("cli.count.cards", count=len(files))
     summary = t("cli.fmt.summary_check" if args.check else "cli.fmt.summary", cards=cards, changed=changed)
     out(summary + (t("cli.fmt.summary_failed", failed=failed) if failed else "."))
     return 1 if failed or (args.check and changed) else 0
@@ -247,7 +247,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for c in result.cards:
         kinds = counts.setdefault(c.region, {}).setdefault(c.theme, {})
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
-    head = tn("cli.count.cards", len(result.cards))
+    head = t("cli.count.cards", count=len(result.cards))
     out(head + (t("cli.stats.unreadable", count=len(result.errors)) if result.errors else ""))
     regions = list(ws.vocab.regions)
     for region in sorted(counts, key=lambda r: (regions.index(r) if r in regions else len(regions), r)):
@@ -256,7 +256,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         name = (
             f"{region} ({reg.name})" if reg and reg.name and reg.name != region else region or t("cli.stats.no_region")
         )
-        out(f"\n{name}: {tn('cli.count.cards', sum(sum(k.values()) for k in themes.values()))}")
+        out(f"\n{name}: {t('cli.count.cards', count=sum(sum(k.values()) for k in themes.values()))}")
         order = _theme_order(ws.vocab, region)
         for theme in sorted(themes, key=lambda th: _theme_key(order, th)):
             kinds = themes[theme]

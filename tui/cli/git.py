@@ -20,7 +20,7 @@ from tui.core.cards.render_text import card_sections
 from tui.core.git.status import card_status, changed_card_paths
 from tui.core.workspace import NoCardsFolder, Workspace
 from ..i18n import t
-from .output import card_ref, guarded, open_workspace, out, tn
+from .output import card_ref, guarded, open_workspace, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -202,7 +202,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             line = t("cli.git.detached", head=state.head[:7]) if state.head else t("cli.git.no_branch")
         status = card_status(repo) if not state.bare else None
         if status and status.upstream:
-            ahead = tn("cli.count.versions", status.ahead)
+            ahead = t("cli.count.versions", count=status.ahead)
             line += t("cli.git.tracking", ahead=ahead, behind=status.behind, upstream=status.upstream)
         out(line)
         for notice in explain(state):

@@ -57,7 +57,7 @@ def _failure(exc: ImportFailure) -> int:
 
 
 def _count(key: str, n: int) -> str:
-    return t(f"import.{key}_one" if n == 1 else f"import.{key}_many", count=n)
+    return t(f"import.{key}", count=n)
 
 
 def _where(row: int | None, column: str, header: str) -> str:

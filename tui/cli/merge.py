@@ -146,7 +146,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         count = len(merged.conflicts)
         err(
             t(
-                "cli.merge.conflicts_one" if count == 1 else "cli.merge.conflicts_many",
+                "cli.merge.conflicts",
                 path=args.path,
                 count=count,
                 names=names,

@@ -73,13 +73,20 @@ def _error(exc: NationalError) -> int:
 
 def _summary(report: BuildReport) -> None:
     for s in report.sources:
-        key = "summary.source_one" if s.commits_read == 1 else "summary.source"
-        err(_say(key, repo=str(s.repo), region=s.region or "?", commits=s.commits_read, cards=s.cards))
+        err(
+            _say(
+                "summary.source",
+                repo=str(s.repo),
+                region=s.region or "?",
+                commits=s.commits_read,
+                cards=s.cards,
+                plural=s.commits_read,
+            )
+        )
         if s.rebuilt:
             err(_say("summary.rebuilt", repo=str(s.repo)))
         if s.uncommitted:
-            key = "summary.uncommitted_one" if s.uncommitted == 1 else "summary.uncommitted"
-            err(_say(key, count=s.uncommitted))
+            err(_say("summary.uncommitted", count=s.uncommitted))
         for problem in s.skipped:
             err(_say("summary.skipped", problem=problem))
     err(_say("summary.done", path=str(report.db), cards=report.cards, seconds=f"{report.seconds:.1f}"))

@@ -38,11 +38,6 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return ws
 
 
-def tn(key: str, count: int, /, **values: object) -> str:
-    """``t`` for a sentence about ``count`` things: ``key_one`` for exactly one, else ``key_many``."""
-    return t(f"{key}_one" if count == 1 else f"{key}_many", count=count, **values)
-
-
 def workspace_cards(ws: Workspace) -> list[Card]:
     """Every readable card of the workspace, from the parse cache where fresh (as the app reads them)."""
     cards, _ = load_cards(ws.store.discover(), cache_file(ws.root))

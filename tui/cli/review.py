@@ -105,7 +105,7 @@ def cmd_todo(args: argparse.Namespace) -> int:
         out(f"{item.card_id}  {item.field}  {item.label}  [{_status(item.status)}]")
         if item.note:
             out(f"    {t('review.cli.note')}: {' '.join(item.note.split())} ({item.reviewer})")
-    out(t("review.cli.count_one" if len(items) == 1 else "review.cli.count", n=len(items)))
+    out(t("review.cli.count", n=len(items), plural=len(items)))
     return 0
 
 

@@ -17,7 +17,7 @@ from tui.core.sync.sync import SyncStatus, remote_urls, set_origin, sync, sync_s
 from tui.i18n import set_language, t
 from tui.sync_words import record_text, result_text, step_text
 
-from .output import err, out, tn
+from .output import err, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,8 +115,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _describe(status: SyncStatus) -> str:
     """How far the branch is from the shared card box, in the user's language."""
-    ahead = tn("cli.remote.versions_to_send", status.ahead)
-    behind = tn("cli.remote.versions_to_receive", status.behind)
+    ahead = t("cli.remote.versions_to_send", count=status.ahead)
+    behind = t("cli.remote.versions_to_receive", count=status.behind)
     texts = {
         "up_to_date": t("cli.remote.up_to_date"),
         "to_send": ahead,

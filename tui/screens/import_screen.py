@@ -38,7 +38,7 @@ MAX_SHOWN = 200  # problems listed on screen; the rest are counted
 
 
 def _count(key: str, n: int) -> str:
-    return t(f"import.{key}_one" if n == 1 else f"import.{key}_many", count=n)
+    return t(f"import.{key}", count=n)
 
 
 def report_text(plan: ImportPlan) -> Text:

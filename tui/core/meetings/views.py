@@ -1,0 +1,294 @@
+"""Saved views ("agenda's"): a named search plus a sort order, shared in ``views.toml``.
+
+A view is what the browser's search box holds (words and filters such as ``programma:2`` or
+``thema:"Gezond vooruit"``) with one of the browser's sort orders. The group shares its views in
+``views.toml`` at the repository root, one ``[[view]]`` table each::
+
+    [[view]]
+    name = "Programma 2"
+    query = "programma:2"
+    sort = "number"
+    description = "Stuurgroep: alle kaarten van programma 2"
+
+The file is written through tomlkit: adding a view appends its lines and leaves every other
+view, comment and blank line byte-identical, so it diffs and merges in git like a card.
+Problems are :class:`ViewsError` with ``code``/``params`` (``core.views.*`` in ``tui/locale``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tomlkit
+from tomlkit.items import AoT, Table
+
+from tui.core.cards.atomic import WriteError, write_atomic
+from tui.core.cards.card import Card
+from tui.core.cards.schema import Schema
+from tui.core.language import phrase
+from tui.core.search.search import SearchIndex
+
+if TYPE_CHECKING:  # the library imports the search; only its type is needed here
+    from tui.core.library import Library
+
+__all__ = [
+    "SORTS",
+    "VIEWS_FILE",
+    "View",
+    "ViewsError",
+    "delete_view",
+    "find_view",
+    "load_views",
+    "save_view",
+    "select_cards",
+    "sort_cards",
+    "view_cards",
+    "views_path",
+]
+
+VIEWS_FILE = "views.toml"
+SORTS = ("title", "number", "changed")  # the browser's sort orders
+MAX_NAME = 80
+_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+HEADER = "# Opgeslagen zoekopdrachten (agenda's) van de werkgroep; kaartenbak view add / V in de app.\n"
+
+
+class ViewsError(Exception):
+    """A views file or view that cannot be used: ``code`` and ``params`` for ``tui/locale``.
+
+    Codes (``views.<code>``): ``broken`` (path, line, column, detail), ``bad_entry`` (path,
+    number, reason), ``empty_name``, ``long_name`` (max), ``bad_name``, ``bad_sort`` (sort, sorts),
+    ``duplicate`` (name), ``unknown`` (name, names), ``write`` (path, detail).
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = f"views.{code}"
+        self.params = params
+        super().__init__(phrase(self.code, params))
+
+
+@dataclass(frozen=True)
+class View:
+    """A named search (the browser's query text, filters included) and its sort order."""
+
+    name: str
+    query: str
+    sort: str = "title"
+    description: str = ""
+
+
+def views_path(root: Path) -> Path:
+    """Where the views of the repository at ``root`` live."""
+    return root / VIEWS_FILE
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and its parsed data ("" and {} when there is no file)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return "", {}
+    except OSError as exc:
+        raise ViewsError("unreadable", path=str(path), detail=exc.strerror or str(exc)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ViewsError("broken", path=str(path), line=line, column=column, detail="UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        pos = _POS.search(str(exc))
+        line, column = (int(pos.group(1)), int(pos.group(2))) if pos else (0, 0)
+        detail = _POS.sub("", str(exc)).strip()
+        raise ViewsError("broken", path=str(path), line=line, column=column, detail=detail) from None
+    except RecursionError:
+        raise ViewsError("broken", path=str(path), line=0, column=0, detail="too deep") from None
+    return text, data
+
+
+def check_name(name: str) -> str:
+    """The name as it is saved (outer spaces dropped), or a ViewsError saying why it cannot be one."""
+    name = " ".join(name.split())
+    if not name:
+        raise ViewsError("empty_name")
+    if len(name) > MAX_NAME:
+        raise ViewsError("long_name", max=MAX_NAME)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ViewsError("bad_name")
+    return name
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise ViewsError("bad_sort", sort=sort, sorts=", ".join(SORTS))
+
+
+def _entry(path: Path, number: int, item: Any) -> View:
+    def reason(why: str) -> ViewsError:
+        return ViewsError("bad_entry", path=str(path), number=number, reason=why)
+
+    if not isinstance(item, dict):
+        raise reason("[[view]]")
+    name, query = item.get("name"), item.get("query", "")
+    sort, description = item.get("sort", "title"), item.get("description", "")
+    if not isinstance(name, str) or not name.strip():
+        raise reason("name")
+    if not isinstance(query, str):
+        raise reason("query")
+    if not isinstance(sort, str) or sort not in SORTS:
+        raise reason("sort")
+    if not isinstance(description, str):
+        raise reason("description")
+    return View(name.strip(), query, sort, description)
+
+
+def load_views(root: Path) -> list[View]:
+    """The views of the repository at ``root``, in file order ([] without ``views.toml``)."""
+    path = views_path(root)
+    _, data = _read(path)
+    items = data.get("view", [])
+    if not isinstance(items, list):
+        raise ViewsError("bad_entry", path=str(path), number=1, reason="[[view]]")
+    return [_entry(path, n, item) for n, item in enumerate(items, 1)]
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def find_view(root: Path, name: str) -> View:
+    """The view called ``name`` (case and outer spaces do not matter); ViewsError ``unknown`` otherwise."""
+    views = load_views(root)
+    for view in views:
+        if _key(view.name) == _key(name):
+            return view
+    raise ViewsError("unknown", name=name.strip(), names=", ".join(v.name for v in views) or "-")
+
+
+def _table(view: View) -> Table:
+    table = tomlkit.table()
+    table["name"] = view.name
+    table["query"] = view.query
+    if view.sort != "title":
+        table["sort"] = view.sort
+    if view.description:
+        table["description"] = view.description
+    return table
+
+
+def _write(path: Path, text: str) -> Path:
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except WriteError as exc:
+        raise ViewsError("write", path=str(path), detail=str(exc)) from None
+    return path
+
+
+def _index_of(views: Sequence[View], name: str) -> int | None:
+    return next((i for i, v in enumerate(views) if _key(v.name) == _key(name)), None)
+
+
+def save_view(root: Path, view: View, *, replace: bool = False) -> Path:
+    """Add ``view`` to ``views.toml`` (made when missing); returns its path.
+
+    A new view is appended as its own ``[[view]]`` lines; nothing else in the file changes. A
+    view of the same name (case-insensitive) is refused (``duplicate``) unless ``replace``:
+    then that table is rewritten in its place and the others stay byte-identical.
+    """
+    name = check_name(view.name)
+    _check_sort(view.sort)
+    view = View(name, " ".join(view.query.split()), view.sort, view.description.strip())
+    path = views_path(root)
+    text, _ = _read(path)
+    views = load_views(root)
+    at = _index_of(views, name)
+    if at is not None and not replace:
+        raise ViewsError("duplicate", name=views[at].name)
+    if at is None:
+        block = tomlkit.document()
+        aot = tomlkit.aot()
+        aot.append(_table(view))
+        block.append("view", aot)
+        new = tomlkit.dumps(block)
+        if not text:
+            return _write(path, HEADER + "\n" + new)
+        gap = "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+        return _write(path, text + gap + new)
+    doc = tomlkit.parse(text)
+    tables = doc["view"]
+    assert isinstance(tables, AoT)
+    old = tables[at]  # keys another version may have written stay as they are
+    for key, value in (
+        ("name", view.name),
+        ("query", view.query),
+        ("sort", view.sort),
+        ("description", view.description),
+    ):
+        if value and not (key == "sort" and value == "title"):
+            old[key] = value
+        elif key in old:
+            del old[key]
+    return _write(path, tomlkit.dumps(doc))
+
+
+def delete_view(root: Path, name: str) -> View:
+    """Remove the view called ``name`` from ``views.toml`` (others untouched); returns it."""
+    path = views_path(root)
+    text, _ = _read(path)
+    views = load_views(root)
+    at = _index_of(views, name)
+    if at is None:
+        raise ViewsError("unknown", name=name.strip(), names=", ".join(v.name for v in views) or "-")
+    doc = tomlkit.parse(text)
+    tables = doc["view"]
+    assert isinstance(tables, AoT)
+    del tables[at]
+    if not len(tables):
+        del doc["view"]
+    _write(path, tomlkit.dumps(doc))
+    return views[at]
+
+
+# -- the cards of a view ------------------------------------------------------------------------
+
+
+def sort_key(card: Card, sort: str) -> tuple[Any, ...]:
+    """The browser's order: by title, by document number (natural, per region) or last changed first."""
+    if sort == "number":
+        parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", card.number or card.id)]
+        return (card.region, [(0, p) if isinstance(p, int) else (1, p) for p in parts], card.title.casefold())
+    if sort == "changed":
+        return (-card.mtime_ns, card.title.casefold())
+    return (card.title.casefold(), card.id)
+
+
+def sort_cards(cards: Iterable[Card], sort: str) -> list[Card]:
+    """``cards`` in the view order ``sort`` (stable)."""
+    return sorted(cards, key=lambda c: sort_key(c, sort))
+
+
+def select_cards(view: View, index: SearchIndex, cards: dict[str, Card]) -> list[Card]:
+    """The cards the view's query finds in ``index`` (every card for an empty query), in its order."""
+    if not view.query.strip():
+        chosen = list(cards.values())
+    else:
+        result = index.find(view.query)
+        chosen = [cards[cid] for cid in result.ids if cid in cards]
+    return sort_cards(chosen, view.sort)
+
+
+def cards_for(view: View, cards: Sequence[Card], schema: Schema) -> list[Card]:
+    """``view_cards`` for a plain list of cards (the command line): the index is built here."""
+    return select_cards(view, SearchIndex(cards, schema), {c.id: c for c in cards})
+
+
+def view_cards(view: View, library: Library) -> list[Card]:
+    """The cards of the library the view's query finds, in the view's sort order."""
+    return select_cards(view, library.index, dict(library.cards))

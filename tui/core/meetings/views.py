@@ -47,6 +47,7 @@ __all__ = [
     "save_view",
     "select_cards",
     "sort_cards",
+    "suggest_name",
     "view_cards",
     "views_path",
 ]
@@ -111,6 +112,21 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     except RecursionError:
         raise ViewsError("broken", path=str(path), line=0, column=0, detail="too deep") from None
     return text, data
+
+
+_FILTER = re.compile(r'(\w+):("([^"]*)"?|\S*)')
+
+
+def suggest_name(query: str) -> str:
+    """A name to offer for a view of ``query``: ``programma:2`` → "Programma 2", ``thema:"Gezond vooruit"``
+    → "Gezond vooruit", words as typed (at most ``MAX_NAME`` characters)."""
+
+    def name(m: re.Match[str]) -> str:
+        value = m.group(3) if m.group(3) is not None else m.group(2)
+        return f"{m.group(1)} {value}" if m.group(1).casefold() in ("programma", "programme") else value
+
+    text = " ".join(_FILTER.sub(name, query).split())
+    return (text[:1].upper() + text[1:])[:MAX_NAME]
 
 
 def check_name(name: str) -> str:

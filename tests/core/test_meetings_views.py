@@ -150,3 +150,44 @@ def test_changed_order_is_last_changed_first(tmp_path: Path) -> None:
     library.load()
     assert view_cards(View("G", 'thema:"Gezond vooruit"', "changed"), library)[0].id == "NML/H2"
     assert view_cards(View("G", 'thema:"Gezond vooruit"', "title"), library)[0].id != "NML/H2"
+
+
+def test_views_added_in_two_clones_merge_into_both(tmp_path: Path) -> None:
+    """git's merge through the kaartenbak driver: a view added on each side is two tables, never a conflict."""
+    from tests.conftest import DRIVER_PROGRAM, git
+    from tui.core.git.init_repo import ATTRIBUTE_LINES, init_repo
+
+    assert "views.toml merge=kaartenbak" in ATTRIBUTE_LINES
+    repo = make_repo(tmp_path / "repo", cards=["nml-c1"])
+    init_repo(repo, program=DRIVER_PROGRAM, textconv=False)
+    save_view(repo, View("Eerst", "regio:nml"))
+    save_view(repo, View("Weg", "regio:wbw"))
+    git(repo, "add", "views.toml")
+    git(repo, "commit", "-qm", "agenda")
+    git(repo, "checkout", "-qb", "ander")
+    save_view(repo, View("Van de ander", "thema:x"))
+    save_view(repo, View("Eerst", "regio:nml", "number"), replace=True)
+    git(repo, "commit", "-qam", "ander")
+    git(repo, "checkout", "-q", "main")
+    save_view(repo, View("Van mij", "programma:2", "number"))
+    delete_view(repo, "Weg")
+    git(repo, "commit", "-qam", "mij")
+    git(repo, "merge", "-q", "--no-edit", "ander")
+    assert load_views(repo) == [
+        View("Eerst", "regio:nml", "number"),
+        View("Van mij", "programma:2", "number"),
+        View("Van de ander", "thema:x"),
+    ]
+
+
+def test_merge_of_the_same_view_changed_twice_is_left_to_git() -> None:
+    from tui.core.meetings.views import merge_views_bytes
+
+    base = b'[[view]]\nname = "A"\nquery = "x"\n'
+    ours = b'[[view]]\nname = "A"\nquery = "y"\n'
+    theirs = b'[[view]]\nname = "A"\nquery = "z"\n'
+    assert merge_views_bytes(base, ours, theirs) is None
+    assert merge_views_bytes(base, ours, base) == ours
+    assert merge_views_bytes(base, base, theirs) == theirs
+    assert merge_views_bytes(base, ours, b"[[view]\n") is None
+    assert merge_views_bytes(b"", ours, ours) == ours

@@ -36,6 +36,7 @@ DRIVER = "kaartenbak"
 ATTRIBUTE_LINES = (
     f"cards/**/*.toml merge={DRIVER} diff={DRIVER}",
     f"reviews/**/*.toml merge={DRIVER}",  # reviews per field too (tui.core.review.signoff_merge)
+    f"views.toml merge={DRIVER}",  # saved views per view: added in two clones is two (tui.core.meetings.views)
     "*.toml text eol=lf",
 )
 SHARED_ATTRIBUTES = "# Kaarten zijn tekst met LF-regeleinden, ook in Windows-klonen.\n*.toml text eol=lf\n"

@@ -44,6 +44,7 @@ __all__ = [
     "delete_view",
     "find_view",
     "load_views",
+    "merge_views_bytes",
     "save_view",
     "select_cards",
     "sort_cards",
@@ -211,6 +212,48 @@ def _index_of(views: Sequence[View], name: str) -> int | None:
     return next((i for i, v in enumerate(views) if _key(v.name) == _key(name)), None)
 
 
+def _appended(text: str, view: View) -> str:
+    """``text`` with ``view`` as a new ``[[view]]`` table at the end (the text before it unchanged)."""
+    block = tomlkit.document()
+    aot = tomlkit.aot()
+    aot.append(_table(view))
+    block.append("view", aot)
+    new = tomlkit.dumps(block)
+    if not text:
+        return HEADER + "\n" + new
+    gap = "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+    return text + gap + new
+
+
+def _replaced(text: str, at: int, view: View) -> str:
+    """``text`` with the ``at``-th view's values set to ``view``'s (other keys and tables untouched)."""
+    doc = tomlkit.parse(text)
+    tables = doc["view"]
+    assert isinstance(tables, AoT)
+    old = tables[at]  # keys another version may have written stay as they are
+    for key, value in (
+        ("name", view.name),
+        ("query", view.query),
+        ("sort", view.sort),
+        ("description", view.description),
+    ):
+        if value and not (key == "sort" and value == "title"):
+            old[key] = value
+        elif key in old:
+            del old[key]
+    return tomlkit.dumps(doc)
+
+
+def _removed(text: str, at: int) -> str:
+    doc = tomlkit.parse(text)
+    tables = doc["view"]
+    assert isinstance(tables, AoT)
+    del tables[at]
+    if not len(tables):
+        del doc["view"]
+    return tomlkit.dumps(doc)
+
+
 def save_view(root: Path, view: View, *, replace: bool = False) -> Path:
     """Add ``view`` to ``views.toml`` (made when missing); returns its path.
 
@@ -227,31 +270,7 @@ def save_view(root: Path, view: View, *, replace: bool = False) -> Path:
     at = _index_of(views, name)
     if at is not None and not replace:
         raise ViewsError("duplicate", name=views[at].name)
-    if at is None:
-        block = tomlkit.document()
-        aot = tomlkit.aot()
-        aot.append(_table(view))
-        block.append("view", aot)
-        new = tomlkit.dumps(block)
-        if not text:
-            return _write(path, HEADER + "\n" + new)
-        gap = "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-        return _write(path, text + gap + new)
-    doc = tomlkit.parse(text)
-    tables = doc["view"]
-    assert isinstance(tables, AoT)
-    old = tables[at]  # keys another version may have written stay as they are
-    for key, value in (
-        ("name", view.name),
-        ("query", view.query),
-        ("sort", view.sort),
-        ("description", view.description),
-    ):
-        if value and not (key == "sort" and value == "title"):
-            old[key] = value
-        elif key in old:
-            del old[key]
-    return _write(path, tomlkit.dumps(doc))
+    return _write(path, _appended(text, view) if at is None else _replaced(text, at, view))
 
 
 def delete_view(root: Path, name: str) -> View:
@@ -262,14 +281,59 @@ def delete_view(root: Path, name: str) -> View:
     at = _index_of(views, name)
     if at is None:
         raise ViewsError("unknown", name=name.strip(), names=", ".join(v.name for v in views) or "-")
-    doc = tomlkit.parse(text)
-    tables = doc["view"]
-    assert isinstance(tables, AoT)
-    del tables[at]
-    if not len(tables):
-        del doc["view"]
-    _write(path, tomlkit.dumps(doc))
+    _write(path, _removed(text, at))
     return views[at]
+
+
+def _parsed(raw: bytes) -> tuple[str, list[View]] | None:
+    try:
+        text = raw.decode("utf-8-sig")
+        items = tomllib.loads(text).get("view", [])
+        if not isinstance(items, list):
+            return None
+        return text, [_entry(Path(VIEWS_FILE), n, item) for n, item in enumerate(items, 1)]
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ViewsError):
+        return None
+
+
+def _position(text: str, key: str) -> int:
+    """Where the view named ``key`` is among the tables of ``text`` (it is there)."""
+    parsed = _parsed(text.encode("utf-8"))
+    at = _index_of(parsed[1], key) if parsed is not None else None
+    assert at is not None
+    return at
+
+
+def merge_views_bytes(base_raw: bytes, ours_raw: bytes, theirs_raw: bytes) -> bytes | None:
+    """Three versions of ``views.toml`` merged per view (by name), for git's merge driver.
+
+    Starting from ours (its layout kept): a view the other side added is appended, one it
+    changed or removed (and we did not touch) is changed or removed here too. None when a side
+    cannot be read, or both sides changed the same view differently: then git's text merge
+    marks the clash, and ``load_views`` reports it with line and column.
+    """
+    sides = [_parsed(raw) if raw.strip() else ("", []) for raw in (base_raw, ours_raw, theirs_raw)]
+    if any(side is None for side in sides):
+        return None
+    (_, base), (text, ours), (_, theirs) = (side for side in sides if side is not None)
+    old = {_key(v.name): v for v in base}
+    mine = {_key(v.name): v for v in ours}
+    for view in theirs:
+        key = _key(view.name)
+        before, now = old.get(key), mine.get(key)
+        if now is None and before is None:
+            text = _appended(text, view)  # added there
+        elif now is None or now == view or view == before:
+            continue  # removed here, or the same on both sides, or only changed here
+        elif now == before:  # changed there only
+            text = _replaced(text, _position(text, key), view)
+        else:
+            return None  # changed differently on both sides
+    there = {_key(v.name) for v in theirs}
+    for key, before in old.items():
+        if key not in there and mine.get(key) == before:  # removed there, untouched here
+            text = _removed(text, _position(text, key))
+    return text.encode("utf-8")
 
 
 # -- the cards of a view ------------------------------------------------------------------------

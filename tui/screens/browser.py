@@ -786,7 +786,10 @@ class BrowserScreen(Screen[None]):
 
     def action_meeting(self) -> None:
         """``m``: meeting mode on the view chosen (or, without one, on the cards listed now)."""
-        view = self.current_view
+        typed = " ".join(self.query_text.split())
+        view = self.current_view or next(  # a view's search typed by hand counts as that view
+            (v for v in self.views if typed and v.query == typed and self.node_filter == NodeFilter()), None
+        )
         if view is not None:
             ids = [c.id for c in view_cards(view, self.library)]
             name = view.name

@@ -176,3 +176,27 @@ async def test_meeting_without_a_view_walks_the_listed_cards(tmp_path: Path) -> 
         await wait_for(pilot, lambda: app.screen is app.browser, what="back")
         await settle(app, pilot)
         assert app.browser.current_card_id() == listed[2]
+
+
+async def test_hostile_view_names_stay_text_and_an_empty_agenda_says_so(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=CARDS)
+    (repo / "views.toml").write_text(
+        '[[view]]\nname = "[bold]vet[/] \\u001b[31mrood"\nquery = "regio:nergens"\n', encoding="utf-8"
+    )
+    app = app_for(repo)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        tree = app.browser.query_one(ThemeTree)
+        await wait_for(pilot, lambda: len(view_nodes(tree)) == 1, what="the view in the tree")
+        assert "[bold]vet[/] <U+001B>[31mrood" in screen_text(app)  # shown as typed, the ESC made visible
+        app.browser.open_view(view_nodes(tree)[0])
+        await settle(app, pilot)
+        app.browser.query_one(CardList).focus()
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen), what="meeting mode")
+        text = screen_text(app)
+        assert "· 0 van 0" in text and "Geen kaarten om te bespreken" in text and "[bold]vet[/]" in text
+        await pilot.press("right", "e")  # nothing to step to or edit: said, nothing breaks
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser, what="back")

@@ -39,3 +39,13 @@ def test_views_and_reviews_are_listed_and_committed(tmp_path: Path) -> None:
         again = changed_cards(g, Workspace(repo))
     assert [(c.path, c.state) for c in again] == [("views.toml", "modified")]
     assert suggest_message(again) == "Agenda's (views.toml): bijgewerkt"
+
+
+def test_the_header_counts_an_uncommitted_views_file(tmp_path: Path) -> None:
+    from tui.core.git.snapshot import take_snapshot
+
+    repo = make_repo(tmp_path / "repo", cards=["nml-c1"])
+    assert take_snapshot(repo).pending == 0
+    save_view(repo, View("Alles", ""))
+    snap = take_snapshot(repo)
+    assert snap.pending == 1 and snap.changed == {"views.toml": "untracked"}

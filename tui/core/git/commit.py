@@ -14,7 +14,7 @@ from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
 from tui.core.git.history import BrokenRevision, card_at
 from tui.core.git.identity import require_identity
 from tui.core.cards.parse import load_file
-from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
+from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files, shared_files
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
 from tui.core.workspace import Workspace
@@ -80,11 +80,6 @@ class CardChange:
     shared: bool = False  # not a card: a file the group shares beside the cards (SHARED_FILES)
 
 
-# Files beside the cards that the group shares and that are committed with them: the saved
-# views (agendas, tui.core.meetings.views) and the per-field reviews (tui.core.review.signoff_file).
-SHARED_FILES = ("views.toml", "reviews")
-
-
 def _shared_title(path: str) -> str:
     if path == "views.toml":
         return "Agenda's (views.toml)"
@@ -93,11 +88,7 @@ def _shared_title(path: str) -> str:
 
 def shared_changes(repo: GitRepo) -> list[CardChange]:
     """The shared files beside the cards (views.toml, reviews/**/*.toml) that differ from HEAD."""
-    return [
-        CardChange(fs.path, fs.state, _shared_title(fs.path), shared=True)
-        for spec in SHARED_FILES
-        for fs in changed_files(repo, spec)
-    ]
+    return [CardChange(fs.path, fs.state, _shared_title(fs.path), shared=True) for fs in shared_files(repo)]
 
 
 def _read_worktree(root: Path, rel: str) -> tuple[dict | None, str | None]:

@@ -200,3 +200,22 @@ async def test_hostile_view_names_stay_text_and_an_empty_agenda_says_so(tmp_path
         assert isinstance(app.screen, MeetingScreen)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.browser, what="back")
+
+
+async def test_r_reorders_the_agenda_for_the_meeting(tmp_path: Path) -> None:
+    app = app_for(repo_with_view(tmp_path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_for(pilot, lambda: app.browser.views, what="the views")
+        app.browser.open_view("Gezond")
+        lst = app.browser.query_one(CardList)
+        await wait_for(pilot, lambda: [r.card_id for r in lst.rows] == BY_NUMBER, what="by number")
+        lst.focus()
+        await pilot.press("r", "r")  # number → changed → title
+        by_title = ["NML/E1.1", "NML/B01.1", "NML/H2"]  # Laurentius, Mentale, Regeleinden
+        await wait_for(pilot, lambda: [r.card_id for r in lst.rows] == by_title, what="by title")
+        assert "op titel" in str(app.browser.query_one("#hint").render())
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen), what="meeting mode")
+        assert app.screen.card_ids == by_title and "Vergadering · Gezond · 1 van 3" in screen_text(app)  # type: ignore[attr-defined]
+    assert load_views(app.library.workspace.root)[0].sort == "number"  # the saved view is unchanged

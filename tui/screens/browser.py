@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -631,6 +632,8 @@ class BrowserScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        if self.current_view is not None:  # the agenda in another order, for this session (not saved)
+            self.current_view = dataclasses.replace(self.current_view, sort=self.sort)
         self.refresh_list()
 
     def goto(self, card_id: str) -> None:

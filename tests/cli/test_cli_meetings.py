@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,28 @@ def test_minutes_in_english(met: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert run(met, "--lang", "en", "minutes", "Gezond vooruit") == 0
     out = capsys.readouterr().out
     assert out.startswith("Minutes: Gezond vooruit") and "1 decision" in out and "No fields changed." in out
+
+
+def test_a_view_changed_on_both_sides_is_left_to_git_and_then_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import DRIVER_PROGRAM
+    from tui.core.git.init_repo import init_repo
+
+    repo = make_repo(tmp_path / "repo", cards=GEZOND)
+    init_repo(repo, program=DRIVER_PROGRAM, textconv=False)
+    assert run(repo, "view", "add", "A", "regio:nml") == 0
+    git(repo, "add", "views.toml")
+    git(repo, "commit", "-qm", "agenda")
+    git(repo, "checkout", "-qb", "ander")
+    assert run(repo, "view", "add", "A", "regio:wbw", "--replace") == 0
+    git(repo, "commit", "-qam", "ander")
+    git(repo, "checkout", "-q", "main")
+    assert run(repo, "view", "add", "A", "thema:x", "--replace") == 0
+    git(repo, "commit", "-qam", "mij")
+    capsys.readouterr()
+    merged = subprocess.run(["git", "-C", str(repo), "merge", "--no-edit", "ander"], capture_output=True, text=True)
+    assert merged.returncode != 0 and "views.toml" in merged.stdout + merged.stderr
+    assert run(repo, "views") == 2
+    err = capsys.readouterr().err
+    assert "conflictmarkeringen" in err and "regel" in err and "Traceback" not in err

@@ -191,3 +191,12 @@ def test_merge_of_the_same_view_changed_twice_is_left_to_git() -> None:
     assert merge_views_bytes(base, base, theirs) == theirs
     assert merge_views_bytes(base, ours, b"[[view]\n") is None
     assert merge_views_bytes(b"", ours, ours) == ours
+
+
+def test_conflict_markers_are_named_as_such(tmp_path: Path) -> None:
+    views_path(tmp_path).write_text(
+        '[[view]]\nname = "A"\n<<<<<<< ours\nquery = "x"\n=======\nquery = "y"\n>>>>>>> theirs\n', encoding="utf-8"
+    )
+    with pytest.raises(ViewsError) as caught:
+        load_views(tmp_path)
+    assert caught.value.code == "views.conflict_markers" and caught.value.params["line"] == 3

@@ -716,7 +716,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(found, str):
             if found not in self._told:
                 self._told.add(found)
-                self.tell(t("views.problem", reason=found), severity="warning")
+                self.tell(visible(t("views.problem", reason=found)), severity="warning")
             found = []
         self.views = found
         self.query_one(ThemeTree).show_views([v.name for v in found])
@@ -745,7 +745,8 @@ class BrowserScreen(Screen[None]):
         else:
             self.refresh_list()
         count = len(view_cards(view, self.library)) if self.loaded else 0
-        words = t("views.chosen_one", name=view.name) if count == 1 else t("views.chosen", name=view.name, count=count)
+        name = visible(view.name)
+        words = t("views.chosen_one", name=name) if count == 1 else t("views.chosen", name=name, count=count)
         self.tell(words, timeout=4)
 
     def action_save_view(self) -> None:
@@ -755,7 +756,7 @@ class BrowserScreen(Screen[None]):
             if view is None:
                 return
             self.current_view = view
-            self.tell(t("views.saved", name=view.name), timeout=4)
+            self.tell(t("views.saved", name=visible(view.name)), timeout=4)
             self.load_views()
 
         root = self.library.workspace.root
@@ -775,10 +776,10 @@ class BrowserScreen(Screen[None]):
     def _delete_view(self, name: str) -> None:
         try:
             gone = delete_view(self.library.workspace.root, name)
-            said = t("views.deleted", name=gone.name)
+            said = t("views.deleted", name=visible(gone.name))
             severity = "information"
         except ViewsError as exc:
-            said, severity = phrase_error(exc), "warning"
+            said, severity = visible(phrase_error(exc)), "warning"
         self.app.call_from_thread(self._view_deleted, said, severity, name)
 
     def _view_deleted(self, said: str, severity: str, name: str) -> None:

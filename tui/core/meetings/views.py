@@ -57,13 +57,15 @@ VIEWS_FILE = "views.toml"
 SORTS = ("title", "number", "changed")  # the browser's sort orders
 MAX_NAME = 80
 _POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
 HEADER = "# Opgeslagen zoekopdrachten (agenda's) van de werkgroep; kaartenbak view add / V in de app.\n"
 
 
 class ViewsError(Exception):
     """A views file or view that cannot be used: ``code`` and ``params`` for ``tui/locale``.
 
-    Codes (``views.<code>``): ``broken`` (path, line, column, detail), ``bad_entry`` (path,
+    Codes (``views.<code>``): ``broken`` (path, line, column, detail), ``conflict_markers`` (path,
+    line: a merge left git's markers in the file), ``unreadable`` (path, detail), ``bad_entry`` (path,
     number, reason), ``empty_name``, ``long_name`` (max), ``bad_name``, ``bad_sort`` (sort, sorts),
     ``duplicate`` (name), ``unknown`` (name, names), ``write`` (path, detail).
     """
@@ -103,6 +105,10 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ViewsError("broken", path=str(path), line=line, column=column, detail="UTF-8") from None
+    marker = _CONFLICT.search(text)
+    if marker is not None:  # a merge left git's markers: say so, not "invalid TOML"
+        line = text.count("\n", 0, marker.start()) + 1
+        raise ViewsError("conflict_markers", path=str(path), line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

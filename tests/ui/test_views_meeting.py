@@ -219,3 +219,29 @@ async def test_r_reorders_the_agenda_for_the_meeting(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen), what="meeting mode")
         assert app.screen.card_ids == by_title and "Vergadering · Gezond · 1 van 3" in screen_text(app)  # type: ignore[attr-defined]
     assert load_views(app.library.workspace.root)[0].sort == "number"  # the saved view is unchanged
+
+
+async def test_the_trees_choice_is_saved_as_filters(tmp_path: Path) -> None:
+    app = app_for(make_repo(tmp_path / "r", cards=CARDS))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        tree = app.browser.query_one(ThemeTree)
+        node = next(n for n in tree._tree_nodes.values() if n.data is not None and n.data.theme == "Gezond vooruit")
+        tree.focus()
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        lst = app.browser.query_one(CardList)
+        await wait_for(pilot, lambda: len(lst.rows) == 3, what="the theme chosen")
+        app.browser.query_one("#search", Input).value = "mentale"
+        await wait_for(pilot, lambda: len(lst.rows) == 1, what="the search within it")
+        lst.focus()
+        await pilot.press("V")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveViewDialog), what="the dialog")
+        assert app.screen.view_query == 'mentale regio:NML thema:"Gezond vooruit"'  # type: ignore[attr-defined]
+        await click(pilot, "#save-view-save")
+        await wait_for(pilot, lambda: app.screen is app.browser, what="saved")
+        saved = load_views(app.library.workspace.root)
+        assert [v.name for v in saved] == ["Mentale NML Gezond vooruit"]
+        assert [
+            c.id for c in __import__("tui.core.meetings.views").core.meetings.views.view_cards(saved[0], app.library)
+        ] == ["NML/B01.1"]

@@ -760,7 +760,17 @@ class BrowserScreen(Screen[None]):
             self.load_views()
 
         root = self.library.workspace.root
-        self.app.push_screen(SaveViewDialog(root, self.query_text, self.sort, [v.name for v in self.views]), saved)
+        taken = [v.name for v in self.views]
+        self.app.push_screen(SaveViewDialog(root, self.view_query(), self.sort, taken), saved)
+
+    def view_query(self) -> str:
+        """The search as a view keeps it: the text typed, plus the tree's choice as filters."""
+        f = self.node_filter
+        parts = [" ".join(self.query_text.split())] if self.query_text.strip() else []
+        for name, value in (("regio", f.region), ("thema", f.theme), ("programma", f.programme)):
+            if value and f"{name}:" not in self.query_text:
+                parts.append(f"{name}:{quote_value(value)}")
+        return " ".join(parts)
 
     def ask_delete_view(self, name: str) -> None:
         def answered(yes: bool | None) -> None:

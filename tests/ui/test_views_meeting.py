@@ -9,7 +9,7 @@ from textual.widgets import Input
 from tests.conftest import make_repo
 from tests.ui.conftest import app_for, click, heard, settle, wait_for, wait_loaded
 from tests.ui.rendered import screen_text
-from tui.core.meetings.views import View, load_views, save_view
+from tui.core.meetings.views import View, load_views, save_view, view_cards
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.save_view import SaveViewDialog
 from tui.screens.editor import EditorScreen
@@ -242,6 +242,4 @@ async def test_the_trees_choice_is_saved_as_filters(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: app.screen is app.browser, what="saved")
         saved = load_views(app.library.workspace.root)
         assert [v.name for v in saved] == ["Mentale NML Gezond vooruit"]
-        assert [
-            c.id for c in __import__("tui.core.meetings.views").core.meetings.views.view_cards(saved[0], app.library)
-        ] == ["NML/B01.1"]
+        assert [c.id for c in view_cards(saved[0], app.library)] == ["NML/B01.1"]

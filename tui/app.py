@@ -27,6 +27,7 @@ from tui.core.workspace import Workspace
 
 from .card_actions import CardActions
 from .commands.cards import CardCommands
+from .commands.views import ViewCommands
 from .dialogs.commit import CommitDialog, start_commit
 from .dialogs.error import ErrorDialog
 from .i18n import lazy, set_language, t
@@ -55,7 +56,7 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "Kaartenbak"
-    COMMANDS = LocalizedApp.COMMANDS | {CardCommands}
+    COMMANDS = LocalizedApp.COMMANDS | {CardCommands, ViewCommands}
     BINDINGS = [
         Binding("q", "quit", lazy("keys.quit"), id="quit"),
         Binding("question_mark,f1", "help", lazy("keys.help"), id="help"),

@@ -5,7 +5,8 @@ to %A and exits 0; fields changed differently on both sides are recorded as ``[[
 tables in the (still valid) card and the exit code is 1, so git reports the conflict and the
 app's conflict screen can offer both values. A side that is not a readable card falls back to
 git's own line-based text merge, with a message saying why. Review files (``reviews/**/*.toml``)
-are merged per field by ``tui.core.review.signoff_merge`` (the latest verdict wins; never a conflict).
+are merged per field by ``tui.core.review.signoff_merge`` (the latest verdict wins; never a conflict);
+``views.toml`` per saved view by ``tui.core.meetings.views.merge_views_bytes``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tui.core.cards.parse import BOM, parse_bytes
 from tui.core.paths import schema_dir
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.git.merge_file import merge_file
+from tui.core.meetings.views import VIEWS_FILE, merge_views_bytes
 from tui.core.review.signoff_file import card_rel_of, is_review_path
 from tui.core.review.signoff_merge import merge_review_bytes
 from ..i18n import t
@@ -129,6 +131,8 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         return 2
     if is_review_path(args.path):
         return _merge_review(raws, ours, base, theirs, args.path)
+    if args.path == VIEWS_FILE:
+        return _merge_views(raws, ours, base, theirs)
     try:
         merged = merge_files(raws[0], raws[1], raws[2], Path(args.path), _schema())
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
@@ -164,6 +168,23 @@ def _merge_review(raws: list[bytes], ours: Path, base: Path, theirs: Path, rel: 
         merged = None
     if merged is None:
         err(f"kaartenbak: {rel}: kan de beoordelingen niet per veld samenvoegen; git's gewone tekstmerge gebruikt")
+        return text_merge(ours, base, theirs)
+    try:
+        write_atomic(ours, merged)
+    except WriteError as exc:
+        err(f"kaartenbak: {exc}")
+        return 2
+    return 0
+
+
+def _merge_views(raws: list[bytes], ours: Path, base: Path, theirs: Path) -> int:
+    """``views.toml``: per saved view (by name); a view changed differently on both sides: git's text merge."""
+    try:
+        merged = merge_views_bytes(raws[0], raws[1], raws[2])
+    except Exception:  # never leave git with a half-done merge: fall back to text merge
+        merged = None
+    if merged is None:
+        err(f"kaartenbak: {VIEWS_FILE}: kan de agenda's niet per agenda samenvoegen; git's gewone tekstmerge gebruikt")
         return text_merge(ours, base, theirs)
     try:
         write_atomic(ours, merged)

@@ -86,7 +86,7 @@ def change_prompt(change: CardChange) -> Text:
         text.append("  " + t("commit.unreadable", problem=visible(change.problem)), style="red")
     elif change.labels:
         text.append("  " + t("commit.fields", labels=visible(", ".join(change.labels))), style="italic")
-    elif change.state not in ("new", "untracked", "deleted"):
+    elif change.state not in ("new", "untracked", "deleted") and not change.shared:
         text.append("  " + t("commit.no_fields"), style="dim italic")
     text.append(f"  {visible(change.path)}", style="dim")
     return text

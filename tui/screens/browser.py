@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,16 @@ from tui.core.drafts import DraftStore
 from tui.core.git.gitrepo import GitError
 from tui.core.git.snapshot import RepoSnapshot, take_snapshot
 from tui.core.library import FileProblem, Library, LibraryChange
+from tui.core.meetings.views import View, ViewsError, delete_view, load_views, sort_cards, view_cards
 from tui.core.review import signoff
 from tui.core.review.signoff import FieldReview
 from tui.core.search.query import quote_value
 from tui.core.search.search import Hit, SearchResult
 from tui.core.visits import Visits
 
-from ..i18n import explained, lazy, t
+from ..dialogs.confirm import ConfirmDialog
+from ..dialogs.save_view import SaveViewDialog
+from ..i18n import explained, lazy, phrase_error, t
 from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
 from ..widgets.card_list import CardList, Row, kind_mark
 from ..widgets.card_view import CardLink, CardView
@@ -41,6 +45,7 @@ from ..widgets.safe import SafeInput
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 from .card_screen import CardScreen
+from .meeting import MeetingScreen
 
 if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
     from ..card_actions import CardActions
@@ -75,6 +80,8 @@ class BrowserScreen(Screen[None]):
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
+        Binding("V", "save_view", lazy("views.key_save"), id="save-view", show=False),
+        Binding("m", "meeting", lazy("meeting.key"), id="meeting"),
         Binding("alt+left,left_square_bracket", "back", lazy("keys.back_card"), id="card-back-visit", show=False),
         Binding(
             "alt+right,right_square_bracket", "forward", lazy("keys.forward_card"), id="card-forward-visit", show=False
@@ -111,6 +118,8 @@ class BrowserScreen(Screen[None]):
         self.visits = Visits()
         self.tree_extra = 0  # columns added (or taken) with > and <
         self._held: list[tuple[str, dict[str, Any]]] = []  # notices kept while a dialog is on top
+        self.views: list[View] = []  # the saved views (views.toml), in the tree and the palette
+        self.current_view: View | None = None  # the view whose query is in the search box
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -178,6 +187,7 @@ class BrowserScreen(Screen[None]):
         if self.query_text.strip():
             self.run_search(self.query_text)  # typed while the cards were loading
         self.refresh_git()
+        self.load_views()
         self.call_after_refresh(self.actions.offer_drafts)
 
     # -- list ------------------------------------------------------------------------------
@@ -319,7 +329,10 @@ class BrowserScreen(Screen[None]):
             theme = "" if hit or self.node_filter.theme is not None else c.theme  # not the theme filtered on
             return Row(c.id, c.title, self._number(c), theme, self.badges(c.id), snippet, mark=kind_mark(c.kind))
 
-        rows = [row(cid) for cid in result.ids if cid in allowed and cid in cards]
+        ids = result.ids
+        if self.current_view is not None:  # a saved view lists its cards in its own order (as the meeting walks them)
+            ids = [c.id for c in sort_cards((cards[cid] for cid in ids if cid in cards), self.current_view.sort)]
+        rows = [row(cid) for cid in ids if cid in allowed and cid in cards]
         partial = [row(cid) for cid in result.partial_ids if cid in allowed and cid in cards]
         if partial:
             rows.append(Row(PARTIAL_KEY, t("search.partial_divider"), problem=True))
@@ -366,7 +379,12 @@ class BrowserScreen(Screen[None]):
             parts.append(t("list.filtered"))
         searched = bool(self.query_text.strip()) and self.result is not None
         exact = searched and self.result is not None and self.result.exact  # filters only: by title
-        parts.append(t("sort.score") if searched and not exact else t("sort.title" if exact else f"sort.{self.sort}"))
+        if searched and self.current_view is not None:
+            parts.append(t(f"sort.{self.current_view.sort}"))
+        else:
+            parts.append(
+                t("sort.score") if searched and not exact else t("sort.title" if exact else f"sort.{self.sort}")
+            )
         unknown = self._unknown_filters
         if unknown:
             parts.append(t("search.unknown_filter", names=", ".join(unknown)))
@@ -450,6 +468,8 @@ class BrowserScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
+        if self.current_view is not None and event.value != self.current_view.query:
+            self.current_view = None  # the search was changed: no longer that view
         if not self.loaded:
             return
         if not event.value.strip():
@@ -605,6 +625,8 @@ class BrowserScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        if self.current_view is not None:  # the agenda in another order, for this session (not saved)
+            self.current_view = dataclasses.replace(self.current_view, sort=self.sort)
         self.refresh_list()
 
     def goto(self, card_id: str) -> None:
@@ -640,6 +662,11 @@ class BrowserScreen(Screen[None]):
         self.actions.duplicate(self.current_card_id())
 
     def action_delete_card(self) -> None:
+        tree = self.query_one(ThemeTree)
+        name = tree.chosen_view() if self.focused is tree else None
+        if name is not None:
+            self.ask_delete_view(name)
+            return
         self.actions.delete(self.current_card_id(), self.snapshot)
 
     def action_export(self) -> None:
@@ -664,4 +691,121 @@ class BrowserScreen(Screen[None]):
                 self.run_search(self.query_text)
             self.refresh_list(keep=change.focus)
             self._show_file_problems()
+        if change.repo or change.from_disk:
+            self.load_views()  # a sync or an edit outside may bring other views
         self.refresh_git()
+
+    # -- saved views (agendas) and meeting mode ---------------------------------------------
+    @work(thread=True, exclusive=True, group="views", exit_on_error=False)
+    def load_views(self) -> None:
+        """Worker: read views.toml; the tree and the palette list its views."""
+        try:
+            found: list[View] | str = load_views(self.library.workspace.root)
+        except ViewsError as exc:
+            found = phrase_error(exc)
+        self.app.call_from_thread(self._views_loaded, found)
+
+    def _views_loaded(self, found: list[View] | str) -> None:
+        if isinstance(found, str):
+            if found not in self._told:
+                self._told.add(found)
+                self.tell(visible(t("views.problem", reason=found)), severity="warning")
+            found = []
+        self.views = found
+        self.query_one(ThemeTree).show_views([v.name for v in found])
+        self.size_tree()
+
+    def find_view(self, name: str) -> View | None:
+        key = " ".join(name.split()).casefold()
+        return next((v for v in self.views if v.name.casefold() == key), None)
+
+    @on(ThemeTree.ViewChosen)
+    def _view_chosen(self, event: ThemeTree.ViewChosen) -> None:
+        event.stop()
+        self.open_view(event.name)
+
+    def open_view(self, name: str) -> None:
+        """Show a saved view: its query in the search box, its sort order, the tree's filter off."""
+        view = self.find_view(name)
+        if view is None:
+            return
+        self.current_view = view
+        self.node_filter = NodeFilter()
+        self.sort = view.sort
+        search = self.query_one("#search", Input)
+        if search.value != view.query:
+            search.value = view.query  # the search runs as if typed
+        else:
+            self.refresh_list()
+        count = len(view_cards(view, self.library)) if self.loaded else 0
+        name = visible(view.name)
+        words = t("views.chosen_one", name=name) if count == 1 else t("views.chosen", name=name, count=count)
+        self.tell(words, timeout=4)
+
+    def action_save_view(self) -> None:
+        """``V``: save the search (and sort order) as a view; a dialog asks the name."""
+
+        def saved(view: View | None) -> None:
+            if view is None:
+                return
+            self.current_view = view
+            self.tell(t("views.saved", name=visible(view.name)), timeout=4)
+            self.load_views()
+
+        root = self.library.workspace.root
+        taken = [v.name for v in self.views]
+        self.app.push_screen(SaveViewDialog(root, self.view_query(), self.sort, taken), saved)
+
+    def view_query(self) -> str:
+        """The search as a view keeps it: the text typed, plus the tree's choice as filters."""
+        f = self.node_filter
+        parts = [" ".join(self.query_text.split())] if self.query_text.strip() else []
+        for name, value in (("regio", f.region), ("thema", f.theme), ("programma", f.programme)):
+            if value and f"{name}:" not in self.query_text:
+                parts.append(f"{name}:{quote_value(value)}")
+        return " ".join(parts)
+
+    def ask_delete_view(self, name: str) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete_view(name)
+
+        self.app.push_screen(
+            ConfirmDialog(t("views.delete_question", name=name), t("views.delete_detail"), yes=t("views.delete_yes")),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="views-write", exit_on_error=False)
+    def _delete_view(self, name: str) -> None:
+        try:
+            gone = delete_view(self.library.workspace.root, name)
+            said = t("views.deleted", name=visible(gone.name))
+            severity = "information"
+        except ViewsError as exc:
+            said, severity = visible(phrase_error(exc)), "warning"
+        self.app.call_from_thread(self._view_deleted, said, severity, name)
+
+    def _view_deleted(self, said: str, severity: str, name: str) -> None:
+        if self.current_view is not None and self.current_view.name.casefold() == name.casefold():
+            self.current_view = None
+        self.tell(said, severity=severity, timeout=4)
+        self.load_views()
+
+    def action_meeting(self) -> None:
+        """``m``: meeting mode on the view chosen (or, without one, on the cards listed now)."""
+        typed = " ".join(self.query_text.split())
+        view = self.current_view or next(  # a view's search typed by hand counts as that view
+            (v for v in self.views if typed and v.query == typed and self.node_filter == NodeFilter()), None
+        )
+        if view is not None:
+            ids = [c.id for c in view_cards(view, self.library)]
+            name = view.name
+        else:
+            ids = self.listed_card_ids()
+            name = t("meeting.listed")
+
+        def ended(card_id: str | None) -> None:
+            if card_id is not None and card_id in self.library.cards:
+                self._show_card(card_id)
+
+        self.app.push_screen(MeetingScreen(self.library, self.actions, name, ids), ended)

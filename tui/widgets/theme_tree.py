@@ -1,4 +1,4 @@
-"""The tree on the left: all cards, then region → theme → programme, each with a count."""
+"""The tree on the left: all cards, then region → theme → programme, each with a count; then the saved views."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ class NodeFilter:
         )
 
 
+@dataclass(frozen=True)
+class ViewNode(NodeFilter):
+    """A saved view (agenda) in the tree: selecting it applies its query and sort, not a filter."""
+
+    view_name: str = ""
+
+
 def _label(name: str, count: int) -> Text:
     text = Text(visible(name))
     text.append(f" ({count})", style="dim")
@@ -63,10 +70,38 @@ class ThemeTree(Tree[NodeFilter]):
             self.node_filter = node_filter
             self.label = label
 
+    class ViewChosen(Message):
+        """The user picked a saved view (agenda) in the tree."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text(t("tree.all", count=0)), data=NodeFilter(), id=id)
         self.show_root = True
         self.guide_depth = GUIDE
+        self.view_names: list[str] = []  # the saved views, listed under the regions
+        self._views_node: TreeNode[NodeFilter] | None = None
+
+    def show_views(self, names: list[str]) -> None:
+        """List the saved views (agendas) in a branch below the regions (none: no branch)."""
+        self.view_names = list(names)
+        if self._views_node is not None:
+            self._views_node.remove()
+        self._views_node = None
+        if not names:
+            return
+        branch = self.root.add(Text(t("views.tree_branch", count=len(names))), data=None, expand=True)
+        for name in names:
+            branch.add_leaf(Text(visible(name)), data=ViewNode(view_name=name))
+        self._views_node = branch
+
+    def chosen_view(self) -> str | None:
+        """The saved view under the cursor, or None."""
+        node = self.cursor_node
+        data = node.data if node is not None else None
+        return data.view_name if isinstance(data, ViewNode) else None
 
     def wanted_width(self) -> int:
         """Cells the widest label needs, with its indent, the guide and the border."""
@@ -129,11 +164,15 @@ class ThemeTree(Tree[NodeFilter]):
                         )
                 else:
                     rnode.add_leaf(_label(shown, by_theme[(region, theme)]), data=NodeFilter(region, theme))
+        self._views_node = None  # cleared with the rest
+        self.show_views(self.view_names)
         self.root.expand()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeFilter]) -> None:
         event.stop()
         node = event.node
-        if node.data is not None:
+        if isinstance(node.data, ViewNode):
+            self.post_message(self.ViewChosen(node.data.view_name))
+        elif node.data is not None:
             label = node.label
             self.post_message(self.FilterChosen(node.data, label.plain if isinstance(label, Text) else str(label)))

@@ -14,7 +14,7 @@ from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
 from tui.core.git.history import BrokenRevision, card_at
 from tui.core.git.identity import require_identity
 from tui.core.cards.parse import load_file
-from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
+from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files, shared_files
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
 from tui.core.workspace import Workspace
@@ -77,6 +77,18 @@ class CardChange:
     fields: tuple[str, ...] = ()  # top-level field keys
     labels: tuple[str, ...] = ()  # their Dutch labels
     problem: str | None = None  # the card could not be read, so fields are unknown
+    shared: bool = False  # not a card: a file the group shares beside the cards (SHARED_FILES)
+
+
+def _shared_title(path: str) -> str:
+    if path == "views.toml":
+        return "Agenda's (views.toml)"
+    return f"Beoordeling {Path(path).stem}"
+
+
+def shared_changes(repo: GitRepo) -> list[CardChange]:
+    """The shared files beside the cards (views.toml, reviews/**/*.toml) that differ from HEAD."""
+    return [CardChange(fs.path, fs.state, _shared_title(fs.path), shared=True) for fs in shared_files(repo)]
 
 
 def _read_worktree(root: Path, rel: str) -> tuple[dict | None, str | None]:
@@ -88,7 +100,8 @@ def _read_worktree(root: Path, rel: str) -> tuple[dict | None, str | None]:
 
 
 def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
-    """Every changed card file with the fields that changed between HEAD and the working tree."""
+    """Every changed card file with the fields that changed between HEAD and the working tree,
+    then the changed shared files beside the cards (``SHARED_FILES``: views.toml, reviews/)."""
     head = repo.head()
     changes = []
     for fs in changed_files(repo):
@@ -109,7 +122,7 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
         keys = tuple(changed_fields(diff_cards(old, new, kind))) if fs.state not in (DELETED,) else ()
         labels = tuple(label_for(kind, (k,)) for k in keys)
         changes.append(CardChange(fs.path, fs.state, title, keys, labels))
-    return changes
+    return changes + shared_changes(repo)
 
 
 def _one_line(text: str) -> str:
@@ -118,6 +131,11 @@ def _one_line(text: str) -> str:
 
 def _describe(change: CardChange) -> str:
     title = _one_line(change.title)
+    if change.shared:
+        word = (
+            "nieuw" if change.state in (NEW, UNTRACKED) else "verwijderd" if change.state == DELETED else "bijgewerkt"
+        )
+        return f"{title}: {word}"
     if change.state in (NEW, UNTRACKED):
         return f"Nieuwe kaart: {title}"
     if change.state == DELETED:
@@ -140,7 +158,8 @@ def suggest_message(changes: Sequence[CardChange]) -> str:
         return ""
     if len(changes) == 1:
         return _describe(changes[0])
-    lines = [f"{len(changes)} kaarten bijgewerkt", ""]
+    noun = "bestanden" if any(c.shared for c in changes) else "kaarten"
+    lines = [f"{len(changes)} {noun} bijgewerkt", ""]
     lines.extend(f"- {_describe(c)}" for c in changes)
     return "\n".join(lines)
 

@@ -36,6 +36,7 @@ DRIVER = "kaartenbak"
 ATTRIBUTE_LINES = (
     f"cards/**/*.toml merge={DRIVER} diff={DRIVER}",
     f"reviews/**/*.toml merge={DRIVER}",  # reviews per field too (tui.core.review.signoff_merge)
+    f"views.toml merge={DRIVER}",  # saved views per view: added in two clones is two (tui.core.meetings.views)
     # LF for the files Kaartenbak writes only: this file outranks ``.gitattributes``, so a
     # catch-all ``*.toml`` here would override a repository's own exceptions there.
     "cards/**/*.toml text eol=lf",

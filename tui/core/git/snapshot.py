@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.git.gitrepo import GitError, GitRepo, NotARepository
-from tui.core.git.status import Notice, card_status, explain_state
+from tui.core.git.status import Notice, card_status, explain_state, shared_files
 
 
 @dataclass
@@ -43,10 +43,12 @@ def take_snapshot(root: Path) -> RepoSnapshot:
             if status.upstream and status.ahead:
                 out = repo.try_run("diff", "--name-only", f"{status.upstream}..HEAD", "--", "cards")
                 unshared = set((out or "").split())
+            changed = {f.path: f.state for f in status.files}
+            changed.update({f.path: f.state for f in shared_files(repo)})  # views.toml, reviews/: committed too
             return RepoSnapshot(
                 is_repo=True,
                 branch=state.branch,
-                changed={f.path: f.state for f in status.files},
+                changed=changed,
                 upstream=status.upstream,
                 ahead=status.ahead,
                 behind=status.behind,

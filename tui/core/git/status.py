@@ -26,6 +26,9 @@ LABELS = {
     RENAMED: "hernoemd",
     CONFLICTED: "conflict",
 }
+# Files beside the cards that the group shares and that are committed with them: the saved
+# views (agendas, tui.core.meetings.views) and the per-field reviews (tui.core.review.signoff_file).
+SHARED_FILES = ("views.toml", "reviews")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ def changed_files(repo: GitRepo, folder: str = "cards") -> list[FileStatus]:
             continue
         files.append(FileStatus(path, state, orig if state == RENAMED else None))
     return files
+
+
+def shared_files(repo: GitRepo) -> list[FileStatus]:
+    """The shared files beside the cards (``SHARED_FILES``) that differ from HEAD."""
+    return [fs for spec in SHARED_FILES for fs in changed_files(repo, spec)]
 
 
 def upstream_distance(repo: GitRepo) -> tuple[str | None, int, int]:

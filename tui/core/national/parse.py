@@ -38,7 +38,13 @@ def card_json(path: str, raw: bytes) -> str | None:
 
 
 def _parse_chunk(items: list[Item]) -> list[tuple[str, str | None]]:
+    """What a worker does with one chunk."""
     return [(blob, card_json(path, raw)) for blob, path, raw in items]
+
+
+def _here(items: list[Item]) -> dict[str, str | None]:
+    """The same, in this process (small inputs, one core, or no worker processes to be had)."""
+    return dict(_parse_chunk(items))
 
 
 def cores() -> int:
@@ -73,13 +79,13 @@ def parse_all(blobs: Mapping[str, tuple[str, bytes]], workers: int | None = None
     items = [(blob, path, raw) for blob, (path, raw) in blobs.items()]
     n = cores() if workers is None else max(1, workers)
     if n <= 1 or not items or (workers is None and len(items) < PARALLEL_MIN):
-        return dict(_parse_chunk(items))
+        return _here(items)
     size = min(CHUNK, max(1, -(-len(items) // n)))
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:
             return dict(_flatten(pool.map(_parse_chunk, _chunks(items, size))))
-    except (BrokenProcessPool, OSError, PermissionError):  # no processes here (sandbox, limits): do it alone
-        return dict(_parse_chunk(items))
+    except (BrokenProcessPool, OSError):  # no processes to be had (sandbox, limits): do it alone
+        return _here(items)
 
 
 def _flatten(parts: Iterable[list[tuple[str, str | None]]]) -> Iterator[tuple[str, str | None]]:

@@ -357,12 +357,15 @@ def prepare(
     return Dataset(base, repos, hist, hist_commits, hot, hot_commits, cold, hot_only, env)
 
 
-def national_repo(ds: Dataset, n: int, commits: int, seed: int, log: Any = print) -> Path:
+def national_repo(ds: Dataset, n: int, commits: int, seed: int | None = None, log: Any = print) -> Path:
     """The national database's repository: ``n`` cards in a first commit, then ``commits`` one-card
-    commits spread over all the cards (none singled out), one ``git fast-import`` stream.
+    commits spread over all the cards (none singled out), through one ``git fast-import`` stream.
 
-    Reproducible from ``seed``; made once in ``ds.root`` and reused while its marker exists.
+    Reproducible from ``seed`` (default: the seed ``ds`` was made with); made once in ``ds.root``
+    and reused while its marker exists.
     """
+    if seed is None:
+        seed = int(json.loads((ds.hist / ".git" / "bench-complete").read_text())["seed"])
     dest = ds.root / f"national-{n}-{commits}"
     marker = dest / ".git" / "bench-complete"
     if marker.exists():

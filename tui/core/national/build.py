@@ -27,7 +27,8 @@ from pathlib import Path
 
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.paths import schema_dir
-from tui.core.national.gitread import GitReader, GitReadError
+from tui.core.national.gitread import ZERO, GitReader, GitReadError
+from tui.core.national.parse import Parser
 from tui.core.national.rows import Blobs, known_blobs, write_cards, write_history
 from tui.core.national.schema import APPLICATION_ID, DDL, FUTURE_DDL, OUR_TABLES, SCHEMA_VERSION
 
@@ -347,19 +348,35 @@ def _read_source(
         report.git_processes, report.seconds = reader.processes, time.perf_counter() - started
         return report
 
-    commits = reader.log(f"{last}..{head}" if last else head, CARDS_PREFIX)
-    if progress is not None:
-        progress(repo, len(commits))
-    for c in commits:
-        c.changes = [ch for ch in c.changes if _is_card(ch.path)]
-    tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}
-    existing = {p: (i, b) for i, p, b in conn.execute("SELECT _id, path, blob FROM cards WHERE repo = ?", (repo,))}
-    wanted = {b for p, b in tree.items() if existing.get(p, (0, ""))[1] != b}
-    wanted.update(s for c in commits for ch in c.changes for s in (ch.old, ch.new))
-    known = known_blobs(conn, repo, wanted)
-    paths = {b: p for p, b in tree.items()}
-    paths.update((s, ch.path) for c in commits for ch in c.changes for s in (ch.old, ch.new))
-    blobs = Blobs(reader.blobs(wanted - set(known)), known, paths=paths, workers=workers)
+    # git log runs while the cards at HEAD are read and parsed (on every core): then their history.
+    running = reader.start_log(f"{last}..{head}" if last else head, CARDS_PREFIX)
+    parser = Parser(workers)
+    try:
+        tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}
+        existing = {p: (i, b) for i, p, b in conn.execute("SELECT _id, path, blob FROM cards WHERE repo = ?", (repo,))}
+        at_head = {b for p, b in tree.items() if existing.get(p, (0, ""))[1] != b}
+        known = known_blobs(conn, repo, at_head)
+        where = {b: p for p, b in tree.items()}
+        raw = reader.blobs(at_head - set(known))
+        parser.add([(b, where[b], data) for b, data in raw.items()])
+        commits = running.result()
+        if progress is not None:
+            progress(repo, len(commits))
+        for c in commits:
+            c.changes = [ch for ch in c.changes if _is_card(ch.path)]
+        for c in commits:
+            for ch in c.changes:
+                where.setdefault(ch.old, ch.path)
+                where.setdefault(ch.new, ch.path)
+        older = {s for c in commits for ch in c.changes for s in (ch.old, ch.new)} - at_head - {ZERO}
+        known.update(known_blobs(conn, repo, older))
+        more = reader.blobs(older - set(known))
+        parser.add([(b, where[b], data) for b, data in more.items()])
+        raw.update(more)
+        blobs = Blobs(raw, known, parser.results())
+    finally:
+        running.close()
+        parser.close()
 
     touched = write_history(conn, repo, commits, blobs)
     report.commits_read, report.versions = len(commits), sum(len(c.changes) for c in commits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,11 @@ class GitReader:
         adds no version of a card (its side branch's commits already did), a resolved conflict does.
         The change of a merge is read against its first parent.
         """
-        out = self.run(
+        return self.start_log(revisions, prefix).result()
+
+    def start_log(self, revisions: str, prefix: str) -> RunningLog:
+        """``log`` started in the background (its output goes to a temporary file): ``result()`` waits for it."""
+        args = [
             "log",
             "--reverse",
             "--date-order",
@@ -129,8 +134,9 @@ class GitReader:
             revisions,
             "--",
             prefix,
-        )
-        return list(parse_log(out))
+        ]
+        self.processes += 1
+        return RunningLog(self, args)
 
     def blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
         """The contents of many blobs through one ``git cat-file --batch``."""
@@ -149,6 +155,47 @@ class GitReader:
         if proc.returncode != 0:
             raise GitReadError(["cat-file", "--batch"], proc.stderr.decode("utf-8", "replace"))
         return dict(_parse_batch(proc.stdout))
+
+
+class RunningLog:
+    """A ``git log`` running beside other work; ``result()`` waits and parses, ``close()`` ends it early."""
+
+    def __init__(self, reader: GitReader, args: list[str]) -> None:
+        self.args = args
+        self.out, self.err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        try:
+            self.proc = subprocess.Popen(
+                ["git", *args],
+                cwd=reader.root,
+                env=reader.env,
+                stdin=subprocess.DEVNULL,
+                stdout=self.out,
+                stderr=self.err,
+            )
+        except BaseException:
+            self._close_files()
+            raise
+
+    def result(self) -> list[Commit]:
+        try:
+            code = self.proc.wait(timeout=600)
+            if code != 0:
+                self.err.seek(0)
+                raise GitReadError(self.args, self.err.read().decode("utf-8", "replace"))
+            self.out.seek(0)
+            return list(parse_log(self.out.read()))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._close_files()
+
+    def _close_files(self) -> None:
+        self.out.close()
+        self.err.close()
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -69,25 +69,62 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def parse_all(blobs: Mapping[str, tuple[str, bytes]], workers: int | None = None) -> dict[str, str | None]:
-    """``blob id → card JSON`` (None: cannot be read) for ``blobs`` (``blob id → (path, bytes)``).
+class Parser:
+    """Blobs handed over in batches (``add``) are parsed while the caller goes on; ``results()`` collects.
 
-    ``workers``: None chooses (every core, but in this process below ``PARALLEL_MIN`` blobs);
-    1 parses in this process; more forces that many worker processes. When workers cannot be
-    started the blobs are parsed here.
+    ``workers``: None chooses (every core for a batch of ``PARALLEL_MIN`` blobs or more, small
+    batches in this process); 1 parses everything in this process; more forces that many worker
+    processes. When workers cannot be started (or die) the blobs are parsed here.
     """
-    items = [(blob, path, raw) for blob, (path, raw) in blobs.items()]
-    n = cores() if workers is None else max(1, workers)
-    if n <= 1 or not items or (workers is None and len(items) < PARALLEL_MIN):
-        return _here(items)
-    size = min(CHUNK, max(1, -(-len(items) // n)))
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+        self.n = cores() if workers is None else max(1, workers)
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[tuple[str, str | None]]]] = []
+        self.sent: list[Item] = []  # what the workers have, to parse here should they fail
+        self.here: list[Item] = []
+
+    def add(self, items: list[Item]) -> None:
+        if not items:
+            return
+        small = self.workers is None and len(items) < PARALLEL_MIN
+        if self.n <= 1 or (small and self.pool is None):
+            self.here.extend(items)
+            return
+        try:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=_context())
+            size = min(CHUNK, max(1, -(-len(items) // self.n)))
+            for chunk in _chunks(items, size):
+                self.futures.append(self.pool.submit(_parse_chunk, chunk))
+            self.sent.extend(items)
+        except (BrokenProcessPool, OSError, RuntimeError):  # no processes to be had (sandbox, limits)
+            self.here.extend(items)
+
+    def results(self) -> dict[str, str | None]:
+        """``blob id → card JSON`` (None: cannot be read) of every blob added."""
+        out = _here(self.here) if self.here else {}  # while the workers work
+        try:
+            for future in self.futures:
+                out.update(future.result())
+        except (BrokenProcessPool, OSError):  # a worker died: do its part here
+            out.update(_here([i for i in self.sent if i[0] not in out]))
+        finally:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def parse_all(blobs: Mapping[str, tuple[str, bytes]], workers: int | None = None) -> dict[str, str | None]:
+    """``blob id → card JSON`` (None: cannot be read) for ``blobs`` (``blob id → (path, bytes)``), see ``Parser``."""
+    parser = Parser(workers)
     try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:
-            return dict(_flatten(pool.map(_parse_chunk, _chunks(items, size))))
-    except (BrokenProcessPool, OSError):  # no processes to be had (sandbox, limits): do it alone
-        return _here(items)
-
-
-def _flatten(parts: Iterable[list[tuple[str, str | None]]]) -> Iterator[tuple[str, str | None]]:
-    for part in parts:
-        yield from part
+        parser.add([(blob, path, raw) for blob, (path, raw) in blobs.items()])
+        return parser.results()
+    finally:
+        parser.close()

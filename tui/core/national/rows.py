@@ -17,30 +17,24 @@ from tui.core.cards.parse import parse_bytes
 from tui.core.cards.schema import Schema
 from tui.core.national import fields as F
 from tui.core.national.gitread import ZERO, Commit
-from tui.core.national.parse import parse_all
 
 
 class Blobs:
     """Card versions by blob id, each parsed once; versions already in the database are not parsed again.
 
     Every value goes through JSON once, so a version read from the database and one parsed from git
-    compare equal when their fields are equal (TOML dates become ISO text either way). The blobs
-    read from git are parsed up front by ``parse.parse_all`` (on every core when there are many;
-    ``workers`` as there); a version that cannot be read is parsed again here for its reason.
+    compare equal when their fields are equal (TOML dates become ISO text either way). ``texts``
+    holds what ``parse.Parser`` made of the blobs read from git (each card's JSON, None when it
+    cannot be read; missing ones are parsed here); a version that cannot be read is parsed again
+    here for its reason, in the display language.
     """
 
     def __init__(
-        self,
-        raw: dict[str, bytes],
-        known: dict[str, str] | None = None,
-        *,
-        paths: dict[str, str] | None = None,
-        workers: int | None = None,
+        self, raw: dict[str, bytes], known: dict[str, str] | None = None, texts: dict[str, str | None] | None = None
     ) -> None:
         self.raw = raw
         self.known = known or {}  # blob id -> the card as JSON (from the cards table)
-        where = paths or {}
-        self.texts = parse_all({b: (where.get(b, "card.toml"), r) for b, r in raw.items()}, workers)
+        self.texts = texts or {}
         self.parsed: dict[str, tuple[dict[str, Any] | None, str | None]] = {}
 
     def get(self, blob: str, path: str) -> tuple[dict[str, Any] | None, str | None]:

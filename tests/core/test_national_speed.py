@@ -17,6 +17,7 @@ from tests.conftest import CARDS, git, make_repo
 from tui.core.national import build as build_module
 from tui.core.national import parse
 from tui.core.national.build import PARTIAL_SUFFIX, build
+from tui.core.national.gitread import GitReader
 
 WBW = sorted(p.stem for p in (CARDS / "wbw").glob("*.toml"))
 NML = sorted(p.stem for p in (CARDS / "nml").glob("*.toml"))
@@ -186,3 +187,35 @@ def test_an_empty_file_is_built_whole_in_place(repos: list[Path], tmp_path: Path
     db.touch()
     assert build(db, repos).created
     assert dump(db)["cards"] and no_partial_files(tmp_path)
+
+
+def test_a_history_without_merges_reads_like_the_path_limited_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without merges the log is read whole and filtered; it must keep exactly the path-limited commits."""
+    repo = make_repo(tmp_path / "wbw", cards=WBW[:6])
+    (repo / "README.md").write_text("regio\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Alleen buiten cards/")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Leeg")
+    (repo / "cards" / "LEESMIJ.md").write_text("uitleg\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Geen kaart, wel in cards/")
+    edit(repo, "cards/wbw/wbw-t1-1.4.toml", 'title = "Reablement"', 'title = "Reablement en herstel"', "Titel")
+    (repo / "README.md").write_text("regio en kaart\n", encoding="utf-8")
+    edit(repo, "cards/wbw/wbw-t1-1.1.toml", 'number = "1.1"', 'number = "1.1b"', "Kaart en README")
+
+    reader = GitReader(repo)
+    assert not reader.has_merges("HEAD")
+    limited = reader.log("HEAD", "cards/")
+    whole = [c for c in reader.start_log("HEAD", None).result() if any(x.path.startswith("cards/") for x in c.changes)]
+    assert [c.hash for c in whole] == [c.hash for c in limited] and len(limited) == 4
+    assert [c.parents for c in whole] == [c.parents for c in limited]
+    assert [[x for x in c.changes if x.path.startswith("cards/")] for c in whole] == [c.changes for c in limited]
+
+    quick, limited_db = tmp_path / "quick.db", tmp_path / "limited.db"
+    build(quick, [repo])
+    with monkeypatch.context() as m:
+        m.setattr(GitReader, "has_merges", lambda self, revisions: True)  # always the path-limited log
+        build(limited_db, [repo])
+    assert dump(quick) == dump(limited_db)

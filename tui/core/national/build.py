@@ -349,7 +349,10 @@ def _read_source(
         return report
 
     # git log runs while the cards at HEAD are read and parsed (on every core): then their history.
-    running = reader.start_log(f"{last}..{head}" if last else head, CARDS_PREFIX)
+    revisions = f"{last}..{head}" if last else head
+    # Without merges, the whole log filtered here is the path-limited one at half git's cost.
+    linear = not reader.has_merges(revisions)
+    running = reader.start_log(revisions, None if linear else CARDS_PREFIX)
     parser = Parser(workers)
     try:
         tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}
@@ -360,6 +363,8 @@ def _read_source(
         raw = reader.blobs(at_head - set(known))
         parser.add([(b, where[b], data) for b, data in raw.items()])
         commits = running.result()
+        if linear:
+            commits = [c for c in commits if any(ch.path.startswith(CARDS_PREFIX) for ch in c.changes)]
         if progress is not None:
             progress(repo, len(commits))
         for c in commits:

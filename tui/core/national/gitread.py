@@ -119,8 +119,17 @@ class GitReader:
         """
         return self.start_log(revisions, prefix).result()
 
-    def start_log(self, revisions: str, prefix: str) -> RunningLog:
-        """``log`` started in the background (its output goes to a temporary file): ``result()`` waits for it."""
+    def has_merges(self, revisions: str) -> bool:
+        """Whether ``revisions`` hold a merge commit (a walk of the commits only, no diffs)."""
+        return bool(self.run("rev-list", "--min-parents=2", "--max-count=1", revisions).strip())
+
+    def start_log(self, revisions: str, prefix: str | None) -> RunningLog:
+        """``log`` started in the background (its output goes to a temporary file): ``result()`` waits for it.
+
+        ``prefix`` None: every commit with every changed file (no path limiting, about half the
+        work for git); the caller keeps what it needs. Only equivalent to a ``prefix`` for a history
+        without merges, where path limiting drops exactly the commits that change nothing under it.
+        """
         args = [
             "log",
             "--reverse",
@@ -132,8 +141,7 @@ class GitReader:
             "--diff-merges=dense-combined",
             f"--format={LOG_FORMAT}",
             revisions,
-            "--",
-            prefix,
+            *(("--", prefix) if prefix is not None else ()),
         ]
         self.processes += 1
         return RunningLog(self, args)

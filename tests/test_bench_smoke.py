@@ -98,6 +98,7 @@ def test_national_repository_spreads_its_commits_and_gets_target_rows(ctx: Ctx) 
     rows = measure(ctx, repo, "60 cards, 30 commits", 1, "small", targets=True)
     assert [r.target for r in rows] == ["from scratch < 60 s", "re-run ≤ 5 s", "re-run ≤ 5 s"]
     assert all(r.met is not None for r in rows) and rows[0].extra["load"] is not None
+    assert rows[0].extra["cpu_seconds"] > 0
 
 
 def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

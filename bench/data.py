@@ -355,3 +355,23 @@ def prepare(
         f"{hot_commits} commits, all on one card",
     )
     return Dataset(base, repos, hist, hist_commits, hot, hot_commits, cold, hot_only, env)
+
+
+def national_repo(ds: Dataset, n: int, commits: int, seed: int | None = None, log: Any = print) -> Path:
+    """The national database's repository: ``n`` cards in a first commit, then ``commits`` one-card
+    commits spread over all the cards (none singled out), through one ``git fast-import`` stream.
+
+    Reproducible from ``seed`` (default: the seed ``ds`` was made with); made once in ``ds.root``
+    and reused while its marker exists.
+    """
+    if seed is None:
+        seed = int(json.loads((ds.hist / ".git" / "bench-complete").read_text())["seed"])
+    dest = ds.root / f"national-{n}-{commits}"
+    marker = dest / ".git" / "bench-complete"
+    if marker.exists():
+        return dest
+    log(f"generating {n} cards with {commits} commits spread over them in {dest} ...")
+    files = {**_support_files(), **card_set(n, seed)}
+    build_repo(dest, files, history(files, commits, "", 0, seed), ds.env)
+    marker.write_text(json.dumps({"what": f"{n} cards, {commits} commits", "seed": seed}))
+    return dest

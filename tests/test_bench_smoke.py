@@ -77,6 +77,30 @@ def test_national_figure_reads_the_history_once_then_only_new_commits(ctx: Ctx) 
     assert all(r.floor_name == "git log" and r.ratio is not None and r.ratio > 0 for r in rows)
 
 
+def test_national_repository_spreads_its_commits_and_gets_target_rows(ctx: Ctx) -> None:
+    import subprocess
+
+    from bench.data import national_repo
+    from bench.national import measure
+
+    repo = national_repo(ctx.ds, 60, 30, log=lambda _: None)
+    assert national_repo(ctx.ds, 60, 30, log=lambda _: None) == repo  # made once, then reused
+    assert len(list((repo / "cards").rglob("*.toml"))) == 60
+    log = subprocess.run(
+        ["git", "log", "--format=", "--name-only", "HEAD~30..HEAD"],
+        cwd=repo,
+        env=ctx.ds.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert len(log) == 30 and len(set(log)) > 10  # one card per commit, spread over many cards
+    rows = measure(ctx, repo, "60 cards, 30 commits", 1, "small", targets=True)
+    assert [r.target for r in rows] == ["from scratch < 60 s", "re-run ≤ 5 s", "re-run ≤ 5 s"]
+    assert all(r.met is not None for r in rows) and rows[0].extra["load"] is not None
+    assert rows[0].extra["cpu_seconds"] > 0
+
+
 def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.json"
     assert (

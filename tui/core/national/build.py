@@ -7,12 +7,18 @@ database holds **committed** cards only, each row traceable to a commit; uncommi
 work tree are counted (``SourceReport.uncommitted``) and left out. A repository whose history was
 rewritten since the last run (the old head is no longer an ancestor) is read again from scratch.
 
-The whole run is one transaction: a failure leaves the database as it was.
+The whole run is one transaction: a failure leaves the database as it was. A new database is
+built in a temporary file beside the target and renamed when whole (see ``build``). From scratch,
+every distinct version is parsed once, on every core (``parse``), and the rows go in with one
+``executemany`` per table where the order allows it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +27,13 @@ from pathlib import Path
 
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.paths import schema_dir
-from tui.core.national.gitread import GitReader, GitReadError
+from tui.core.national.gitread import ZERO, GitReader, GitReadError
+from tui.core.national.parse import Parser
 from tui.core.national.rows import Blobs, known_blobs, write_cards, write_history
 from tui.core.national.schema import APPLICATION_ID, DDL, FUTURE_DDL, OUR_TABLES, SCHEMA_VERSION
 
 CARDS_PREFIX = "cards/"
+PARTIAL_SUFFIX = ".building"  # a new database while it is being built (renamed when whole)
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before calling the database locked
 Progress = Callable[[str, int], None]  # (repository, new commits about to be read)
 
@@ -155,8 +163,12 @@ def _check_ours(conn: sqlite3.Connection, db: Path) -> None:
         raise NationalError("not_our_db", path=str(db))
 
 
-def _create(conn: sqlite3.Connection) -> None:
-    """Our tables inside the open transaction; an older layout is dropped first."""
+def _create(conn: sqlite3.Connection, *, fts_later: bool = False) -> None:
+    """Our tables inside the open transaction; an older layout is dropped first.
+
+    ``fts_later``: leave out the triggers that keep the full-text index (a new build fills the
+    index in one statement after its inserts, then adds them).
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
         for name in ("card_versions_detail",):
@@ -164,7 +176,8 @@ def _create(conn: sqlite3.Connection) -> None:
         for table in OUR_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _statements(DDL):
-        conn.execute(statement)
+        if not (fts_later and statement.startswith("CREATE TRIGGER")):
+            conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
@@ -189,37 +202,61 @@ def build(
     *,
     timeout: float | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Bring the database at ``db`` up to date with the committed cards and history of ``repos``.
 
     ``timeout``: seconds to wait for another program's write lock (default ``DEFAULT_TIMEOUT``);
-    ``progress(repo, n)`` is called once per repository when its ``n`` new commits are known.
+    ``progress(repo, n)`` is called once per repository when its ``n`` new commits are known;
+    ``workers``: processes that parse card versions (None: every core for a big input, see
+    ``parse.parse_all``; 1: all in this process).
+
+    A new database is built in a temporary file next to ``db`` (without a journal, not synced
+    until it is complete) and renamed to ``db`` only when it is whole, so an interrupted first
+    build leaves no half database that a later run would take for up to date.
     """
     started = time.perf_counter()
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     roots = list(dict.fromkeys(check_source(r) for r in repos))
     db_path = Path(db).expanduser()
-    conn, created = open_db(db_path, timeout)
+    _check_target(db_path)
+    new = not db_path.exists() or (db_path.is_file() and db_path.stat().st_size == 0)
+    partial = _partial_file(db_path) if new else None
+    try:
+        conn, created = open_db(partial or db_path, timeout)
+    except BaseException:
+        _discard(partial)
+        raise
     report = BuildReport(db=db_path.resolve(), created=created)
     try:
+        if partial is not None:  # nothing to protect until the file is whole: no journal, no syncing
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("PRAGMA cache_size = -65536")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise NationalError("locked", path=str(db_path)) if _locked(exc) else exc from None
-        _create(conn)
+        _create(conn, fts_later=partial is not None)
         future = False
         for root in roots:
-            source = _read_source(conn, root, progress)
+            source = _read_source(conn, root, progress, workers)
             report.sources.append(source)
             future = future or _has_reviews_or_decisions(conn, root)
         if future:
             for statement in _statements(FUTURE_DDL):
                 conn.execute(statement)
+        if partial is not None:  # the full-text index in one go, then the triggers that keep it
+            conn.execute("INSERT INTO cards_fts(cards_fts) VALUES ('rebuild')")
+            for statement in _statements(DDL):
+                if statement.startswith("CREATE TRIGGER"):
+                    conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+        _discard(partial)
         if isinstance(exc, sqlite3.OperationalError) and _locked(exc):
             raise NationalError("locked", path=str(db_path)) from None
         if isinstance(exc, sqlite3.OperationalError) and _cannot_write(exc):
@@ -228,8 +265,43 @@ def build(
             raise NationalError("git_failed", path=" ".join(exc.args_used), reason=exc.stderr) from None
         raise
     conn.close()
+    if partial is not None:
+        _finish(partial, db_path)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _partial_file(db: Path) -> Path:
+    """An empty temporary file beside ``db`` for a new build (``.NAME.RANDOM.building``)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{db.name}.", suffix=PARTIAL_SUFFIX, dir=db.parent)
+    except OSError as exc:
+        raise NationalError("unwritable", path=str(db), reason=exc.strerror or str(exc)) from None
+    os.close(fd)
+    return Path(name)
+
+
+def _discard(partial: Path | None) -> None:
+    if partial is not None:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def _finish(partial: Path, db: Path) -> None:
+    """Make the whole new database durable, then give it its name."""
+    try:
+        with partial.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, db)
+        if os.name != "nt":
+            fd = os.open(db.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        _discard(partial)
+        raise NationalError("unwritable", path=str(db), reason=exc.strerror or str(exc)) from None
 
 
 def _has_reviews_or_decisions(conn: sqlite3.Connection, root: Path) -> bool:
@@ -252,7 +324,9 @@ def _is_card(path: str) -> bool:
     return path.startswith(CARDS_PREFIX) and path.endswith(".toml")
 
 
-def _read_source(conn: sqlite3.Connection, root: Path, progress: Progress | None = None) -> SourceReport:
+def _read_source(
+    conn: sqlite3.Connection, root: Path, progress: Progress | None = None, workers: int | None = None
+) -> SourceReport:
     started = time.perf_counter()
     repo = str(root)
     reader = GitReader(root)
@@ -274,17 +348,40 @@ def _read_source(conn: sqlite3.Connection, root: Path, progress: Progress | None
         report.git_processes, report.seconds = reader.processes, time.perf_counter() - started
         return report
 
-    commits = reader.log(f"{last}..{head}" if last else head, CARDS_PREFIX)
-    if progress is not None:
-        progress(repo, len(commits))
-    for c in commits:
-        c.changes = [ch for ch in c.changes if _is_card(ch.path)]
-    tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}
-    existing = {p: (i, b) for i, p, b in conn.execute("SELECT _id, path, blob FROM cards WHERE repo = ?", (repo,))}
-    wanted = {b for p, b in tree.items() if existing.get(p, (0, ""))[1] != b}
-    wanted.update(s for c in commits for ch in c.changes for s in (ch.old, ch.new))
-    known = known_blobs(conn, repo, wanted)
-    blobs = Blobs(reader.blobs(wanted - set(known)), known)
+    # git log runs while the cards at HEAD are read and parsed (on every core): then their history.
+    revisions = f"{last}..{head}" if last else head
+    # Without merges, the whole log filtered here is the path-limited one at half git's cost.
+    linear = not reader.has_merges(revisions)
+    running = reader.start_log(revisions, None if linear else CARDS_PREFIX)
+    parser = Parser(workers)
+    try:
+        tree = {p: b for p, b in reader.tree(head, CARDS_PREFIX).items() if _is_card(p)}
+        existing = {p: (i, b) for i, p, b in conn.execute("SELECT _id, path, blob FROM cards WHERE repo = ?", (repo,))}
+        at_head = {b for p, b in tree.items() if existing.get(p, (0, ""))[1] != b}
+        known = known_blobs(conn, repo, at_head)
+        where = {b: p for p, b in tree.items()}
+        raw = reader.blobs(at_head - set(known))
+        parser.add([(b, where[b], data) for b, data in raw.items()])
+        commits = running.result()
+        if linear:
+            commits = [c for c in commits if any(ch.path.startswith(CARDS_PREFIX) for ch in c.changes)]
+        if progress is not None:
+            progress(repo, len(commits))
+        for c in commits:
+            c.changes = [ch for ch in c.changes if _is_card(ch.path)]
+        for c in commits:
+            for ch in c.changes:
+                where.setdefault(ch.old, ch.path)
+                where.setdefault(ch.new, ch.path)
+        older = {s for c in commits for ch in c.changes for s in (ch.old, ch.new)} - at_head - {ZERO}
+        known.update(known_blobs(conn, repo, older))
+        more = reader.blobs(older - set(known))
+        parser.add([(b, where[b], data) for b, data in more.items()])
+        raw.update(more)
+        blobs = Blobs(raw, known, parser.results())
+    finally:
+        running.close()
+        parser.close()
 
     touched = write_history(conn, repo, commits, blobs)
     report.commits_read, report.versions = len(commits), sum(len(c.changes) for c in commits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,20 @@ class GitReader:
         adds no version of a card (its side branch's commits already did), a resolved conflict does.
         The change of a merge is read against its first parent.
         """
-        out = self.run(
+        return self.start_log(revisions, prefix).result()
+
+    def has_merges(self, revisions: str) -> bool:
+        """Whether ``revisions`` hold a merge commit (a walk of the commits only, no diffs)."""
+        return bool(self.run("rev-list", "--min-parents=2", "--max-count=1", revisions).strip())
+
+    def start_log(self, revisions: str, prefix: str | None) -> RunningLog:
+        """``log`` started in the background (its output goes to a temporary file): ``result()`` waits for it.
+
+        ``prefix`` None: every commit with every changed file (no path limiting, about half the
+        work for git); the caller keeps what it needs. Only equivalent to a ``prefix`` for a history
+        without merges, where path limiting drops exactly the commits that change nothing under it.
+        """
+        args = [
             "log",
             "--reverse",
             "--date-order",
@@ -127,10 +141,10 @@ class GitReader:
             "--diff-merges=dense-combined",
             f"--format={LOG_FORMAT}",
             revisions,
-            "--",
-            prefix,
-        )
-        return list(parse_log(out))
+            *(("--", prefix) if prefix is not None else ()),
+        ]
+        self.processes += 1
+        return RunningLog(self, args)
 
     def blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
         """The contents of many blobs through one ``git cat-file --batch``."""
@@ -149,6 +163,47 @@ class GitReader:
         if proc.returncode != 0:
             raise GitReadError(["cat-file", "--batch"], proc.stderr.decode("utf-8", "replace"))
         return dict(_parse_batch(proc.stdout))
+
+
+class RunningLog:
+    """A ``git log`` running beside other work; ``result()`` waits and parses, ``close()`` ends it early."""
+
+    def __init__(self, reader: GitReader, args: list[str]) -> None:
+        self.args = args
+        self.out, self.err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        try:
+            self.proc = subprocess.Popen(
+                ["git", *args],
+                cwd=reader.root,
+                env=reader.env,
+                stdin=subprocess.DEVNULL,
+                stdout=self.out,
+                stderr=self.err,
+            )
+        except BaseException:
+            self._close_files()
+            raise
+
+    def result(self) -> list[Commit]:
+        try:
+            code = self.proc.wait(timeout=600)
+            if code != 0:
+                self.err.seek(0)
+                raise GitReadError(self.args, self.err.read().decode("utf-8", "replace"))
+            self.out.seek(0)
+            return list(parse_log(self.out.read()))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._close_files()
+
+    def _close_files(self) -> None:
+        self.out.close()
+        self.err.close()
 
 
 def _parse_batch(out: bytes) -> Iterator[tuple[str, bytes]]:

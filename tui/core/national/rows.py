@@ -23,12 +23,18 @@ class Blobs:
     """Card versions by blob id, each parsed once; versions already in the database are not parsed again.
 
     Every value goes through JSON once, so a version read from the database and one parsed from git
-    compare equal when their fields are equal (TOML dates become ISO text either way).
+    compare equal when their fields are equal (TOML dates become ISO text either way). ``texts``
+    holds what ``parse.Parser`` made of the blobs read from git (each card's JSON, None when it
+    cannot be read; missing ones are parsed here); a version that cannot be read is parsed again
+    here for its reason, in the display language.
     """
 
-    def __init__(self, raw: dict[str, bytes], known: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, raw: dict[str, bytes], known: dict[str, str] | None = None, texts: dict[str, str | None] | None = None
+    ) -> None:
         self.raw = raw
         self.known = known or {}  # blob id -> the card as JSON (from the cards table)
+        self.texts = texts or {}
         self.parsed: dict[str, tuple[dict[str, Any] | None, str | None]] = {}
 
     def get(self, blob: str, path: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -36,11 +42,11 @@ class Blobs:
         if blob == ZERO:
             return {}, None
         if blob not in self.parsed:
-            if blob in self.known:
-                self.parsed[blob] = (json.loads(self.known[blob]), None)
-                return self.parsed[blob]
+            text = self.known.get(blob) or self.texts.get(blob)
             raw = self.raw.get(blob)
-            if raw is None:
+            if text is not None:
+                self.parsed[blob] = (json.loads(text), None)
+            elif raw is None:
                 self.parsed[blob] = (None, "missing")
             else:
                 loaded = parse_bytes(Path(path), raw)
@@ -50,6 +56,10 @@ class Blobs:
                     else (None, loaded.message)
                 )
         return self.parsed[blob]
+
+    def text(self, blob: str) -> str | None:
+        """The card's JSON as the ``cards.data`` column holds it (the text ``get`` parsed), when it could be read."""
+        return self.known.get(blob) or self.texts.get(blob)
 
 
 def known_blobs(conn: sqlite3.Connection, repo: str, wanted: set[str]) -> dict[str, str]:
@@ -79,46 +89,40 @@ def write_history(conn: sqlite3.Connection, repo: str, commits: list[Commit], bl
         return flat_cache[blob]
 
     touched: set[str] = set()
-    for c in commits:
-        cur = conn.execute(
-            "INSERT INTO commits (repo, hash, parents, author, email, date, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (repo, c.hash, " ".join(c.parents), c.author, c.email, c.date, c.message),
-        )
-        commit_id = cur.lastrowid
-        rows: list[tuple[Any, ...]] = []
+    # Ids as SQLite would give them one insert at a time (max + 1), so all rows go in one executemany.
+    first_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM commits").fetchone()[0])
+    conn.executemany(
+        "INSERT INTO commits (id, repo, hash, parents, author, email, date, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (first_id + k, repo, c.hash, " ".join(c.parents), c.author, c.email, c.date, c.message)
+            for k, c in enumerate(commits)
+        ],
+    )
+    rows: list[tuple[Any, ...]] = []
+    for k, c in enumerate(commits):
+        commit_id = first_id + k
         for ch in c.changes:
             version = versions.get(ch.path, 0) + 1
             versions[ch.path] = version
             touched.add(ch.path)
             old_data, _ = blobs.get(ch.old, ch.path)
             if ch.new == ZERO:
-                rows.append(
-                    (ch.path, _get(old_data, "id"), _get(old_data, "region"), version, "{}", "[]", 1, None, None)
-                )
+                card_id, region = _get(old_data, "id"), _get(old_data, "region")
+                rows.append((repo, ch.path, card_id, region, version, commit_id, c.hash, "{}", "[]", 1, None, None))
                 continue
             new_data, error = blobs.get(ch.new, ch.path)
             if new_data is None:
-                rows.append((ch.path, None, None, version, "{}", "[]", 0, error, ch.new))
+                rows.append((repo, ch.path, None, None, version, commit_id, c.hash, "{}", "[]", 0, error, ch.new))
                 continue
             changes = F.diff(flat(ch.old, ch.path) or {}, flat(ch.new, ch.path) or {})
-            rows.append(
-                (
-                    ch.path,
-                    _get(new_data, "id"),
-                    _get(new_data, "region"),
-                    version,
-                    F.to_json(changes),
-                    F.to_json(list(changes)),
-                    0,
-                    None,
-                    ch.new,
-                )
-            )
-        conn.executemany(
-            "INSERT INTO card_versions (repo, path, card_id, region, version, commit_id, commit_hash, changes,"
-            " _changed_fields, deleted, error, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(repo, r[0], r[1], r[2], r[3], commit_id, c.hash, r[4], r[5], r[6], r[7], r[8]) for r in rows],
-        )
+            card_id, region = _get(new_data, "id"), _get(new_data, "region")
+            changed = (F.to_json(changes), F.to_json(list(changes)))
+            rows.append((repo, ch.path, card_id, region, version, commit_id, c.hash, *changed, 0, None, ch.new))
+    conn.executemany(
+        "INSERT INTO card_versions (repo, path, card_id, region, version, commit_id, commit_hash, changes,"
+        " _changed_fields, deleted, error, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     return touched
 
 
@@ -129,21 +133,33 @@ def _get(data: dict[str, Any] | None, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _last_changes(conn: sqlite3.Connection, repo: str, path: str) -> tuple[str | None, dict[str, str]]:
-    """The last commit that changed a card file, and per field path the last commit that changed it."""
-    per_field: dict[str, str] = {}
-    last: str | None = None
-    for commit, changed, deleted in conn.execute(
-        "SELECT commit_hash, _changed_fields, deleted FROM card_versions WHERE repo = ? AND path = ? ORDER BY version",
-        (repo, path),
+def _last_changes(
+    conn: sqlite3.Connection, repo: str, paths: list[str]
+) -> dict[str, tuple[str | None, dict[str, str]]]:
+    """Per card file: the last commit that changed it, and per field path the last commit that changed it.
+
+    One query for all the files (a build from scratch asks for every card).
+    """
+    found: dict[str, tuple[str | None, dict[str, str]]] = {}
+    if not paths:
+        return found
+    last: dict[str, str] = {}
+    fields: dict[str, dict[str, str]] = {}
+    for path, commit, changed, deleted in conn.execute(
+        "SELECT path, commit_hash, _changed_fields, deleted FROM card_versions"
+        " WHERE repo = ? AND path IN (SELECT value FROM json_each(?)) ORDER BY path, version",
+        (repo, json.dumps(paths)),
     ):
-        last = commit
+        last[path] = commit
+        per_field = fields.setdefault(path, {})
         if deleted:
             per_field.clear()
             continue
         for name in json.loads(changed):
             per_field[name] = commit
-    return last, per_field
+    for path in paths:
+        found[path] = (last.get(path), fields.get(path, {}))
+    return found
 
 
 def write_cards(
@@ -164,13 +180,15 @@ def write_cards(
             conn.execute("DELETE FROM cards WHERE _id = ?", (card_key,))
     conn.execute("UPDATE cards SET head_commit = ? WHERE repo = ?", (head, repo))
     changed = 0
-    for path, blob in tree.items():
+    todo = [p for p, b in tree.items() if existing.get(p, (0, ""))[1] != b or p in touched]
+    history = _last_changes(conn, repo, todo)
+    labels: dict[tuple[str, str], str | None] = {}
+    for path in todo:
+        blob = tree[path]
         old = existing.get(path)
-        if old is not None and old[1] == blob and path not in touched:
-            continue
         data, error = blobs.get(blob, path) if old is None or old[1] != blob else (None, None)
         if old is not None and old[1] == blob:  # same content, history grew: refresh the commits only
-            last, per_field = _last_changes(conn, repo, path)
+            last, per_field = history[path]
             conn.execute("UPDATE cards SET changed_in = ? WHERE _id = ?", (last, old[0]))
             conn.executemany(
                 "UPDATE field_values SET changed_in = ? WHERE card = ? AND field = ?",
@@ -184,7 +202,7 @@ def write_cards(
                 conn.execute("DELETE FROM cards WHERE _id = ?", (old[0],))
             continue
         changed += 1
-        last, per_field = _last_changes(conn, repo, path)
+        last, per_field = history[path]
         fte = F.fte_of(data)
         themes = F.themes_of(data)
         values = (
@@ -208,7 +226,7 @@ def write_cards(
             head,
             last,
             blob,
-            F.to_json(data),
+            blobs.text(blob) or F.to_json(data),
         )
         columns = (
             "id, region, kind, number, title, theme, themes, programme, status, fte, fte_min, fte_max, fte_status,"
@@ -226,13 +244,15 @@ def write_cards(
         rows = []
         for name, value in F.flatten(data).items():
             text, number, typ = F.value_row(value)
+            if (kind, name) not in labels:
+                labels[kind, name] = F.label(schema, kind, name)
             rows.append(
                 (
                     card_key,
                     values[0],
                     values[1],
                     name,
-                    F.label(schema, kind, name),
+                    labels[kind, name],
                     text,
                     number,
                     typ,

@@ -573,7 +573,7 @@ def fig_history(ctx: Ctx) -> list[Row]:
     """card_history (limit 50) of the card with many commits, and one commit's field diff, against git log/show."""
     from tui.core.git.fielddiff import diff_cards, kind_for
     from tui.core.git.gitrepo import GitRepo
-    from tui.core.git.history import card_at, card_history
+    from tui.core.git.history import card_at, card_history, version_pair
     from tui.core.cards.schema import Schema
     from tui.core.paths import schema_dir
 
@@ -617,10 +617,13 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 revs = card_history(g, ds.hot, limit=2)
             new_sha, old_sha = revs[0].sha, revs[1].sha
 
-            def fielddiff() -> None:
+            def fielddiff() -> None:  # what the history screen does for one version: one git process
                 with GitRepo.open(repo) as g:
-                    new, old = card_at(g, new_sha, ds.hot), card_at(g, old_sha, ds.hot)
-                    diff_cards(old, new, kind_for(schema, old, new))
+                    pair = version_pair(g, new_sha, ds.hot)
+                    diff_cards(pair.old, pair.new, kind_for(schema, pair.old, pair.new))
+
+            with GitRepo.open(repo) as g:  # the pair is the commit and the card's previous version
+                assert version_pair(g, new_sha, ds.hot).old == card_at(g, old_sha, ds.hot)
 
             fns = {
                 "hot": hist(ds.hot, 50),
@@ -636,6 +639,7 @@ def fig_history(ctx: Ctx) -> list[Row]:
             full = interleaved({"all": hist(ds.hot, None), "all_log": log(ds.hot, None)}, max(1, reps // 3))
             n = f"{n_commits} commits"
             t = Target("ratio", 1.5, "≤1.5× floor") if not graph and repo == ds.hist else None
+            t_diff = Target("ratio", 2.0, "≤2× floor") if not graph and repo == ds.hist else None
             rows += [
                 row(
                     "history",
@@ -687,11 +691,12 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 ),
                 row(
                     "history",
-                    f"field diff of one commit (card_at ×2 + diff_cards){suffix}",
+                    f"field diff of one commit (version_pair + diff_cards){suffix}",
                     n,
                     s["diff"],
                     s["show"],
                     "git show",
+                    target=t_diff,
                     repo=label,
                 ),
             ]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
-from tui.core.git.history import BrokenRevision, card_at
+from tui.core.git.history import BrokenRevision, blobs_at, card_data
 from tui.core.git.identity import require_identity
 from tui.core.cards.parse import load_file
 from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files
@@ -91,11 +91,14 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
     """Every changed card file with the fields that changed between HEAD and the working tree."""
     head = repo.head()
     changes = []
-    for fs in changed_files(repo):
+    files = changed_files(repo)
+    before = [fs for fs in files if head is not None and fs.state not in (NEW, UNTRACKED)]
+    raws = dict(zip(before, blobs_at(repo, [(head or "", fs.orig_path or fs.path) for fs in before]), strict=True))
+    for fs in files:
         old, problem = None, None
-        if head is not None and fs.state not in (NEW, UNTRACKED):
+        if fs in raws:
             try:
-                old = card_at(repo, head, fs.orig_path or fs.path)
+                old = card_data(fs.orig_path or fs.path, head or "", raws[fs])
             except BrokenRevision as exc:
                 problem = exc.message
         new, new_problem = _read_worktree(repo.root, fs.path)

@@ -14,18 +14,20 @@ every git process this module starts (tests count them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import stat
 import subprocess
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import BinaryIO, TypeVar, cast
 
 import git
 
@@ -250,6 +252,29 @@ def _fixed_env() -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def _stdin(data: bytes | None) -> Iterator[BinaryIO | None]:
+    """A readable file holding ``data`` for a child's stdin (a pipe when it fits, else a temporary file)."""
+    if data is None:
+        yield None
+        return
+    if len(data) <= 32_768:  # well inside a pipe's buffer: written before git starts, no deadlock
+        r, w = os.pipe()
+        with os.fdopen(w, "wb") as writer:
+            writer.write(data)
+        with os.fdopen(r, "rb") as reader:
+            yield reader
+        return
+    with tempfile.TemporaryFile() as tmp:
+        tmp.write(data)
+        tmp.seek(0)
+        yield tmp
+
+
+def _bytes(out: object) -> bytes:
+    return out if isinstance(out, bytes) else str(out).encode("utf-8")
+
+
 def _note(args: list[str] | tuple[str, ...]) -> None:
     for hook in GIT_CALLS:
         hook(tuple(args))
@@ -400,8 +425,22 @@ class GitRepo:
 
     def run_bytes(self, *args: str) -> bytes:
         """``run`` returning raw stdout (file contents)."""
-        out = self._execute(list(args), as_text=False)
-        return out if isinstance(out, bytes) else str(out).encode("utf-8")
+        return _bytes(self._execute(list(args), as_text=False))
+
+    def run_input(self, args: list[str], data: bytes) -> bytes:
+        """``run_bytes`` with ``data`` on git's stdin (``cat-file --batch`` requests).
+
+        ``cat-file --batch`` reports a damaged object as "missing" and says why only on stderr,
+        exiting 0: a stderr that explains a damaged or refused repository is raised all the same.
+        """
+        out = self._execute(args, as_text=False, stdin=data)
+        assert isinstance(out, tuple)
+        stdout, stderr = out
+        if stderr.strip():
+            error = explain_error(stderr.decode("utf-8", "replace"), self.root)
+            if isinstance(error, (CorruptRepository, DubiousOwnership, NotARepository)):
+                raise error
+        return stdout
 
     def try_run(self, *args: str) -> str | None:
         """``run`` for questions git answers with a non-zero exit (unset config, detached HEAD)."""
@@ -475,20 +514,25 @@ class GitRepo:
         out = self.run("diff", "--name-only", "--diff-filter=U", "-z")
         return tuple(p for p in out.split("\0") if p)
 
-    def _execute(self, args: list[str], as_text: bool) -> str | bytes:
+    def _execute(self, args: list[str], as_text: bool, stdin: bytes | None = None) -> str | bytes | tuple[bytes, bytes]:
         env = {**self._env, **_fixed_env()}
         delays = iter(LOCK_BACKOFF)
         while True:
             try:
-                with self.lock:
+                with self.lock, _stdin(stdin) as istream:
                     _note(args)
                     out = self._repo.git.execute(
                         ["git", *args],
                         env=env,
+                        istream=istream,
                         kill_after_timeout=300,
                         stdout_as_string=as_text,
                         strip_newline_in_stdout=as_text,
+                        with_extended_output=stdin is not None,
                     )
+                if stdin is not None:  # (status, stdout, stderr)
+                    _, stdout, stderr = cast("tuple[int, object, object]", out)
+                    return _bytes(stdout), _bytes(stderr)
                 return out if isinstance(out, (str, bytes)) else str(out)
             except git.GitCommandError as exc:
                 stderr = _stderr(exc)

@@ -496,6 +496,19 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 
+def _git_processes(fn: Callable[[], Any]) -> int:
+    """How many git processes ``fn()`` starts through ``tui.core.git.gitrepo`` (its GIT_CALLS hook)."""
+    from tui.core.git import gitrepo
+
+    seen: list[tuple[str, ...]] = []
+    gitrepo.GIT_CALLS.append(seen.append)
+    try:
+        fn()
+    finally:
+        gitrepo.GIT_CALLS.remove(seen.append)
+    return len(seen)
+
+
 def fig_commit(ctx: Ctx) -> list[Row]:
     """tui.core.git.commit.commit of one edited card in the largest repository, against git add + git commit."""
     from tui.core.git.commit import commit
@@ -543,6 +556,8 @@ def fig_commit(ctx: Ctx) -> list[Row]:
             warmup=1,
             setups={"ours": edit(rel), "ours_open": edit(rel), "floor": edit(floor_rel)},
         )
+        edit(rel)()
+        procs = _git_processes(ours)
     finally:
         opened.close()
         for k, v in old.items():
@@ -551,8 +566,9 @@ def fig_commit(ctx: Ctx) -> list[Row]:
             else:
                 os.environ[k] = v
     t = _target(n, BIG, Target("ratio", 1.5, "≤1.5× floor"))
+    variant = f"commit() incl. GitRepo.open ({procs} git processes; floor 2)"
     return [
-        row("commit", "commit() incl. GitRepo.open", n, s["ours"], s["floor"], "git add + git commit", target=t),
+        row("commit", variant, n, s["ours"], s["floor"], "git add + git commit", target=t, git_processes=procs),
         row("commit", "commit(), repository already open", n, s["ours_open"], s["floor"], "git add + git commit"),
     ]
 
@@ -636,6 +652,7 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 "show": lambda: _run(["git", "show", new_sha, "--", ds.hot], repo, env),
             }
             s = interleaved(fns, reps)
+            procs = {"hot": _git_processes(fns["hot"]), "diff": _git_processes(fielddiff)}
             full = interleaved({"all": hist(ds.hot, None), "all_log": log(ds.hot, None)}, max(1, reps // 3))
             n = f"{n_commits} commits"
             t = Target("ratio", 1.5, "≤1.5× floor") if not graph and repo == ds.hist else None
@@ -643,13 +660,14 @@ def fig_history(ctx: Ctx) -> list[Row]:
             rows += [
                 row(
                     "history",
-                    f"first screen (50) of the busy card{suffix}",
+                    f"first screen (50) of the busy card ({procs['hot']} git process){suffix}",
                     n,
                     s["hot"],
                     s["hot_log"],
                     "git log --follow -n50",
                     target=t,
                     repo=label,
+                    git_processes=procs["hot"],
                     no_follow=_median(s["hot_nofollow"]),
                 ),
                 row(
@@ -691,13 +709,14 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 ),
                 row(
                     "history",
-                    f"field diff of one commit (version_pair + diff_cards){suffix}",
+                    f"field diff of one commit (version_pair + diff_cards, {procs['diff']} git process){suffix}",
                     n,
                     s["diff"],
                     s["show"],
                     "git show",
                     target=t_diff,
                     repo=label,
+                    git_processes=procs["diff"],
                 ),
             ]
         _graph(repo, env, False)

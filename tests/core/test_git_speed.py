@@ -300,3 +300,26 @@ def test_word_diff_rebuilds_both_texts() -> None:
     assert "".join(s.text for s in segs if s.op != "insert") == old
     assert "".join(s.text for s in segs if s.op != "delete") == new
     assert segs[0].op == "equal" and segs[-1].op == "insert" and segs[-1].text.endswith("negen")
+
+
+def test_git_missing_after_opening_from_files_is_a_git_error(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a plain repository starts no git, so a missing git shows at the first real call."""
+    with GitRepo.open(repo) as g:
+        monkeypatch.setenv("PATH", str(tmp_path / "geen-git"))
+        with pytest.raises(GitError) as exc:
+            g.state()
+        assert exc.value.code == "git.no_git"
+        with pytest.raises(GitError) as exc:
+            card_history(g, WOR)
+        assert exc.value.code == "git.no_git"
+
+
+def test_damaged_index_is_left_to_git(repo: Path) -> None:
+    index = repo / ".git" / "index"
+    data = bytearray(index.read_bytes())
+    assert unmerged_paths(index) == ()
+    data[100] ^= 0xFF  # inside an entry: the checksum no longer matches
+    index.write_bytes(bytes(data))
+    assert unmerged_paths(index) is None

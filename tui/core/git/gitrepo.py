@@ -15,6 +15,7 @@ every git process this module starts (tests count them).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -113,8 +114,9 @@ def unmerged_paths(index: Path) -> tuple[str, ...] | None:
     """Paths with an unmerged entry (stage 1–3) in a version 2/3 index file; None when unsure.
 
     Reads git's index format directly (header, fixed 62-byte entries with sha1 ids, NUL-padded
-    names, then extensions and the checksum). Anything else — version 4, a split index (``link``),
-    sha256, a short or damaged file — is None, and the caller asks git. No index file: nothing staged.
+    names, then extensions and the sha1 checksum, which is checked). Anything else — version 4, a
+    split index (``link``), sha256, a checksum that does not match (damage) — is None, and the caller
+    asks git. No index file: nothing staged.
     """
     try:
         data = index.read_bytes()
@@ -122,8 +124,8 @@ def unmerged_paths(index: Path) -> tuple[str, ...] | None:
         return ()
     except OSError:
         return None
-    if len(data) < 32 or data[:4] != b"DIRC":
-        return None
+    if len(data) < 32 or data[:4] != b"DIRC" or hashlib.sha1(data[:-20]).digest() != data[-20:]:
+        return None  # not an index, damaged, or sha256/skipHash: git says what it is
     version, count = int.from_bytes(data[4:8], "big"), int.from_bytes(data[8:12], "big")
     if version not in (2, 3):
         return None
@@ -448,6 +450,8 @@ class GitRepo:
             with self.lock:
                 _note(args)
                 return str(self._repo.git.execute(["git", *args], env={**self._env, **_fixed_env()}))
+        except git.GitCommandNotFound as exc:  # opening a plain repository did not need git; this does
+            raise coded(GitError, "no_git", str(exc)) from None
         except git.GitCommandError:
             return None
 
@@ -534,6 +538,8 @@ class GitRepo:
                     _, stdout, stderr = cast("tuple[int, object, object]", out)
                     return _bytes(stdout), _bytes(stderr)
                 return out if isinstance(out, (str, bytes)) else str(out)
+            except git.GitCommandNotFound as exc:
+                raise coded(GitError, "no_git", str(exc)) from None
             except git.GitCommandError as exc:
                 stderr = _stderr(exc)
                 lock = self.index_lock()

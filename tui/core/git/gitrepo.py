@@ -355,7 +355,9 @@ class GitRepo:
         self._env = env
         self.common_dir = Path(env.get("GIT_COMMON_DIR", str(git_dir)))
         self.index_file = Path(env["GIT_INDEX_FILE"]) if "GIT_INDEX_FILE" in env else git_dir / "index"
-        self._repo = git.Repo(str(git_dir if bare else root))
+        self._git = git.Git(
+            str(git_dir if bare else root)
+        )  # the command wrapper only: a git.Repo reads config for nothing
         self.lock = repo_lock(root)
         self.sleep: Callable[[float], None] = time.sleep
         self.git_running: Callable[[], bool] = git_process_running
@@ -419,7 +421,7 @@ class GitRepo:
 
     def close(self) -> None:
         """Stop GitPython's helper processes and drop its caches (it leaks in long-running apps)."""
-        self._repo.close()
+        self._git.clear_cache()
 
     def run(self, *args: str) -> str:
         """Run ``git ARGS`` (fixed list; paths only after ``--``) and return stdout; errors are GitError."""
@@ -449,7 +451,7 @@ class GitRepo:
         try:
             with self.lock:
                 _note(args)
-                return str(self._repo.git.execute(["git", *args], env={**self._env, **_fixed_env()}))
+                return str(self._git.execute(["git", *args], env={**self._env, **_fixed_env()}))
         except git.GitCommandNotFound as exc:  # opening a plain repository did not need git; this does
             raise coded(GitError, "no_git", str(exc)) from None
         except git.GitCommandError:
@@ -525,7 +527,7 @@ class GitRepo:
             try:
                 with self.lock, _stdin(stdin) as istream:
                     _note(args)
-                    out = self._repo.git.execute(
+                    out = self._git.execute(
                         ["git", *args],
                         env=env,
                         istream=istream,

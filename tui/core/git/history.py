@@ -54,7 +54,11 @@ def resolve(repo: GitRepo, rev: str) -> str:
 
 
 def card_history(repo: GitRepo, path: str | Path, limit: int | None = 50, skip: int = 0) -> list[Revision]:
-    """Commits touching the card, newest first, following renames; ``limit`` keeps the first screen cheap."""
+    """Commits touching the card, newest first, following renames; ``limit`` keeps the first screen cheap.
+
+    One git process (``git log --follow`` with a format carrying all the list shows); whether the
+    repository has commits at all is read from its refs files.
+    """
     rel = repo.relpath(path)
     if repo.head() is None:
         return []
@@ -85,8 +89,9 @@ def _spec(repo: GitRepo, sha: str, path: str) -> str:
 def _batch(repo: GitRepo, names: Sequence[str]) -> list[tuple[str, str, bytes] | None]:
     """(object id, type, content) of each object name (``sha``, ``sha^1``, ``sha:path``), None when absent.
 
-    One ``git cat-file --batch`` for all of them; a damaged object stops git and becomes the
-    GitError of ``explain_error`` (CorruptRepository), as with one ``cat-file`` per object.
+    One ``git cat-file --batch`` for all of them. A damaged object is "missing" on stdout and
+    explained on stderr, which ``GitRepo.run_input`` raises (CorruptRepository), as one
+    ``cat-file blob`` per object did.
     """
     if not names:
         return []

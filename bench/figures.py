@@ -496,6 +496,19 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
 
 
+def _git_processes(fn: Callable[[], Any]) -> int:
+    """How many git processes ``fn()`` starts through ``tui.core.git.gitrepo`` (its GIT_CALLS hook)."""
+    from tui.core.git import gitrepo
+
+    seen: list[tuple[str, ...]] = []
+    gitrepo.GIT_CALLS.append(seen.append)
+    try:
+        fn()
+    finally:
+        gitrepo.GIT_CALLS.remove(seen.append)
+    return len(seen)
+
+
 def fig_commit(ctx: Ctx) -> list[Row]:
     """tui.core.git.commit.commit of one edited card in the largest repository, against git add + git commit."""
     from tui.core.git.commit import commit
@@ -543,6 +556,8 @@ def fig_commit(ctx: Ctx) -> list[Row]:
             warmup=1,
             setups={"ours": edit(rel), "ours_open": edit(rel), "floor": edit(floor_rel)},
         )
+        edit(rel)()
+        procs = _git_processes(ours)
     finally:
         opened.close()
         for k, v in old.items():
@@ -551,8 +566,9 @@ def fig_commit(ctx: Ctx) -> list[Row]:
             else:
                 os.environ[k] = v
     t = _target(n, BIG, Target("ratio", 1.5, "≤1.5× floor"))
+    variant = f"commit() incl. GitRepo.open ({procs} git processes; floor 2)"
     return [
-        row("commit", "commit() incl. GitRepo.open", n, s["ours"], s["floor"], "git add + git commit", target=t),
+        row("commit", variant, n, s["ours"], s["floor"], "git add + git commit", target=t, git_processes=procs),
         row("commit", "commit(), repository already open", n, s["ours_open"], s["floor"], "git add + git commit"),
     ]
 
@@ -573,7 +589,7 @@ def fig_history(ctx: Ctx) -> list[Row]:
     """card_history (limit 50) of the card with many commits, and one commit's field diff, against git log/show."""
     from tui.core.git.fielddiff import diff_cards, kind_for
     from tui.core.git.gitrepo import GitRepo
-    from tui.core.git.history import card_at, card_history
+    from tui.core.git.history import card_at, card_history, version_pair
     from tui.core.cards.schema import Schema
     from tui.core.paths import schema_dir
 
@@ -617,10 +633,13 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 revs = card_history(g, ds.hot, limit=2)
             new_sha, old_sha = revs[0].sha, revs[1].sha
 
-            def fielddiff() -> None:
+            def fielddiff() -> None:  # what the history screen does for one version: one git process
                 with GitRepo.open(repo) as g:
-                    new, old = card_at(g, new_sha, ds.hot), card_at(g, old_sha, ds.hot)
-                    diff_cards(old, new, kind_for(schema, old, new))
+                    pair = version_pair(g, new_sha, ds.hot)
+                    diff_cards(pair.old, pair.new, kind_for(schema, pair.old, pair.new))
+
+            with GitRepo.open(repo) as g:  # the pair is the commit and the card's previous version
+                assert version_pair(g, new_sha, ds.hot).old == card_at(g, old_sha, ds.hot)
 
             fns = {
                 "hot": hist(ds.hot, 50),
@@ -633,19 +652,22 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 "show": lambda: _run(["git", "show", new_sha, "--", ds.hot], repo, env),
             }
             s = interleaved(fns, reps)
+            procs = {"hot": _git_processes(fns["hot"]), "diff": _git_processes(fielddiff)}
             full = interleaved({"all": hist(ds.hot, None), "all_log": log(ds.hot, None)}, max(1, reps // 3))
             n = f"{n_commits} commits"
             t = Target("ratio", 1.5, "≤1.5× floor") if not graph and repo == ds.hist else None
+            t_diff = Target("ratio", 2.0, "≤2× floor") if not graph and repo == ds.hist else None
             rows += [
                 row(
                     "history",
-                    f"first screen (50) of the busy card{suffix}",
+                    f"first screen (50) of the busy card ({procs['hot']} git process){suffix}",
                     n,
                     s["hot"],
                     s["hot_log"],
                     "git log --follow -n50",
                     target=t,
                     repo=label,
+                    git_processes=procs["hot"],
                     no_follow=_median(s["hot_nofollow"]),
                 ),
                 row(
@@ -687,12 +709,14 @@ def fig_history(ctx: Ctx) -> list[Row]:
                 ),
                 row(
                     "history",
-                    f"field diff of one commit (card_at ×2 + diff_cards){suffix}",
+                    f"field diff of one commit (version_pair + diff_cards, {procs['diff']} git process){suffix}",
                     n,
                     s["diff"],
                     s["show"],
                     "git show",
+                    target=t_diff,
                     repo=label,
+                    git_processes=procs["diff"],
                 ),
             ]
         _graph(repo, env, False)

@@ -27,7 +27,7 @@ from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
 from tui.core.git.fielddiff import ADDED, REMOVED, FieldDiff, changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
-from tui.core.git.history import BrokenRevision, Revision, card_at, card_history, parent_of
+from tui.core.git.history import Revision, card_history, version_pair
 from tui.core.library import Library
 
 from ..dialogs.error import ErrorDialog
@@ -339,13 +339,11 @@ class HistoryScreen(Screen[None]):
         try:
             with GitRepo.open(self.library.workspace.root) as repo:
                 result = VersionDiff(rev)
-                parent = parent_of(repo, rev.sha)
-                result.first_commit = not parent
-                try:
-                    result.new = card_at(repo, rev.sha, rev.path)
-                    result.old = card_at(repo, parent, older_path) if parent else None
-                except BrokenRevision as exc:
-                    result.problem = exc.message
+                pair = version_pair(repo, rev.sha, rev.path, older_path)  # one git process for all three
+                result.first_commit = not pair.parent
+                result.new, result.old = pair.new, pair.old
+                if pair.problem is not None:
+                    result.problem = pair.problem.message
         except GitError as exc:
             self.app.call_from_thread(self._git_failed, exc)
             return

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from tui.core.cards.card import Card
 from tui.core.git.fielddiff import changed_fields, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
-from tui.core.git.history import BrokenRevision, card_at
+from tui.core.git.history import BrokenRevision, blobs_at, card_data
 from tui.core.git.identity import require_identity
 from tui.core.cards.parse import load_file
 from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files, shared_files
@@ -104,11 +104,14 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
     then the changed shared files beside the cards (``SHARED_FILES``: views.toml, reviews/)."""
     head = repo.head()
     changes = []
-    for fs in changed_files(repo):
+    files = changed_files(repo)
+    before = [fs for fs in files if head is not None and fs.state not in (NEW, UNTRACKED)]
+    raws = dict(zip(before, blobs_at(repo, [(head or "", fs.orig_path or fs.path) for fs in before]), strict=True))
+    for fs in files:
         old, problem = None, None
-        if head is not None and fs.state not in (NEW, UNTRACKED):
+        if fs in raws:
             try:
-                old = card_at(repo, head, fs.orig_path or fs.path)
+                old = card_data(fs.orig_path or fs.path, head or "", raws[fs])
             except BrokenRevision as exc:
                 problem = exc.message
         new, new_problem = _read_worktree(repo.root, fs.path)
@@ -185,7 +188,13 @@ def commit(repo: GitRepo, paths: Sequence[str | Path], message: str, *, allow_de
 
 
 def _commit(repo: GitRepo, rels: list[str], message: str, *, allow_detached: bool) -> None:
-    """The checks that need git, then ``add`` and ``commit --only`` of exactly ``rels``."""
+    """The checks that need git, then ``commit --only`` of exactly ``rels`` (``add`` first for new files).
+
+    Git processes (issue #17): the state is read from ``.git`` files plus one ``git config`` for
+    the identity; one ``git status`` of the chosen paths says which changed and which are new; new
+    (untracked) files need one ``git add``; then one ``git commit --only``, which also takes modified
+    and deleted files from the work tree. The new HEAD is read back from the refs files.
+    """
     state = repo.state()
     for notice in explain(state):
         if notice.code == "detached" and allow_detached:
@@ -196,12 +205,13 @@ def _commit(repo: GitRepo, rels: list[str], message: str, *, allow_detached: boo
             raise lock_error(state.index_lock)  # stale: the caller can offer remove_stale_lock()
         if notice.blocks_commit:
             raise CommitRefused(notice.message, notice.advice)
-    rels = _changed(repo, rels)
+    rels, untracked = _changed(repo, rels)
     if not rels:
         raise CommitRefused(
             "Er is niets te bewaren: de gekozen kaarten zijn niet gewijzigd.", "Wijzig eerst een kaart."
         )
-    repo.run("add", "--all", "--", *rels)
+    if untracked:
+        repo.run("add", "--all", "--", *untracked)
     repo.run(
         "-c",
         "core.fsync=added",
@@ -219,17 +229,20 @@ def _commit(repo: GitRepo, rels: list[str], message: str, *, allow_detached: boo
     )
 
 
-def _changed(repo: GitRepo, rels: list[str]) -> list[str]:
-    """The chosen paths git sees as changed (for a staged rename both names count)."""
+def _changed(repo: GitRepo, rels: list[str]) -> tuple[list[str], list[str]]:
+    """The chosen paths git sees as changed (for a staged rename both names count), and the untracked ones."""
     parts = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels).split("\0")
     found: set[str] = set()
+    untracked: set[str] = set()
     i = 0
     while i < len(parts):
         entry = parts[i]
         i += 1
         if len(entry) >= 4:
             found.add(entry[3:])
+            if entry[:2] == "??":
+                untracked.add(entry[3:])
             if entry[0] in "RC":
                 found.add(parts[i])
                 i += 1
-    return [r for r in rels if r in found]
+    return [r for r in rels if r in found], [r for r in rels if r in untracked]

@@ -74,11 +74,12 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
             out.append(Segment(op, text))
 
     # the common head and tail first: SequenceMatcher is quadratic, an edit is usually local
+    shorter = min(len(a), len(b))
     head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
+    while head < shorter and a[head] == b[head]:
         head += 1
     tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
     add("equal", "".join(a[:head]))
     mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]

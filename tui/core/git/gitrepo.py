@@ -4,21 +4,31 @@ Every git call goes through GitPython's command wrapper with a fixed argument li
 ``LC_ALL=C`` and an environment that inherited ``GIT_DIR``/``GIT_WORK_TREE``/``GIT_INDEX_FILE``
 cannot redirect: GitPython cannot *remove* variables, so they are overridden with what git itself
 discovered for this folder in a clean environment. A parent repository is never adopted.
+
+Speed (issue #17): a plain repository (a ``.git`` folder owned by this user, no worktree or
+include tricks in its config) is opened from its files without starting git, and the state a
+commit needs (branch, HEAD, conflicts) is read from ``.git/HEAD``, the refs and the index where
+their format is the plain one; anything unusual falls back to asking git. ``GIT_CALLS`` hooks see
+every git process this module starts (tests count them).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
 import shutil
+import stat
 import subprocess
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import BinaryIO, TypeVar, cast
 
 import git
 
@@ -28,6 +38,8 @@ from tui.core.language import phrase
 STALE_AFTER = 600.0  # seconds before an index.lock with no git process is called stale
 LOCK_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.5, 0.75)  # ~2 s in all for a fresh index.lock
 _REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+GIT_CALLS: list[Callable[[tuple[str, ...]], None]] = []  # called with the arguments of every git process started here
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _OPERATIONS = (
     ("rebase-merge", "rebase"),
     ("rebase-apply", "rebase"),
@@ -96,6 +108,47 @@ def coded(cls: type[E], code: str, detail: str = "", *, advice: bool = True, **p
     error = cls(message, words, detail)
     error.code, error.params = f"git.{code}", dict(params)
     return error
+
+
+def unmerged_paths(index: Path) -> tuple[str, ...] | None:
+    """Paths with an unmerged entry (stage 1–3) in a version 2/3 index file; None when unsure.
+
+    Reads git's index format directly (header, fixed 62-byte entries with sha1 ids, NUL-padded
+    names, then extensions and the sha1 checksum, which is checked). Anything else — version 4, a
+    split index (``link``), sha256, a checksum that does not match (damage) — is None, and the caller
+    asks git. No index file: nothing staged.
+    """
+    try:
+        data = index.read_bytes()
+    except FileNotFoundError:
+        return ()
+    except OSError:
+        return None
+    if len(data) < 32 or data[:4] != b"DIRC" or hashlib.sha1(data[:-20]).digest() != data[-20:]:
+        return None  # not an index, damaged, or sha256/skipHash: git says what it is
+    version, count = int.from_bytes(data[4:8], "big"), int.from_bytes(data[8:12], "big")
+    if version not in (2, 3):
+        return None
+    end, off = len(data) - 20, 12
+    found: dict[str, None] = {}
+    try:
+        for _ in range(count):
+            flags = (data[off + 60] << 8) | data[off + 61]
+            ext = 2 if version == 3 and flags & 0x4000 else 0
+            start = off + 62 + ext
+            size = flags & 0xFFF
+            if size == 0xFFF:
+                size = data.index(b"\0", start) - start
+            if flags & 0x3000:
+                found[data[start : start + size].decode("utf-8", "replace")] = None
+            off += (62 + ext + size + 8) & ~7
+        while off + 8 <= end:  # extensions: a split index keeps its entries elsewhere
+            if data[off : off + 4] == b"link":
+                return None
+            off += 8 + int.from_bytes(data[off + 4 : off + 8], "big")
+    except (IndexError, ValueError):
+        return None
+    return tuple(found) if off == end else None
 
 
 @dataclass(frozen=True)
@@ -201,6 +254,68 @@ def _fixed_env() -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def _stdin(data: bytes | None) -> Iterator[BinaryIO | None]:
+    """A readable file holding ``data`` for a child's stdin (a pipe when it fits, else a temporary file)."""
+    if data is None:
+        yield None
+        return
+    if len(data) <= 32_768:  # well inside a pipe's buffer: written before git starts, no deadlock
+        r, w = os.pipe()
+        with os.fdopen(w, "wb") as writer:
+            writer.write(data)
+        with os.fdopen(r, "rb") as reader:
+            yield reader
+        return
+    with tempfile.TemporaryFile() as tmp:
+        tmp.write(data)
+        tmp.seek(0)
+        yield tmp
+
+
+def _bytes(out: object) -> bytes:
+    return out if isinstance(out, bytes) else str(out).encode("utf-8")
+
+
+def _note(args: list[str] | tuple[str, ...]) -> None:
+    for hook in GIT_CALLS:
+        hook(tuple(args))
+
+
+_NOT_FALSE = re.compile(r"(?im)^\s*bare\b(?!\s*=\s*false\s*$)")
+_UNUSUAL = re.compile(r"(?im)^\s*(?:worktree\b|\[\s*include|objectformat\b|refstorage\b)")
+
+
+def _plain_git_dir(root: Path) -> Path | None:
+    """``root/.git`` when it is a plain repository git would open the same way, None when unsure.
+
+    Git itself is asked (``rev-parse``) for anything else: a ``.git`` file (worktree, submodule),
+    a bare repository, a folder owned by someone else (git's ``safe.directory`` check), config that
+    moves the work tree or includes other files, sha256 or reftable repositories.
+    """
+    dot = root / ".git"
+    try:
+        st_dot, st_root = os.lstat(dot), os.lstat(root)
+        if not stat.S_ISDIR(st_dot.st_mode):
+            return None
+        uid = os.geteuid() if hasattr(os, "geteuid") else -1
+        if uid < 0 or (uid == 0 and os.environ.get("SUDO_UID")) or st_dot.st_uid != uid or st_root.st_uid != uid:
+            return None
+        if (dot / "commondir").exists() or (dot / "config.worktree").exists():
+            return None
+        if not (dot / "objects").is_dir() or not (dot / "refs").is_dir():
+            return None
+        head = (dot / "HEAD").read_bytes()[:300].decode("ascii")
+        config = (dot / "config").read_text(encoding="utf-8", errors="replace")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not (head.startswith("ref: refs/") or _HEX.fullmatch(head.strip())):
+        return None
+    if _NOT_FALSE.search(config) or _UNUSUAL.search(config):
+        return None
+    return dot
+
+
 def explain_error(stderr: str, where: Path | None = None, lock: IndexLock | None = None) -> GitError:
     """Turn git's stderr into a GitError in the display language (the raw text is kept in ``detail``)."""
     text, low = stderr.strip(), stderr.strip().lower()
@@ -238,7 +353,11 @@ class GitRepo:
     def __init__(self, root: Path, git_dir: Path, bare: bool, env: dict[str, str]) -> None:
         self.root, self.git_dir, self.bare = root, git_dir, bare
         self._env = env
-        self._repo = git.Repo(str(git_dir if bare else root))
+        self.common_dir = Path(env.get("GIT_COMMON_DIR", str(git_dir)))
+        self.index_file = Path(env["GIT_INDEX_FILE"]) if "GIT_INDEX_FILE" in env else git_dir / "index"
+        self._git = git.Git(
+            str(git_dir if bare else root)
+        )  # the command wrapper only: a git.Repo reads config for nothing
         self.lock = repo_lock(root)
         self.sleep: Callable[[float], None] = time.sleep
         self.git_running: Callable[[], bool] = git_process_running
@@ -249,6 +368,11 @@ class GitRepo:
         root = Path(path).expanduser().resolve()
         if not root.is_dir():
             raise coded(NotARepository, "no_folder", root=str(root))
+        dot = _plain_git_dir(root)
+        if dot is not None:  # what rev-parse would say for a plain repository, without starting git
+            d = str(dot)
+            plain = {"GIT_DIR": d, "GIT_INDEX_FILE": str(dot / "index"), "GIT_OBJECT_DIRECTORY": str(dot / "objects")}
+            return cls(root, dot, False, {**plain, "GIT_COMMON_DIR": d, "GIT_WORK_TREE": str(root)})
         out = cls._discover(
             root,
             "--is-bare-repository",
@@ -274,6 +398,7 @@ class GitRepo:
     def _discover(root: Path, *args: str) -> str:
         try:
             with repo_lock(root):
+                _note(("rev-parse", *args))
                 proc = subprocess.run(
                     [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "rev-parse", *args],
                     cwd=root,
@@ -296,7 +421,7 @@ class GitRepo:
 
     def close(self) -> None:
         """Stop GitPython's helper processes and drop its caches (it leaks in long-running apps)."""
-        self._repo.close()
+        self._git.clear_cache()
 
     def run(self, *args: str) -> str:
         """Run ``git ARGS`` (fixed list; paths only after ``--``) and return stdout; errors are GitError."""
@@ -304,35 +429,119 @@ class GitRepo:
 
     def run_bytes(self, *args: str) -> bytes:
         """``run`` returning raw stdout (file contents)."""
-        out = self._execute(list(args), as_text=False)
-        return out if isinstance(out, bytes) else str(out).encode("utf-8")
+        return _bytes(self._execute(list(args), as_text=False))
+
+    def run_input(self, args: list[str], data: bytes) -> bytes:
+        """``run_bytes`` with ``data`` on git's stdin (``cat-file --batch`` requests).
+
+        ``cat-file --batch`` reports a damaged object as "missing" and says why only on stderr,
+        exiting 0: a stderr that explains a damaged or refused repository is raised all the same.
+        """
+        out = self._execute(args, as_text=False, stdin=data)
+        assert isinstance(out, tuple)
+        stdout, stderr = out
+        if stderr.strip():
+            error = explain_error(stderr.decode("utf-8", "replace"), self.root)
+            if isinstance(error, (CorruptRepository, DubiousOwnership, NotARepository)):
+                raise error
+        return stdout
 
     def try_run(self, *args: str) -> str | None:
         """``run`` for questions git answers with a non-zero exit (unset config, detached HEAD)."""
         try:
             with self.lock:
-                return str(self._repo.git.execute(["git", *args], env={**self._env, **_fixed_env()}))
+                _note(args)
+                return str(self._git.execute(["git", *args], env={**self._env, **_fixed_env()}))
+        except git.GitCommandNotFound as exc:  # opening a plain repository did not need git; this does
+            raise coded(GitError, "no_git", str(exc)) from None
         except git.GitCommandError:
             return None
 
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository without commits."""
+        found = self.read_head()
+        if found is not None:
+            return found[1]
         return self.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}") or None
 
-    def _execute(self, args: list[str], as_text: bool) -> str | bytes:
+    def branch(self) -> str | None:
+        """The branch HEAD is on (short name), None when detached."""
+        found = self.read_head()
+        if found is not None:
+            return found[0]
+        return self.try_run("symbolic-ref", "--quiet", "--short", "HEAD") or None
+
+    def read_head(self) -> tuple[str | None, str | None] | None:
+        """(branch, commit) from ``HEAD`` and the refs files; None when only git can tell.
+
+        Only the plain files backend: ``HEAD`` is ``ref: refs/heads/NAME`` (or a commit id when
+        detached) and the branch is a loose ref file or a line of ``packed-refs`` (a loose ref wins,
+        as in git); no branch in either is an unborn branch (no commits yet).
+        """
+        if self.bare:
+            return None
+        try:
+            text = (self.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if _HEX.fullmatch(text):
+            return None, text
+        if not text.startswith("ref: refs/heads/"):
+            return None
+        ref = text[5:]
+        name = ref[len("refs/heads/") :]
+        if not name or ".." in name or "\\" in name or name.endswith(("/", ".lock")) or "//" in name:
+            return None
+        try:
+            loose = (self.common_dir / ref).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            loose = None
+        except (OSError, UnicodeDecodeError):
+            return None
+        if loose is not None:
+            return (name, loose) if _HEX.fullmatch(loose) else None
+        try:
+            packed = (self.common_dir / "packed-refs").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return name, None
+        except (OSError, UnicodeDecodeError):
+            return None
+        for line in packed.splitlines():
+            sha, _, refname = line.partition(" ")
+            if refname == ref and _HEX.fullmatch(sha):
+                return name, sha
+        return name, None
+
+    def conflicted(self) -> tuple[str, ...]:
+        """Paths with unmerged entries in the index (read from the index file; git when unsure)."""
+        found = unmerged_paths(self.index_file)
+        if found is not None:
+            return found
+        out = self.run("diff", "--name-only", "--diff-filter=U", "-z")
+        return tuple(p for p in out.split("\0") if p)
+
+    def _execute(self, args: list[str], as_text: bool, stdin: bytes | None = None) -> str | bytes | tuple[bytes, bytes]:
         env = {**self._env, **_fixed_env()}
         delays = iter(LOCK_BACKOFF)
         while True:
             try:
-                with self.lock:
-                    out = self._repo.git.execute(
+                with self.lock, _stdin(stdin) as istream:
+                    _note(args)
+                    out = self._git.execute(
                         ["git", *args],
                         env=env,
+                        istream=istream,
                         kill_after_timeout=300,
                         stdout_as_string=as_text,
                         strip_newline_in_stdout=as_text,
+                        with_extended_output=stdin is not None,
                     )
+                if stdin is not None:  # (status, stdout, stderr)
+                    _, stdout, stderr = cast("tuple[int, object, object]", out)
+                    return _bytes(stdout), _bytes(stderr)
                 return out if isinstance(out, (str, bytes)) else str(out)
+            except git.GitCommandNotFound as exc:
+                raise coded(GitError, "no_git", str(exc)) from None
             except git.GitCommandError as exc:
                 stderr = _stderr(exc)
                 lock = self.index_lock()
@@ -376,21 +585,24 @@ class GitRepo:
         return True
 
     def configured_identity(self) -> tuple[str, str]:
-        """``(user.name, user.email)`` as git config has them ("" when unset): the one identity lookup."""
-        return (
-            self.try_run("config", "--get", "user.name") or "",
-            self.try_run("config", "--get", "user.email") or "",
-        )
+        """``(user.name, user.email)`` as git config has them ("" when unset): the one identity lookup.
+
+        One ``git config --get-regexp`` for both; the last value of a key wins, as with ``--get``.
+        """
+        out = self.try_run("config", "-z", "--get-regexp", r"^user\.(name|email)$") or ""
+        found = {"user.name": "", "user.email": ""}
+        for item in out.split("\0"):
+            key, _, value = item.partition("\n")
+            if key.lower() in found:
+                found[key.lower()] = value
+        return found["user.name"], found["user.email"]
 
     def state(self) -> RepoState:
         """Branch, HEAD, operation in progress, lock, conflicts and identity in one look."""
-        branch = self.try_run("symbolic-ref", "--quiet", "--short", "HEAD")
-        head = self.head()
+        read = self.read_head()
+        branch, head = read if read is not None else (self.branch(), self.head())
         in_progress = next((op for name, op in _OPERATIONS if (self.git_dir / name).exists()), None)
-        conflicted: tuple[str, ...] = ()
-        if not self.bare:
-            out = self.run("diff", "--name-only", "--diff-filter=U", "-z")
-            conflicted = tuple(p for p in out.split("\0") if p)
+        conflicted: tuple[str, ...] = () if self.bare else self.conflicted()
         name, email = self.configured_identity()
         identity = (name, email) if name and email else None
         return RepoState(

@@ -213,7 +213,9 @@ def _status_problems(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | No
         choices_en = ", ".join(f"{s.code} ({s.label_en or s.label_nl})" for s in region.statuses)
         extra = {"known": known.code} if known is not None else {}
         code = "status_unknown_like" if known is not None else "status_unknown"
-        return [_problem(ERROR, ("status",), code, labels, value=value, choices_nl=choices, choices_en=choices_en, **extra)]
+        return [
+            _problem(ERROR, ("status",), code, labels, value=value, choices_nl=choices, choices_en=choices_en, **extra)
+        ]
     out: list[Problem] = []
     for f in kind.fields:
         step = region.status(f.required_from) if f.required_from else None

@@ -101,7 +101,12 @@ class Vocabulary:
                 submitters=tuple(raw.get("submitters", [])),
                 domains=tuple(raw.get("domains", [])),
                 statuses=tuple(
-                    Status(str(st["code"]), str(st.get("label", st["code"])), str(st.get("label_en", "")), bool(st.get("line", True)))
+                    Status(
+                        str(st["code"]),
+                        str(st.get("label", st["code"])),
+                        str(st.get("label_en", "")),
+                        bool(st.get("line", True)),
+                    )
                     for st in raw.get("statuses", [])
                     if isinstance(st, dict) and st.get("code")
                 ),

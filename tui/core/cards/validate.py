@@ -225,7 +225,7 @@ def _status_problems(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | No
             _problem(
                 ERROR,
                 (f.key,),
-                "status_requires",
+                "status_requires" if step.code == status.code else "status_requires_later",
                 (f.label_nl, f.label_en or f.label_nl),
                 field_nl=f.label_nl,
                 field_en=f.label_en or f.label_nl,

@@ -138,3 +138,20 @@ async def test_the_editor_refuses_vastgesteld_without_tijdslijn_and_says_why(sta
         assert reason in str(ed.query_one("#editor-summary").render())
         assert any(m.startswith("Niet opgeslagen") for m in heard(app)), heard(app)
     assert path.read_bytes() == before
+
+
+def test_the_changes_screen_names_a_status_transition_by_its_names() -> None:
+    from tui.core.paths import schema_dir
+    from tui.core.cards.vocab import Vocabulary
+    from tui.core.review.changes import CHANGED, CardChange, FieldChange
+    from tui.screens.changes import card_text
+
+    field = FieldChange(("status",), "status", "Status", "changed", "concept", "vastgesteld")
+    card = CardChange(CHANGED, "cards/wbw/x.toml", "cards/wbw/x.toml", "WBW/X", "X", "", "WBW", "project", (field,))
+    moved = CardChange(**{**card.__dict__, "transition": ("concept", "vastgesteld")})
+    text = card_text(moved, Vocabulary(schema_dir())).plain
+    assert "Status: Concept → Vastgesteld" in text and "concept" not in text  # said once, by name
+    started = CardChange(**{**card.__dict__, "fields": (), "transition": ("", "in_uitvoering")})
+    assert "Status: (geen status) → In uitvoering" in card_text(started, Vocabulary(schema_dir())).plain
+    plain = card_text(card).plain  # no transition known: only the field diff
+    assert "Status:" not in plain and "concept → vastgesteld" in plain

@@ -296,7 +296,7 @@ def test_completions(index: SearchIndex, workspace: Workspace) -> None:
     assert index.completions("thema:Ment", vocab) == ['thema:"Mentale gezondheid"']
     assert index.completions('thema:"ment', vocab) == ['thema:"Mentale gezondheid"']
     assert index.completions("th", vocab) == ["thema:"]
-    assert set(index.completions("", vocab)) == {"thema:", "regio:", "soort:", "org:", "programma:"}
+    assert set(index.completions("", vocab)) == {"thema:", "regio:", "soort:", "org:", "programma:", "status:"}
     assert index.completions("regio:w", vocab) == ["regio:WBW"]
     assert index.completions("welzijn soort:bron", vocab) == ['welzijn soort:"aanvullende bron"']
     assert index.completions("foo:x", vocab) == []

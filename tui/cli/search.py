@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Zoek in titels en alle tekstvelden van de kaarten. Een kaart telt als ze elk woord bevat"
             " (tikfouten, hoofdletters, accenten en woordvolgorde maken niet uit; 'zorg' vindt ook"
             " 'ouderenzorg'); kaarten met maar een deel van de woorden staan apart onder 'ook gedeeltelijk'."
-            " Filters: thema:, regio:, soort:, org:, programma: (waarden mogen tussen aanhalingstekens:"
+            " Filters: thema:, regio:, soort:, org:, programma:, status: (waarden mogen tussen aanhalingstekens:"
             ' thema:"Mentale gezondheid"). Alleen filters: elke kaart die ze kiezen.'
         ),
     )

@@ -1,5 +1,6 @@
 """The plan at a glance: per region and theme how many cards there are, how complete they are,
-their FTE total and how many are invalid. Pure computation over loaded cards (no UI, no git).
+their FTE total, how many are invalid and how many have each lifecycle status. Pure
+computation over loaded cards (no UI, no git).
 
 *Completeness* of a card is the share of its kind's template fields (``x-template`` in the
 schema) that are filled, judged exactly as validation judges them (an empty template field is
@@ -9,7 +10,7 @@ template field; it is ``None`` when no card can be measured.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from tui.core.cards.schema import Schema
 from tui.core.cards.validate import _empty
 from tui.core.cards.vocab import Vocabulary
 from tui.core.library import FileProblem, Library, count_by_folder
+from tui.core.cards.status import NO_STATUS, status_code
 from tui.core.review.signoff import ReviewCounts
 
 NO_THEME_KEY = "(geen thema)"  # how fte_totals names cards without a theme
@@ -40,6 +42,7 @@ class ThemeRow:
     invalid: int  # cards with validation errors
     known: bool = True  # the theme is in the region's vocabulary
     measured: int = 0  # cards whose completeness could be measured (weight of ``completeness``)
+    statuses: tuple[tuple[str, int], ...] = ()  # (status code, cards) in lifecycle order; NO_STATUS last
 
     @property
     def fte_low(self) -> float | None:
@@ -60,6 +63,19 @@ def card_completeness(card: Card, schema: Schema) -> float | None:
         return None
     filled = sum(1 for f in fields if not _empty(card.data.get(f.key)))
     return filled / len(fields)
+
+
+def status_counts(cards: Iterable[Card], order: Iterable[str] = ()) -> tuple[tuple[str, int], ...]:
+    """How many of ``cards`` have each status: codes in ``order`` first (the region's lifecycle),
+    then codes outside it alphabetically, then ``NO_STATUS``; only statuses some card has."""
+    counts = Counter(status_code(c.data) for c in cards)
+    known = list(order)
+    codes = sorted(
+        (c for c in counts if c != NO_STATUS), key=lambda c: (known.index(c) if c in known else len(known), c)
+    )
+    if counts[NO_STATUS]:
+        codes.append(NO_STATUS)
+    return tuple((c, counts[c]) for c in codes)
 
 
 def theme_overview(
@@ -97,6 +113,7 @@ def theme_overview(
                     invalid=sum(1 for c in members if (c.id or str(c.path)) in invalid),
                     known=theme in names,
                     measured=len(scores),
+                    statuses=status_counts(members, [st.code for st in reg.statuses] if reg else ()),
                 )
             )
     return rows

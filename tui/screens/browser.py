@@ -29,7 +29,8 @@ from tui.core.library import FileProblem, Library, LibraryChange
 from tui.core.meetings.views import View, ViewsError, delete_view, load_views, sort_cards, view_cards
 from tui.core.review import signoff
 from tui.core.review.signoff import FieldReview
-from tui.core.search.query import quote_value
+from tui.core.cards.status import label_of, status_code
+from tui.core.search.query import NO_STATUS_WORDS, quote_value
 from tui.core.search.search import Hit, SearchResult
 from tui.core.visits import Visits
 
@@ -78,6 +79,7 @@ class BrowserScreen(Screen[None]):
         Binding("b", "app.review", lazy("review.key_open"), id="review", show=False),
         Binding("w", "app.changes", lazy("changes.key"), id="changes", show=False),
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree"),
+        Binding("g", "toggle_grouping", lazy("status.key_group"), id="tree-grouping", show=False),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
         Binding("V", "save_view", lazy("views.key_save"), id="save-view", show=False),
@@ -194,6 +196,10 @@ class BrowserScreen(Screen[None]):
     def _sort_key(self, card_id: str) -> tuple[Any, ...]:
         return card_sort_key(self.library.cards[card_id], self.sort)
 
+    def _status(self, card: Card) -> str:
+        """The card's status by its name in the UI language ('' when it has none)."""
+        return label_of(self.library.workspace.vocab, card.region, status_code(card.data))
+
     @staticmethod
     def _number(card: Card) -> str:
         """The document's number, or the last part of the id (NML/B22.1 → B22.1)."""
@@ -305,6 +311,7 @@ class BrowserScreen(Screen[None]):
                     cards[cid].theme if self.node_filter.theme is None else "",  # not the theme filtered on
                     self.badges(cid),
                     mark=kind_mark(cards[cid].kind),
+                    status=self._status(cards[cid]),
                 )
                 for cid in ids
             ]
@@ -327,7 +334,16 @@ class BrowserScreen(Screen[None]):
             hit = self.hits.get(cid)
             snippet = f"{hit.label}: {hit.snippet}" if hit is not None and hit.field != "title" else ""
             theme = "" if hit or self.node_filter.theme is not None else c.theme  # not the theme filtered on
-            return Row(c.id, c.title, self._number(c), theme, self.badges(c.id), snippet, mark=kind_mark(c.kind))
+            return Row(
+                c.id,
+                c.title,
+                self._number(c),
+                theme,
+                self.badges(c.id),
+                snippet,
+                mark=kind_mark(c.kind),
+                status=self._status(c),
+            )
 
         ids = result.ids
         if self.current_view is not None:  # a saved view lists its cards in its own order (as the meeting walks them)
@@ -433,6 +449,7 @@ class BrowserScreen(Screen[None]):
                     marks=marks,
                     lookup=self.title_of,
                     words=words,
+                    vocab=self.library.workspace.vocab,
                 )
         self._shown = shown
 
@@ -509,6 +526,8 @@ class BrowserScreen(Screen[None]):
         for name, value in (("regio", f.region), ("thema", f.theme), ("programma", f.programme)):
             if value:
                 parts.append(f"{name}:{quote_value(value)}")
+        if f.status is not None:
+            parts.append(f"status:{quote_value(f.status or NO_STATUS_WORDS[0])}")
         return " ".join(p for p in parts if p)
 
     # -- actions ---------------------------------------------------------------------------
@@ -542,6 +561,16 @@ class BrowserScreen(Screen[None]):
             self.query_one(CardList).focus()
         else:
             tree.focus()
+
+    def action_toggle_grouping(self) -> None:
+        """``g``: the tree by region → status (with counts) instead of region → theme → programme, and back."""
+        tree = self.query_one(ThemeTree)
+        tree.by_status = not tree.by_status
+        tree.fill(self.library.cards.values(), self.library.workspace.vocab)
+        self.size_tree()
+        self.node_filter = NodeFilter()  # the node chosen is gone with its grouping
+        self.refresh_list()
+        self.tell(t("status.grouped_by_status" if tree.by_status else "status.grouped_by_theme"))
 
     def action_tree_width(self, step: int) -> None:
         self.tree_extra += step * TREE_STEP

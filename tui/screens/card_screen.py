@@ -111,6 +111,7 @@ class CardScreen(Screen[None]):
             header=header,
             marks=self.marks,
             lookup=self.title_of,
+            vocab=self.library.workspace.vocab,
         )
 
     def title_of(self, card_id: str) -> str | None:

@@ -25,7 +25,9 @@ from tui.core.cards.text import visible
 from tui.core.git.fielddiff import ADDED as F_ADDED
 from tui.core.git.fielddiff import REMOVED as F_REMOVED
 from tui.core.git.gitrepo import GitError, GitRepo
+from tui.core.cards.vocab import Vocabulary
 from tui.core.library import Library
+from tui.core.cards.status import label_of
 from tui.core.review.changes import CardChange, FieldChange, open_changes
 from tui.core.review.snapshots import Snapshot, create_snapshot, list_snapshots
 
@@ -81,8 +83,8 @@ def field_text(f: FieldChange) -> Text:
     return out
 
 
-def card_text(card: CardChange) -> Text:
-    """The whole diff of one card for the right-hand pane."""
+def card_text(card: CardChange, vocab: Vocabulary | None = None) -> Text:
+    """The whole diff of one card for the right-hand pane (a status change first, by name)."""
     out = Text()
     out.append(visible(" — ".join(p for p in (card.id, card.title) if p)), style="bold")
     out.append(f"  ({status_words(card)})\n", style="italic")
@@ -95,7 +97,12 @@ def card_text(card: CardChange) -> Text:
         out.append(f"{c.short} {c.date:%Y-%m-%d} ", style="dim")
         out.append(visible(c.author), style="bold")
         out.append(": " + visible(c.subject) + "\n")
+    if card.transition is not None:
+        old, new = (label_of(vocab, card.region, c) or t("status.none") for c in card.transition)
+        out.append("\n" + t("status.transition", old=visible(old), new=visible(new)) + "\n", style="bold")
     for f in card.fields:
+        if card.transition is not None and f.key == "status":
+            continue
         out.append("\n")
         out.append_text(field_text(f))
         out.append("\n")
@@ -284,7 +291,9 @@ class ChangesScreen(Screen[None]):
         return self.cards[int(option.id)]
 
     def _show(self, card: CardChange | None) -> None:
-        self.query_one("#changes-diff", Static).update(card_text(card) if card is not None else Text(""))
+        self.query_one("#changes-diff", Static).update(
+            card_text(card, self.library.workspace.vocab) if card is not None else Text("")
+        )
 
     @on(OptionList.OptionHighlighted, "#changes-list")
     def _highlight(self, event: OptionList.OptionHighlighted) -> None:

@@ -38,6 +38,7 @@ from tui.core.cards.validate import Problem, validate_data
 from tui.core.drafts import DraftSchedule, DraftStore
 from tui.core.git.fielddiff import diff_cards, format_diff
 from tui.core.library import Library
+from tui.core.cards.status import statuses_of
 from tui.core.locks import EditLocks
 from tui.core.sync.merge import merge_cards
 
@@ -197,6 +198,10 @@ class EditorScreen(FormMoves):
         region = str(self.start.get("region", "")) or None
         if f.key == "theme":
             return FieldEditor(f, value, choices=vocab.values("themes", region))
+        if f.key == "status":  # the lifecycle of the card's region, by name in the UI language
+            statuses = statuses_of(vocab, region)
+            labels = {st.code: st.label for st in statuses}
+            return FieldEditor(f, value, choices=[st.code for st in statuses], labels=labels)
         suggestions = vocab.values(f.vocab, region) if f.vocab in VOCAB_FIELDS else []
         return FieldEditor(f, value, suggestions=suggestions)
 

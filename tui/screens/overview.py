@@ -1,5 +1,5 @@
 """The plan at a glance: per region and theme the number of cards, how complete they are and
-the FTE total as bars, invalid cards, and the latest commits of the repository."""
+the FTE total as bars, invalid cards, cards per status, and the latest commits of the repository."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from tui.core.cards.fte import FteTotal
 from tui.core.cards.text import visible
 from tui.core.git.gitrepo import GitError
 from tui.core.library import Library
+from tui.core.cards.vocab import Vocabulary
+from tui.core.cards.status import label_of
 from tui.core.review.signoff import ReviewCounts
 from tui.core.overview import (
     Commit,
@@ -82,12 +84,24 @@ def _level(share: float) -> str:
     return "-good" if share >= 0.9 else "-fair" if share >= 0.6 else "-poor"
 
 
+def status_text(row: ThemeRow, vocab: Vocabulary | None) -> Text:
+    """``Vastgesteld 2 · Concept 1 · (geen status) 5``: the theme's cards per status."""
+    out = Text()
+    for i, (code, count) in enumerate(row.statuses):
+        if i:
+            out.append(" · ", style="dim")
+        name = visible(label_of(vocab, row.region, code)) if code else t("status.none")
+        out.append(name, style="" if code else "dim")
+        out.append(f" {count}", style="bold")
+    return out
+
+
 class ThemeBlock(Vertical):
     """One theme: name and counts, a completeness bar and (for initiatives) an FTE bar."""
 
-    def __init__(self, row: ThemeRow, fte_scale: float, validated: bool) -> None:
+    def __init__(self, row: ThemeRow, fte_scale: float, validated: bool, vocab: Vocabulary | None = None) -> None:
         super().__init__(classes="ov-theme" + (" -empty" if not row.cards else ""))
-        self.row, self.fte_scale, self.validated = row, fte_scale, validated
+        self.row, self.fte_scale, self.validated, self.vocab = row, fte_scale, validated, vocab
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -116,6 +130,10 @@ class ThemeBlock(Vertical):
                 yield Meter(row.completeness, classes="ov-meter -complete " + _level(row.completeness))
             yield Static(Text(percent(row.completeness)), classes="ov-value", markup=False)
             yield Static("", classes="ov-extra", markup=False)  # keeps both bars equally wide
+        if row.statuses:
+            with Horizontal(classes="ov-line -status"):
+                yield Static(Text(t("status.overview_label")), classes="ov-label", markup=False)
+                yield Static(status_text(row, self.vocab), classes="ov-statuses", markup=False)
         if row.fte is not None:
             fte = row.fte
             scale = self.fte_scale or 1.0
@@ -237,7 +255,7 @@ class OverviewScreen(Screen[None]):
                 together = FteTotal(low=sum(f.low for f in ftes), high=sum(f.high for f in ftes))
                 head.append(" · " + t("overview.region_fte", fte=fte_text(together)), style="not bold")
             widgets.append(Static(head, classes="ov-region", markup=False))
-            widgets.extend(ThemeBlock(r, scale, validated) for r in rows)
+            widgets.extend(ThemeBlock(r, scale, validated, vocab) for r in rows)
         widgets.append(Static(Text(t("overview.legend")), classes="ov-note -legend", markup=False))
         box.mount_all(widgets)
 

@@ -25,6 +25,7 @@ from ..i18n import catalogue, language, lazy
 from .highlight import segments as marked
 
 NUMBER_MAX = 8  # the number column grows with the numbers listed, up to this
+STATUS_MAX = 14  # the status column ("Ter bespreking"), only when a listed card has a status
 SUBTITLE_MIN = 12  # the theme (or snippet) after the title only when this much room is left
 
 
@@ -55,6 +56,7 @@ class Row:
     snippet: str = ""
     problem: bool = False  # a file that cannot be listed as a card (unreadable, duplicate id)
     mark: str = ""  # the kind's short mark (kind_mark): a project and a good practice "1.1" differ
+    status: str = ""  # the card's status, as its short name ("Vastgesteld"); '' when it has none
 
 
 class CardList(ScrollView, can_focus=True):
@@ -108,7 +110,7 @@ class CardList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[Row] = []
         self._last_highlight: str | None = None
-        self._widths = (0, 0, 0)  # badge, mark and number columns: as wide as the rows need
+        self._widths = (0, 0, 0, 0)  # badge, mark, number and status columns: as wide as the rows need
         self.marks: frozenset[str] = frozenset()  # words the search matched, marked in the rows
 
     def set_rows(self, rows: list[Row], keep: str | None = None, marks: frozenset[str] = frozenset()) -> None:
@@ -118,6 +120,7 @@ class CardList(ScrollView, can_focus=True):
             max((cell_len(r.badges) for r in rows), default=0),
             max((cell_len(r.mark) for r in rows), default=0),
             min(NUMBER_MAX, max((cell_len(visible(r.number)) for r in rows), default=0)),
+            min(STATUS_MAX, max((cell_len(visible(r.status)) for r in rows), default=0)),
         )
         self.marks = marks
         self.virtual_size = Size(self.size.width, len(rows))
@@ -203,11 +206,11 @@ class CardList(ScrollView, can_focus=True):
         dim: Style,
         match: Style | None = None,
     ) -> list[Segment]:
-        """One row in ``width`` cells: badges, kind mark, number, then the title as wide as it fits.
+        """One row in ``width`` cells: badges, kind mark, number, status, then the title as wide as it fits.
 
         The theme (or a search snippet) follows the title only in the room the title leaves.
         """
-        badge_w, mark_w, number_w = self._widths
+        badge_w, mark_w, number_w, status_w = self._widths
         head: list[Segment] = []
         if badge_w:
             head.append(Segment(f"{row.badges:<{badge_w}} ", base + badge))
@@ -217,6 +220,8 @@ class CardList(ScrollView, can_focus=True):
             head.append(Segment(f"{row.mark:<{mark_w}} ", base + mark))
         if number_w:
             head.append(Segment(f"{fit(visible(row.number), number_w):<{number_w}} ", base + number))
+        if status_w:
+            head.append(Segment(f"{fit(visible(row.status), status_w):<{status_w}} ", base + dim))
         used = sum(seg.cell_length for seg in head)
         room = max(0, width - used - 1)  # one cell free at the right edge
         title = visible(row.title).replace("\n", " ")

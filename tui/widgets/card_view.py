@@ -16,10 +16,12 @@ from tui.core.cards.render_text import card_sections
 from tui.core.cards.schema import Kind
 from tui.core.cards.text import visible
 from tui.core.cards.validate import Problem
+from tui.core.cards.vocab import Vocabulary
+from tui.core.cards.status import label_of, status_code
 from ..i18n import lazy, t
 from .highlight import mark
 
-ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title"}
+ENVELOPE_SHOWN_IN_META = {"id", "kind", "region", "theme", "programme", "number", "title", "status"}
 RELATED = "related"  # the field whose ids are links to other cards
 Lookup = Callable[[str], str | None]  # a card id → its title, or None for an unknown card
 
@@ -65,10 +67,12 @@ def card_blocks(
     header: str = "",
     marks: Mapping[str, str] | None = None,
     lookup: Lookup | None = None,
+    vocab: Vocabulary | None = None,
 ) -> list[Block]:
-    """The card as labelled blocks: title, meta line, then per field its label and its lines.
+    """The card as labelled blocks: title, meta line, status line, then per field its label and its lines.
 
-    With ``lookup`` the related cards are links (id and title); without, plain ids.
+    With ``lookup`` the related cards are links (id and title); without, plain ids. ``vocab``
+    names the status in the UI language (without it: the code).
     """
     if data is None:
         return [Block(Text(header or t("view.none"), style="dim italic"))]
@@ -79,6 +83,13 @@ def card_blocks(
     kind_title = kind.title if kind else str(data.get("kind", ""))
     meta = [visible(str(data[k])) for k in ("region", "number", "theme", "programme") if data.get(k)]
     blocks.append(Block(Text(" · ".join([*meta, kind_title, visible(str(data.get("id", "")))]), style="dim")))
+    code = status_code(data)
+    region = data.get("region")
+    if code:
+        shown = visible(label_of(vocab, region if isinstance(region, str) else None, code))
+        blocks.append(Block(Text(t("status.line", status=shown), style="bold")))
+    else:
+        blocks.append(Block(Text(t("status.line", status=t("status.none")), style="dim")))
     if header:
         blocks.append(Block(Text(header, style="italic")))
     by_field: dict[str, list[Problem]] = {}
@@ -190,6 +201,7 @@ class CardView(VerticalScroll, can_focus=True):
         marks: Mapping[str, str] | None = None,
         lookup: Lookup | None = None,
         words: frozenset[str] = frozenset(),
+        vocab: Vocabulary | None = None,
     ) -> None:
         """Display a card (or a hint when ``data`` is None) and scroll to its top.
 
@@ -197,7 +209,9 @@ class CardView(VerticalScroll, can_focus=True):
         related cards links; ``words``: the words a search matched, marked, scrolled to the first.
         """
         self._show_blocks(
-            card_blocks(data, kind, problems, show_empty=show_empty, header=header, marks=marks, lookup=lookup),
+            card_blocks(
+                data, kind, problems, show_empty=show_empty, header=header, marks=marks, lookup=lookup, vocab=vocab
+            ),
             words,
         )
 

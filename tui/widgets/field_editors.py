@@ -69,6 +69,7 @@ class FieldEditor(Vertical):
         suggestions: list[str] | None = None,
         choices: list[str] | None = None,
         read_only: bool = False,
+        labels: dict[str, str] | None = None,
     ) -> None:
         one_line = f.widget not in ("text", "list")
         super().__init__(classes=f"field field-{f.widget}" + (" -one-line" if one_line else ""))
@@ -77,6 +78,7 @@ class FieldEditor(Vertical):
         self.initial = value
         self.suggestions = suggestions or []
         self.choices = choices
+        self.labels = labels or {}  # what a choice is called in the UI language (a status: its name)
         self._label = Static("", classes="field-label", markup=False)
         self._problems = Static("", classes="field-problems", markup=False)
         self._baseline: Any = shown_value(f, value, choices)
@@ -128,7 +130,7 @@ class FieldEditor(Vertical):
         elif f.widget == "enum" or (self.choices is not None):
             options = select_options(f, v, self.choices)
             yield SafeSelect(
-                [(visible(o), o) for o in options],
+                [(visible(self.labels.get(o, o)), o) for o in options],
                 value=v if v in options else Select.NULL,
                 allow_blank=not f.required or v not in options,  # no choice made for the user
                 compact=True,
@@ -181,7 +183,9 @@ class FieldEditor(Vertical):
         elif isinstance(control, Select):
             options = select_options(self.field, value, self.choices)
             if value and value not in [v for _, v in control._options]:
-                control.set_options([(visible(o), o) for o in options])  # a value from elsewhere is offered too
+                control.set_options(
+                    [(visible(self.labels.get(o, o)), o) for o in options]
+                )  # a value from elsewhere is offered too
             with contextlib.suppress(InvalidSelectValueError):  # a required choice cannot be blank
                 control.value = value if value else Select.NULL
         elif isinstance(control, Switch):

@@ -1,4 +1,5 @@
-"""The tree on the left: all cards, then region → theme → programme, each with a count; then the saved views."""
+"""The tree on the left: all cards, then region → theme → programme (or region → status), each with a
+count; then the saved views."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets.tree import TreeNode
 from tui.core.cards.card import Card
 from tui.core.cards.text import visible
 from tui.core.cards.vocab import Vocabulary
+from tui.core.cards.status import NO_STATUS, label_of, status_code
 from ..i18n import lazy, t
 
 GUIDE = 2  # cells of indent per level (guide_depth)
@@ -23,17 +25,20 @@ GUIDE = 2  # cells of indent per level (guide_depth)
 
 @dataclass(frozen=True)
 class NodeFilter:
-    """What a tree node selects: a region, a theme in it, a programme in that theme (or all)."""
+    """What a tree node selects: a region, a theme in it, a programme in that theme (or all);
+    in the status grouping a status in a region (``NO_STATUS``: the cards without one)."""
 
     region: str | None = None
     theme: str | None = None
     programme: str | None = None
+    status: str | None = None
 
     def matches(self, card: Card) -> bool:
         return (
             (self.region is None or card.region == self.region)
             and (self.theme is None or card.theme == self.theme)
             and (self.programme is None or card.programme == self.programme)
+            and (self.status is None or status_code(card.data) == self.status)
         )
 
 
@@ -79,6 +84,7 @@ class ThemeTree(Tree[NodeFilter]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text(t("tree.all", count=0)), data=NodeFilter(), id=id)
+        self.by_status = False  # region → status instead of region → theme → programme (key g)
         self.show_root = True
         self.guide_depth = GUIDE
         self.view_names: list[str] = []  # the saved views, listed under the regions
@@ -144,6 +150,9 @@ class ThemeTree(Tree[NodeFilter]):
             reg = vocab.regions.get(region)
             name = f"{reg.name} ({region})" if reg else region
             rnode = self.root.add(Text(f"{visible(name)} ({by_region[region]})"), data=NodeFilter(region), expand=True)
+            if self.by_status:
+                self._fill_statuses(rnode, region, [c for c in cards if c.region == region], vocab)
+                continue
             order = [th.name for th in reg.themes] if reg else []
             themes = sorted(
                 {th for r, th in by_theme if r == region},
@@ -167,6 +176,21 @@ class ThemeTree(Tree[NodeFilter]):
         self._views_node = None  # cleared with the rest
         self.show_views(self.view_names)
         self.root.expand()
+
+    def _fill_statuses(self, rnode: TreeNode[NodeFilter], region: str, cards: list[Card], vocab: Vocabulary) -> None:
+        """Under a region: one node per status of its vocabulary that cards have (in lifecycle
+        order, then codes it does not know), and "(geen status)" last."""
+        counts = Counter(status_code(c.data) for c in cards)
+        reg = vocab.regions.get(region)
+        order = [s.code for s in reg.statuses] if reg else []
+        codes = sorted(
+            (c for c in counts if c != NO_STATUS),
+            key=lambda c: (order.index(c) if c in order else len(order), c),
+        )
+        for code in codes:
+            rnode.add_leaf(_label(label_of(vocab, region, code), counts[code]), data=NodeFilter(region, status=code))
+        if counts[NO_STATUS]:
+            rnode.add_leaf(_label(t("status.none"), counts[NO_STATUS]), data=NodeFilter(region, status=NO_STATUS))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeFilter]) -> None:
         event.stop()

@@ -42,6 +42,7 @@ class Field:
     children: tuple[Field, ...] = ()
     label_en: str = ""
     help_en: str = ""
+    required_from: str | None = None  # ``x-required-from``: a status code from which on the field must be filled
 
     @property
     def label(self) -> str:
@@ -158,6 +159,7 @@ def _field(key: str, prop: dict[str, Any], defs: dict[str, Any], required: set[s
         choices=tuple(target.get("enum", ())),
         max_length=target.get("maxLength"),
         children=children,
+        required_from=target.get("x-required-from"),
     )
 
 

@@ -61,8 +61,14 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """What is wrong and what to do, in the display language."""
-        return phrase(f"validate.{self.code}", dict(self.params))
+        """What is wrong and what to do, in the display language.
+
+        A parameter given in both languages (``since_nl`` and ``since_en``) is offered to the words
+        as ``since`` in the display language."""
+        params: dict[str, object] = dict(self.params)
+        for key in [k for k in params if k.endswith("_nl")]:
+            params.setdefault(key[:-3], pick(str(params[key]), str(params.get(key[:-3] + "_en", ""))))
+        return phrase(f"validate.{self.code}", params)
 
     def plain(self) -> tuple[str, tuple[str | int, ...], str, tuple[tuple[str, Param], ...], str, str]:
         """The problem as plain data (for caches)."""
@@ -184,9 +190,52 @@ def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | N
         return problems
     for err in sorted(_validator(kind).iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
         problems.extend(_from_schema(err, kind))
+    problems.extend(_status_problems(data, kind, vocab))
     problems.extend(_warnings(data, kind, vocab))
     order = {k: i for i, k in enumerate(kind.keys)}
     return sorted(problems, key=lambda p: (p.level != ERROR, order.get(p.field, len(order))))
+
+
+def _status_problems(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> list[Problem]:
+    """The lifecycle status: a code of the region's vocabulary, and the fields it requires filled.
+
+    Without a status (or for a region the vocabulary does not know) there is nothing to check.
+    """
+    value = data.get("status")
+    region = vocab.regions.get(data["region"]) if vocab is not None and isinstance(data.get("region"), str) else None
+    if not isinstance(value, str) or not value.strip() or region is None:
+        return []
+    labels = _labels(kind, ("status",))
+    status = next((s for s in region.statuses if s.code == value), None)
+    if status is None:
+        known = region.status(value)  # a name instead of the code: say which code is meant
+        choices = ", ".join(f"{s.code} ({s.label_nl})" for s in region.statuses)
+        choices_en = ", ".join(f"{s.code} ({s.label_en or s.label_nl})" for s in region.statuses)
+        extra = {"known": known.code} if known is not None else {}
+        code = "status_unknown_like" if known is not None else "status_unknown"
+        return [
+            _problem(ERROR, ("status",), code, labels, value=value, choices_nl=choices, choices_en=choices_en, **extra)
+        ]
+    out: list[Problem] = []
+    for f in kind.fields:
+        step = region.status(f.required_from) if f.required_from else None
+        if step is None or not region.reaches(status.code, step.code) or not _empty(data.get(f.key)):
+            continue
+        out.append(
+            _problem(
+                ERROR,
+                (f.key,),
+                "status_requires" if step.code == status.code else "status_requires_later",
+                (f.label_nl, f.label_en or f.label_nl),
+                field_nl=f.label_nl,
+                field_en=f.label_en or f.label_nl,
+                since_nl=step.label_nl,
+                since_en=step.label_en or step.label_nl,
+                status_nl=status.label_nl,
+                status_en=status.label_en or status.label_nl,
+            )
+        )
+    return out
 
 
 def _warnings(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> list[Problem]:

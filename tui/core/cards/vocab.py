@@ -1,5 +1,6 @@
-"""Controlled vocabularies per region (themes, programmes, organisations), read from
-``schema/regions/*.toml``. They are recommendations: values outside them are warnings."""
+"""Controlled vocabularies per region (themes, programmes, organisations, card statuses), read
+from ``schema/regions/*.toml``. Themes and the like are recommendations: values outside them are
+warnings. The statuses (``[[statuses]]``: the lifecycle of a card, in order) are a closed list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.cards.text import fold
+from tui.core.language import pick
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,22 @@ class Theme:
     number: int | None
     name: str
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    """One step of a region's card lifecycle: its code (as in the card), Dutch and English name,
+    and whether it is on the ordered line (``gestopt`` is not: a card can stop from any step)."""
+
+    code: str
+    label_nl: str
+    label_en: str = ""
+    on_line: bool = True
+
+    @property
+    def label(self) -> str:
+        """The status's name in the display language."""
+        return pick(self.label_nl, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,25 @@ class Region:
     organisations: tuple[str, ...]
     submitters: tuple[str, ...]
     domains: tuple[str, ...]
+    statuses: tuple[Status, ...] = ()
+
+    def status(self, text: str) -> Status | None:
+        """The status whose code or name (Dutch or English; case and accents ignored) is ``text``."""
+        key = fold(text.strip()).replace(" ", "_")
+        for s in self.statuses:
+            names = (s.code, s.label_nl, s.label_en)
+            if any(n and fold(n).replace(" ", "_") == key for n in names):
+                return s
+        return None
+
+    def line(self) -> tuple[Status, ...]:
+        """The statuses on the ordered line (without those off it, such as ``gestopt``)."""
+        return tuple(s for s in self.statuses if s.on_line)
+
+    def reaches(self, code: str, step: str) -> bool:
+        """Whether status ``code`` is ``step`` or later on the line (False for a status off the line)."""
+        codes = [s.code for s in self.line()]
+        return code in codes and step in codes and codes.index(code) >= codes.index(step)
 
     def theme(self, name: str) -> Theme | None:
         """The theme called ``name`` or one of its aliases (case and accents ignored)."""
@@ -63,6 +100,16 @@ class Vocabulary:
                 organisations=tuple(raw.get("organisations", [])),
                 submitters=tuple(raw.get("submitters", [])),
                 domains=tuple(raw.get("domains", [])),
+                statuses=tuple(
+                    Status(
+                        str(st["code"]),
+                        str(st.get("label", st["code"])),
+                        str(st.get("label_en", "")),
+                        bool(st.get("line", True)),
+                    )
+                    for st in raw.get("statuses", [])
+                    if isinstance(st, dict) and st.get("code")
+                ),
             )
 
     def values(self, vocab: str, region: str | None = None) -> list[str]:
@@ -76,6 +123,8 @@ class Vocabulary:
                 out.extend(t.name for t in r.themes)
             elif vocab == "programmes":
                 out.extend(p for _, p in r.programmes)
+            elif vocab == "statuses":
+                out.extend(s.code for s in r.statuses)
             elif vocab in ("organisations", "submitters", "domains"):
                 out.extend(getattr(r, vocab))
         return list(dict.fromkeys(out))

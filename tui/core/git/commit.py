@@ -14,7 +14,16 @@ from tui.core.git.gitrepo import GitError, GitRepo, explain, lock_error
 from tui.core.git.history import BrokenRevision, blobs_at, card_data
 from tui.core.git.identity import require_identity
 from tui.core.cards.parse import load_file
-from tui.core.git.status import DELETED, NEW, RENAMED, UNTRACKED, changed_files, shared_files
+from tui.core.git.status import (
+    DELETED,
+    NEW,
+    RENAMED,
+    SHARED_FILES,
+    UNTRACKED,
+    FileStatus,
+    changed_files,
+    shared_files,
+)
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
 from tui.core.workspace import Workspace
@@ -86,9 +95,11 @@ def _shared_title(path: str) -> str:
     return f"Beoordeling {Path(path).stem}"
 
 
-def shared_changes(repo: GitRepo) -> list[CardChange]:
-    """The shared files beside the cards (views.toml, reviews/**/*.toml) that differ from HEAD."""
-    return [CardChange(fs.path, fs.state, _shared_title(fs.path), shared=True) for fs in shared_files(repo)]
+def shared_changes(repo: GitRepo, files: list[FileStatus] | None = None) -> list[CardChange]:
+    """The shared files beside the cards (views.toml, reviews/**/*.toml) that differ from HEAD
+    (``files``: from a status already run)."""
+    found = shared_files(repo) if files is None else files
+    return [CardChange(fs.path, fs.state, _shared_title(fs.path), shared=True) for fs in found]
 
 
 def _read_worktree(root: Path, rel: str) -> tuple[dict | None, str | None]:
@@ -104,7 +115,9 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
     then the changed shared files beside the cards (``SHARED_FILES``: views.toml, reviews/)."""
     head = repo.head()
     changes = []
-    files = changed_files(repo)
+    everything = changed_files(repo, "cards", *SHARED_FILES)  # one git status for both
+    files = [fs for fs in everything if fs.path.startswith("cards/")]
+    shared = [fs for fs in everything if not fs.path.startswith("cards/")]
     before = [fs for fs in files if head is not None and fs.state not in (NEW, UNTRACKED)]
     raws = dict(zip(before, blobs_at(repo, [(head or "", fs.orig_path or fs.path) for fs in before]), strict=True))
     for fs in files:
@@ -125,7 +138,7 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
         keys = tuple(changed_fields(diff_cards(old, new, kind))) if fs.state not in (DELETED,) else ()
         labels = tuple(label_for(kind, (k,)) for k in keys)
         changes.append(CardChange(fs.path, fs.state, title, keys, labels))
-    return changes + shared_changes(repo)
+    return changes + shared_changes(repo, shared)
 
 
 def _one_line(text: str) -> str:

@@ -69,9 +69,10 @@ def _state(xy: str) -> str | None:
     return MODIFIED
 
 
-def changed_files(repo: GitRepo, folder: str = "cards") -> list[FileStatus]:
-    """Card files (``*.toml`` under ``folder``) that are new, modified, deleted or untracked."""
-    out = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", folder)
+def changed_files(repo: GitRepo, *folders: str) -> list[FileStatus]:
+    """Card files (``*.toml`` under ``folders``, default ``cards``) that are new, modified, deleted
+    or untracked: one ``git status`` for all of them."""
+    out = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *(folders or ("cards",)))
     parts = out.split("\0")
     files: list[FileStatus] = []
     i = 0
@@ -94,7 +95,7 @@ def changed_files(repo: GitRepo, folder: str = "cards") -> list[FileStatus]:
 
 def shared_files(repo: GitRepo) -> list[FileStatus]:
     """The shared files beside the cards (``SHARED_FILES``) that differ from HEAD."""
-    return [fs for spec in SHARED_FILES for fs in changed_files(repo, spec)]
+    return changed_files(repo, *SHARED_FILES)
 
 
 def upstream_distance(repo: GitRepo) -> tuple[str | None, int, int]:

@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS cards (
     theme TEXT,                     -- the card's theme; NULL when it names several (see themes)
     themes TEXT,                    -- JSON list of every theme the card names (theme or themas)
     programme TEXT,
-    status TEXT,                    -- the card's status field (Nieuw/Lopend), when it has one
+    status TEXT,                    -- lifecycle status code (concept … gestopt); Nieuw/Lopend: field_values
     fte REAL,                       -- an exact or estimated FTE figure; NULL for a range or none
     fte_min REAL,                   -- low end: equals fte for a single figure
     fte_max REAL,                   -- high end: equals fte for a single figure

@@ -34,6 +34,7 @@ from tui.core.git.fielddiff import FieldDiff, Segment, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.history import BadRevision, resolve
 from tui.core.language import phrase
+from tui.core.cards.status import status_change
 from tui.core.review.snapshots import Snapshot, find_snapshot, latest_snapshot
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
@@ -137,6 +138,7 @@ class CardChange:
     commits: tuple[CommitInfo, ...] = ()
     uncommitted: bool = False  # the work tree differs from HEAD for this card
     problem: str = ""  # a side could not be read as a card (fields unknown)
+    transition: tuple[str, str] | None = None  # the lifecycle status (old code, new code; '' = none) when it changed
 
     @property
     def authors(self) -> tuple[str, ...]:
@@ -526,7 +528,14 @@ class ChangeStream:
             commits,
             uncommitted=bool(self._dirty & {p for p in (entry.new_path, entry.old_path) if p}),
             problem=old_problem or new_problem,
+            transition=_transition(old, new) if (old is not None or new is not None) else None,
         )
+
+
+def _transition(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[str, str] | None:
+    """The status transition of a card: between the two versions, or from/to nothing when added/removed."""
+    change = status_change(old, new)
+    return (change.old, change.new) if change is not None else None
 
 
 def _schema(repo: GitRepo) -> Schema | None:

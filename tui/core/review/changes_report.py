@@ -36,6 +36,7 @@ h1 { font-size: 1.8em; margin-bottom: .2em; }
 h2 { font-size: 1.4em; border-bottom: 2px solid #333; padding-bottom: .15em; margin-top: 2em; }
 h3 { font-size: 1.15em; margin: 1.4em 0 .2em; }
 .meta { color: #555; margin: .1em 0; }
+.transition { margin: .3em 0; font-weight: 600; }
 .status { font-size: .8em; font-weight: normal; border: 1px solid #777; border-radius: .3em; padding: 0 .35em; }
 table.counts { border-collapse: collapse; margin: .8em 0; }
 table.counts th, table.counts td { border: 1px solid #999; padding: .2em .6em; text-align: left; }
@@ -105,6 +106,21 @@ def status_word(card: CardChange) -> str:
     return _w("uncommitted", status=word) if card.uncommitted else word
 
 
+def transition_line(card: CardChange) -> str:
+    """ "Status: concept → vastgesteld" when the card's lifecycle status changed ('' otherwise)."""
+    if card.transition is None:
+        return ""
+    old, new = card.transition
+    return phrase(
+        "status.transition", {"old": old or phrase("status.none", {}), "new": new or phrase("status.none", {})}
+    )
+
+
+def _shown_fields(card: CardChange) -> list[FieldChange]:
+    """The field diffs to show: the status is said by the transition line instead."""
+    return [f for f in card.fields if not (card.transition is not None and f.key == "status")]
+
+
 def _heading(card: CardChange) -> str:
     return " — ".join(p for p in (card.id, card.title) if p)
 
@@ -149,8 +165,10 @@ def report_text(cs: ChangeSet, color: bool = False) -> str:
                 lines.append(visible(f"  {by}"))
             for c in card.commits:
                 lines.append(visible(f"    {c.short} {_when(c.date)} {c.author}: {c.subject}"))
-            if card.fields:
-                diff = format_diff([f.as_fielddiff() for f in card.fields], color=color)
+            if card.transition is not None:
+                lines.append(visible(f"  {transition_line(card)}"))
+            if fields := _shown_fields(card):
+                diff = format_diff([f.as_fielddiff() for f in fields], color=color)
                 lines += ["  " + line for line in diff.split("\n")]
     return "\n".join(lines) + "\n"
 
@@ -209,9 +227,11 @@ def report_markdown(cs: ChangeSet) -> str:
                     + md_escape(c.subject, line_start=False)
                     for c in card.commits
                 ]
-            if card.fields:
+            if card.transition is not None:
+                lines += ["", f"**{md_escape(transition_line(card), line_start=False)}**"]
+            if fields := _shown_fields(card):
                 lines.append("")
-                for f in card.fields:
+                for f in fields:
                     lines += _md_field(f)
     return "\n".join(lines) + "\n"
 
@@ -274,6 +294,9 @@ def as_json_data(cs: ChangeSet) -> dict[str, Any]:
                     for k in c.commits
                 ],
                 "fields": [_field_json(f) for f in c.fields],
+                "status_change": (
+                    {"old": c.transition[0] or None, "new": c.transition[1] or None} if c.transition else None
+                ),
             }
             for c in cs.cards
         ],
@@ -327,9 +350,14 @@ def _html_card(card: CardChange) -> list[str]:
         out.append('<ol class="commits">')
         out += [f"<li>{h(c.short)} {h(_when(c.date))} {h(c.author)}: {h(c.subject)}</li>" for c in card.commits]
         out.append("</ol>")
-    if card.fields:
+    if card.transition is not None:
+        old, new = card.transition
+        none = phrase("status.none", {})
+        words = phrase("status.transition_html", {})
+        out.append(f'<p class="transition">{h(words)} <del>{h(old or none)}</del> → <ins>{h(new or none)}</ins></p>')
+    if fields := _shown_fields(card):
         out.append("<dl>")
-        for f in card.fields:
+        for f in fields:
             out.append(f"<dt>{h(f.label)} <code>{h(f.key)}</code></dt>")
             out.append(f"<dd>{_html_field(f)}</dd>")
         out.append("</dl>")

@@ -1,4 +1,4 @@
-"""Search queries: words plus ``thema:``/``regio:``/``soort:``/``org:``/``programma:`` filters.
+"""Search queries: words plus ``thema:``/``regio:``/``soort:``/``org:``/``programma:``/``status:`` filters.
 
 Also what index, query and snippets share: the folding and word splitting (a word found in a
 card is spelled exactly like the word typed: "Coördinatie" -> "coordinatie"), the filter
@@ -19,6 +19,8 @@ from rapidfuzz import fuzz
 from tui.core.cards.card import Card
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import fold, strip_accents
+from tui.core.cards.vocab import Vocabulary
+from tui.core.cards.status import status_code
 
 WORD = re.compile(r"\w+")
 
@@ -35,8 +37,13 @@ FILTER_NAMES: dict[str, str] = {
     "organisaties": "org",
     "programma": "programma",
     "programme": "programma",
+    "status": "status",
 }
-FILTERS: tuple[str, ...] = ("thema", "regio", "soort", "org", "programma")
+FILTERS: tuple[str, ...] = ("thema", "regio", "soort", "org", "programma", "status")
+
+# ``status:`` values meaning "no status set" (folded); the cards' own value for that is NO_STATUS_KEY.
+NO_STATUS_WORDS = ("geen", "geen status", "zonder status", "leeg", "none", "no status", "empty", "-")
+NO_STATUS_KEY = "(geen)"
 
 # Card keys whose strings count as "an organisation involved" for ``org:``.
 ORG_KEYS: tuple[str, ...] = (
@@ -292,7 +299,7 @@ _VOCABS = {
 class Facets:
     """Which cards have which filter values, grouped by distinct folded value so filtering is cheap."""
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, vocab: Vocabulary | None = None) -> None:
         self._by: dict[str, dict[str, set[str]]] = {name: {} for name in FILTERS}
         self._shown: dict[str, dict[str, str]] = {name: {} for name in FILTERS}  # folded -> first spelling
         self._kind_words: dict[str, set[str]] = {}
@@ -302,6 +309,20 @@ class Facets:
                 self._kind_words.setdefault(fold(word), set()).add(key)
         for word, keys in KIND_WORDS.items():
             self._kind_words.setdefault(word, set()).update(k for k in keys if k in schema.kinds)
+        self._status_words: dict[str, set[str]] = {fold(w): {NO_STATUS_KEY} for w in NO_STATUS_WORDS}
+        self._status_codes: list[str] = []
+        if vocab is None:
+            try:
+                vocab = Vocabulary(schema.folder)
+            except (OSError, ValueError, KeyError, TypeError):  # no readable region files: codes only
+                vocab = None
+        for region in vocab.regions.values() if vocab is not None else ():
+            for st in region.statuses:
+                self._status_codes.append(st.code)
+                for word in (st.code, st.code.replace("_", " "), st.label_nl, st.label_en):
+                    if word:
+                        self._status_words.setdefault(fold(word), set()).add(st.code)
+        self._status_codes = list(dict.fromkeys(self._status_codes))
 
     @staticmethod
     def _values(card: Card) -> dict[str, list[str]]:
@@ -317,6 +338,7 @@ class Facets:
             "soort": [card.kind],
             "org": orgs,
             "programma": [card.programme],
+            "status": [status_code(data) or NO_STATUS_KEY],
         }
         return {name: [v for v in vs if v.strip()] for name, vs in values.items()}
 
@@ -325,7 +347,7 @@ class Facets:
         for name, values in self._values(card).items():
             by = self._by[name]
             for v in values:
-                key = v if name == "soort" else fold_quick(v)
+                key = v if name in ("soort", "status") else fold_quick(v)
                 ids = by.get(key)
                 if ids is None:
                     by[key] = {cid}
@@ -336,7 +358,7 @@ class Facets:
     def remove(self, card: Card) -> None:
         for name, values in self._values(card).items():
             for v in values:
-                key = v if name == "soort" else fold_quick(v)
+                key = v if name in ("soort", "status") else fold_quick(v)
                 ids = self._by[name].get(key)
                 if ids is not None:
                     ids.discard(card.id)
@@ -352,10 +374,24 @@ class Facets:
                 return found
         return set()
 
+    def _statuses(self, typed: str) -> set[str]:
+        """Status codes meant by ``typed`` (a code, or a name in either language; ``geen``: no status)."""
+        typed = typed.replace("_", " ")
+        words = {w.replace("_", " "): codes for w, codes in self._status_words.items()}
+        for code in self._by["status"]:  # a code on a card the vocabulary does not know
+            words.setdefault(fold(code).replace("_", " "), set()).add(code)
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            found = {c for word, codes in words.items() if test(word, typed) for c in codes}
+            if found:
+                return found
+        return set()
+
     def _matching(self, name: str, value: str) -> set[str]:
         typed = fold(value)
         groups = self._by[name]
-        if name == "soort":
+        if name == "status":
+            keys = self._statuses(typed)
+        elif name == "soort":
             keys = self._kinds(typed)
         else:
             keys = {k for k in groups if typed in k}
@@ -380,6 +416,9 @@ class Facets:
     def values(self, name: str, vocab: Any = None) -> list[str]:
         """Values to offer for ``name:``: the vocabulary's first, then those used on cards."""
         offered: list[str] = []
+        if name == "status":
+            codes = [*self._status_codes, *(k for k in sorted(self._by["status"]) if k != NO_STATUS_KEY)]
+            return [*dict.fromkeys(codes), NO_STATUS_WORDS[0]]
         if name == "soort":
             offered = [w for w in KIND_NAMES if self._kind_words.get(w)]
         elif vocab is not None:

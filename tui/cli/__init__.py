@@ -10,7 +10,22 @@ from tui.core.cards.lookup import CardNotFound
 from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
-from . import cards, clone, config, conflicts, export, git, importing, init, merge, review, review_changes, search, sync
+from . import (
+    bulk,
+    cards,
+    clone,
+    config,
+    conflicts,
+    export,
+    git,
+    importing,
+    init,
+    merge,
+    review,
+    review_changes,
+    search,
+    sync,
+)
 from .lang import argparse_words, choose_language, translate_parser
 
 Registrar = Callable[[argparse._SubParsersAction], None]
@@ -28,6 +43,7 @@ REGISTRARS: list[Registrar] = [
     review_changes.register,
     importing.register,
     clone.register,
+    bulk.register,
 ]
 
 

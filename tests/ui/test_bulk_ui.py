@@ -132,6 +132,13 @@ async def test_refused_cards_are_listed_with_their_reason_and_nothing_is_written
         text = str(preview.query_one("#bulk-preview-text", Static).render())
         assert "'portefeuille' mag niet; kies uit: project, programme" in text
         assert preview.query_one("#bulk-write", Button).disabled
+        await pilot.press("escape")  # back to the dialog, as it was, to adjust the value
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkDialog), what="the dialog again")
+        again = app.screen
+        assert isinstance(again, BulkDialog)
+        await pilot.pause()
+        assert again.field_key == "level" and again.op == "set"
+        assert again.query_one("#bulk-value", Input).value == "portefeuille"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.browser, what="back in the browser")
     assert git(root, "status", "--porcelain") == ""

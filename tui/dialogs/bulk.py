@@ -44,11 +44,12 @@ class BulkDialog(ModalScreen[BulkEdit | None]):
         Binding("ctrl+s", "preview", lazy("bulk.preview"), id="bulk-preview", priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, cards: Sequence[Card]) -> None:
+    def __init__(self, workspace: Workspace, cards: Sequence[Card], edit: BulkEdit | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self.cards = list(cards)
         self.fields = bulk_fields(workspace.schema, [c.kind for c in self.cards])
+        self.start = edit  # back from the preview: the edit as it was, to adjust
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="bulk-box"):
@@ -70,8 +71,20 @@ class BulkDialog(ModalScreen[BulkEdit | None]):
                 yield Button(t("bulk.cancel"), id="bulk-cancel-button")
 
     def on_mount(self) -> None:
+        start = self.start
+        if start is not None and start.field in dict(self.fields):
+            self.query_one("#bulk-op", Select).value = start.op
+            self.query_one("#bulk-field", Select).value = start.field
+            self.query_one("#bulk-value", Input).value = start.value
+            self.query_one("#bulk-old", Input).value = start.old
+            self.query_one("#bulk-new", Input).value = start.new
         self._show_inputs()
-        self.query_one("#bulk-field", Select).focus()
+        if start is not None and start.op != REPLACE:
+            self.query_one("#bulk-value", Input).focus()
+        elif start is not None:
+            self.query_one("#bulk-old", Input).focus()
+        else:
+            self.query_one("#bulk-field", Select).focus()
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -113,7 +126,8 @@ class BulkDialog(ModalScreen[BulkEdit | None]):
             for k in (self.workspace.schema.kind(c.kind) for c in self.cards)
             if k is not None
         )
-        if is_list and self.op == SET:  # a list field: adding is what a meeting usually means
+        chosen_before = self.start is not None and self.start.field == key
+        if is_list and self.op == SET and not chosen_before:  # a list field: adding is what a meeting usually means
             self.query_one("#bulk-op", Select).value = APPEND
 
     # -- answers -----------------------------------------------------------------------------

@@ -171,10 +171,11 @@ def start_bulk(
 
     def chosen(edit: BulkEdit | None) -> None:
         if edit is not None:
-            app.push_screen(BulkPreviewScreen(library, edit, cards, scope), written)
+            app.push_screen(BulkPreviewScreen(library, edit, cards, scope), lambda result: written(edit, result))
 
-    def written(result: BulkResult | None) -> None:
-        if result is None:
+    def written(edit: BulkEdit, result: BulkResult | None) -> None:
+        if result is None:  # back from the preview: the dialog again, as it was
+            app.push_screen(BulkDialog(library.workspace, cards, edit), chosen)
             return
         if result.refused:
             lines = [f"{_card_line(s.card)}: {reason(s)}" for s in result.refused[:8]]

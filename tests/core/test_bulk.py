@@ -188,3 +188,27 @@ def test_fields_and_suggestions_for_the_dialog(ws: Workspace) -> None:
     assert any(k.startswith("randvoorwaarden.") for k in fields)
     assert "programme" in suggestions(ws, "level", _cards(ws, PROJECTS))
     assert "Ziekenhuizen" in suggestions(ws, "betrokken_organisaties", _cards(ws, PROJECTS))
+
+
+def test_a_value_outside_the_vocabulary_is_refused(ws: Workspace) -> None:
+    plan = plan_bulk(ws, BulkEdit(SET, "theme", "Een thema dat niet bestaat"), _cards(ws, ["WBW/T1/1.1"]))
+    assert not plan.changes
+    assert plan.skipped[0].code == "vocabulary"
+    assert plan.skipped[0].values["problem"]
+
+
+def test_a_card_open_in_another_editor_is_refused(ws: Workspace) -> None:
+    import json
+    import os
+    import socket
+
+    from tui.core.locks import EditLocks
+
+    cards = _cards(ws, ["WBW/T1/1.1", "WBW/T1/1.4"])
+    locks = EditLocks(ws.root)
+    locks.folder.mkdir(parents=True, exist_ok=True)
+    holder = {"pid": os.getppid(), "host": socket.gethostname()}  # a live process that is not us
+    locks._file(cards[0].id).write_text(json.dumps(holder), encoding="utf-8")
+    plan = plan_bulk(ws, BulkEdit(APPEND, "betrokken_organisaties", "Gemeente Venlo"), cards)
+    assert _reasons(plan) == {"WBW/T1/1.1": "locked"}
+    assert [c.card.id for c in plan.changes] == ["WBW/T1/1.4"]

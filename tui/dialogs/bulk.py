@@ -129,6 +129,8 @@ class BulkDialog(ModalScreen[BulkEdit | None]):
         chosen_before = self.start is not None and self.start.field == key
         if is_list and self.op == SET and not chosen_before:  # a list field: adding is what a meeting usually means
             self.query_one("#bulk-op", Select).value = APPEND
+        elif not is_list and self.op in LIST_OPS:  # adding to or removing from a text cannot be meant
+            self.query_one("#bulk-op", Select).value = SET
 
     # -- answers -----------------------------------------------------------------------------
     def edit(self) -> BulkEdit | None:

@@ -45,7 +45,8 @@ def preview_text(plan: BulkPlan) -> Text:
             style = "green" if stripped.startswith("+") else "red" if stripped.startswith("-") else ""
             out.append(f"  {line}\n", style=style)
     if plan.skipped:
-        out.append("\n" + t("bulk.preview_skipped", count=len(plan.skipped)) + "\n", style="bold underline")
+        gap = "\n" if plan.changes else ""
+        out.append(gap + t("bulk.preview_skipped", count=len(plan.skipped)) + "\n", style="bold underline")
         for skip in plan.skipped:
             out.append(_card_line(skip.card), style="dim")
             out.append(f": {visible(reason(skip), keep='')}\n", style="italic")

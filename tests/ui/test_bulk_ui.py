@@ -99,6 +99,7 @@ async def test_b_previews_then_writes_the_marked_cards_and_offers_one_commit(roo
         message = commit.query_one(TextArea).text
         assert message.splitlines()[0] == 'Bulk: betrokken_organisaties + "Gemeente Venlo" op 2 kaarten (thema:mentale)'
         assert app.browser.query_one(CardList).picked == set()  # unmarked once written
+        assert "Gemeente Venlo" in app.library.cards["WBW/T3/P1"].data["betrokken_organisaties"]  # the app knows
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, CommitDialog), what="the commit")
         await settle(app, pilot)

@@ -388,7 +388,7 @@ def apply_bulk(
 
     Refused (and listed, never written): a card whose file changed since the plan, a card that
     got a draft or an editor since, a card the writer cannot save. ``library`` (the app's) is
-    told of each saved card. The result proposes one commit: message and paths.
+    told of the saved cards once all are written. The result proposes one commit: message and paths.
     """
     result = BulkResult()
     drafts = DraftStore(ws.root)
@@ -407,12 +407,13 @@ def apply_bulk(
             else:
                 result.saved.append(saved)
                 result.paths.append(_rel(ws.root, saved.path))
-                if library is not None:
-                    library.update(saved)
         if refusal is not None:
             result.refused.append(refusal)
         if progress is not None:
             progress(done, total)
+    if library is not None:  # told together at the end: the screens follow once, not once per card
+        for saved in result.saved:
+            library.update(saved)
     result.message = commit_message(plan.edit, result.saved, plan.scope)
     return result
 

@@ -212,3 +212,28 @@ def test_a_card_open_in_another_editor_is_refused(ws: Workspace) -> None:
     plan = plan_bulk(ws, BulkEdit(APPEND, "betrokken_organisaties", "Gemeente Venlo"), cards)
     assert _reasons(plan) == {"WBW/T1/1.1": "locked"}
     assert [c.card.id for c in plan.changes] == ["WBW/T1/1.4"]
+
+
+def test_hostile_cards_keep_their_bom_and_line_endings_and_change_by_one_line(tmp_path: Path) -> None:
+    ws = Workspace(make_repo(tmp_path / "golden")).opened()
+    cards = _cards(ws)
+    before = {c.path: c.path.read_bytes() for c in cards}
+    plan = plan_bulk(ws, BulkEdit(APPEND, "alt_titles", "Besproken in de stuurgroep"), cards)
+    result = apply_bulk(ws, plan)
+    assert len(result.saved) >= len(cards) - 3  # a card with a conflict or an invalid one may be refused
+    assert all(s.code == "invalid" for s in plan.skipped + result.refused)
+    stats = _numstat(ws.root)
+    assert sorted(stats) == sorted(result.paths)
+    for path, (added, removed) in stats.items():
+        if removed == 0:
+            assert added == 1, path  # one new item line, or the new key in one line
+    changed = [
+        line[1:]
+        for line in git(ws.root, "diff", "-U0").splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed and all(line.startswith(("alt_titles", "  ", "]")) for line in changed)  # that field only
+    for card in result.saved:
+        old, new = before[card.path], card.path.read_bytes()
+        assert old.startswith(b"\xef\xbb\xbf") == new.startswith(b"\xef\xbb\xbf")
+        assert (b"\r\n" in old) == (b"\r\n" in new)

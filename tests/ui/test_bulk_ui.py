@@ -17,7 +17,8 @@ from tui.dialogs.commit import CommitDialog
 from tui.screens.bulk_preview import BulkPreviewScreen
 from tui.widgets.card_list import PICK_MARK, CardList
 
-CARDS = ["wbw-t1-1.1", "wbw-t1-1.4", "wbw-t3-p1", "wbw-t3-p2", "wbw-t1-gp1", "nml-c1"]
+CARDS = ["wbw-t1-1.1", "wbw-t1-1.4", "wbw-t3-p1", "wbw-t3-p2", "wbw-t1-gp1", "nml-c1", "wbw-t8-h1"]
+HOSTILE = "Markup [/] en [@click=app.quit]x[/] [bold]vet[/]"  # the title of wbw-t8-h1
 
 
 @pytest.fixture
@@ -168,3 +169,28 @@ async def test_b_with_nothing_listed_says_what_to_do(root: Path) -> None:
         await pilot.pause()
         assert app.screen is app.browser
         assert any("markeer kaarten met spatie" in h for h in heard(app))
+
+
+async def test_card_text_in_the_preview_is_shown_literally(root: Path) -> None:
+    app = app_for(root)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.query_one(CardList).focus()
+        await pilot.press("asterisk", "B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkDialog), what="the bulk dialog")
+        dialog = app.screen
+        assert isinstance(dialog, BulkDialog)
+        assert len(dialog.cards) == len(CARDS)
+        dialog.query_one("#bulk-field", Select).value = "betrokken_organisaties"
+        await wait_for(pilot, lambda: dialog.op == "append", what="append chosen for a list field")
+        dialog.query_one("#bulk-value", Input).value = "[bold]Gemeente[/] Venlo"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkPreviewScreen), what="the preview")
+        preview = app.screen
+        assert isinstance(preview, BulkPreviewScreen)
+        await wait_for(pilot, lambda: preview.plan is not None, what="the plan")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert HOSTILE in shown  # skipped (a good practice has no such field), its title literal
+        assert "+ [bold]Gemeente[/] Venlo" in shown
+        assert app.is_running

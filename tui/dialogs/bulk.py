@@ -32,13 +32,6 @@ LIST_OPS = (APPEND, REMOVE)
 class BulkDialog(ModalScreen[BulkEdit | None]):
     """Choose the operation, the field and the value of a bulk edit of ``cards``."""
 
-    DEFAULT_CSS = """
-    BulkDialog { align: center middle; }
-    #bulk-box { width: 90; height: auto; max-height: 90%; }
-    #bulk-box > .label { margin: 0; text-style: bold; }
-    #bulk-box > Select, #bulk-box > SafeInput { margin-bottom: 1; }
-    #bulk-problem { color: $error; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", lazy("bulk.cancel"), id="bulk-cancel"),
         Binding("ctrl+s", "preview", lazy("bulk.preview"), id="bulk-preview", priority=True),

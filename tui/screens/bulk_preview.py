@@ -56,13 +56,6 @@ def preview_text(plan: BulkPlan) -> Text:
 class BulkPreviewScreen(ModalScreen[BulkResult | None]):
     """The plan of one bulk edit; "Schrijven" saves it, escape goes back without writing."""
 
-    DEFAULT_CSS = """
-    BulkPreviewScreen { align: center middle; }
-    #bulk-preview-list { height: 1fr; border: round $panel; padding: 0 1; }
-    #bulk-summary { text-style: bold; margin: 0; }
-    #bulk-progress { display: none; }
-    BulkPreviewScreen.-busy #bulk-progress { display: block; }
-    """
     BINDINGS = [
         Binding("escape", "back", lazy("bulk.back"), id="bulk-preview-back"),
         Binding("ctrl+s", "confirm", lazy("bulk.confirm"), id="bulk-preview-confirm", priority=True),

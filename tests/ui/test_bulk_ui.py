@@ -194,3 +194,29 @@ async def test_card_text_in_the_preview_is_shown_literally(root: Path) -> None:
         assert HOSTILE in shown  # skipped (a good practice has no such field), its title literal
         assert "+ [bold]Gemeente[/] Venlo" in shown
         assert app.is_running
+
+
+async def test_the_operation_follows_the_kind_of_field(root: Path) -> None:
+    app = app_for(root)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_loaded(app, pilot)
+        await search(app, pilot, "thema:mentale", 2)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkDialog), what="the bulk dialog")
+        dialog = app.screen
+        assert isinstance(dialog, BulkDialog)
+        labels = [str(prompt) for prompt, _ in dialog.query_one("#bulk-field", Select)._options]
+        assert "Betrokken organisaties (betrokken_organisaties)" in labels  # schema labels with the key
+        dialog.query_one("#bulk-field", Select).value = "betrokken_organisaties"
+        await wait_for(pilot, lambda: dialog.op == "append", what="a list field: add")
+        dialog.query_one("#bulk-field", Select).value = "title"
+        await wait_for(pilot, lambda: dialog.op == "set", what="a text field: set again")
+        dialog.query_one("#bulk-value", Input).value = ""
+        dialog.query_one("#bulk-op", Select).value = "remove"
+        await pilot.pause()
+        dialog.query_one("#bulk-field", Select).value = "betrokken_organisaties"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BulkDialog)  # nothing to remove given: the dialog says so
+        assert "geef een waarde" in str(dialog.query_one("#bulk-problem", Static).render())

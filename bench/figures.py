@@ -20,6 +20,7 @@ from .data import ROOT, Dataset, _edit
 from .relevance import fig_relevance
 from .stats import Row, Target, interleaved, row
 from .national import fig_national
+from .bulk import fig_bulk
 
 BIG = 10_000  # the targets are stated for 10,000 cards (and for 337 for the cold first paint)
 
@@ -868,5 +869,6 @@ FIGURES: dict[str, Callable[[Ctx], list[Row]]] = {
     "memory": fig_memory,
     "national": fig_national,
     "changes": fig_changes,
+    "bulk": fig_bulk,
     "relevance": fig_relevance,
 }

@@ -11,6 +11,7 @@ from tui.core.cards.schema import SchemaError
 from tui.core.workspace import NoCardsFolder
 from ..i18n import set_language
 from . import (
+    bulk,
     cards,
     clone,
     config,
@@ -44,6 +45,7 @@ REGISTRARS: list[Registrar] = [
     importing.register,
     clone.register,
     meetings.register,
+    bulk.register,
 ]
 
 

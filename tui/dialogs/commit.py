@@ -42,8 +42,12 @@ def explain_git_error(error: GitError) -> str:
     return explained(error.message, error.advice)
 
 
-def start_commit(app: App, library: Library) -> None:
-    """Look for changed cards in a worker; open the dialog, or say there is nothing to commit."""
+def start_commit(app: App, library: Library, *, paths: Sequence[str] | None = None, message: str | None = None) -> None:
+    """Look for changed cards in a worker; open the dialog, or say there is nothing to commit.
+
+    ``paths`` (repository-relative) limits the dialog to those cards and ``message`` is the
+    message to propose for them (a bulk edit: one commit of exactly its cards).
+    """
     workspace = library.workspace
 
     def scan() -> None:
@@ -60,10 +64,13 @@ def start_commit(app: App, library: Library) -> None:
         app.call_from_thread(found, changes, renamed)
 
     def found(changes: list[CardChange], renamed: dict[str, str]) -> None:
+        if paths is not None:
+            wanted = set(paths)
+            changes = [c for c in changes if c.path in wanted]
         if not changes:
             app.notify(t("commit.nothing"), title=t("commit.nothing_title"), timeout=6, markup=False)
             return
-        app.push_screen(CommitDialog(library, changes, renamed), committed)
+        app.push_screen(CommitDialog(library, changes, renamed, message=message), committed)
 
     def committed(sha: str | None) -> None:
         if sha:
@@ -102,12 +109,20 @@ class CommitDialog(ModalScreen[str | None]):
 
     busy: reactive[bool] = reactive(False)
 
-    def __init__(self, library: Library, changes: Sequence[CardChange], renamed: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        changes: Sequence[CardChange],
+        renamed: dict[str, str] | None = None,
+        *,
+        message: str | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.changes = list(changes)
         self.renamed = dict(renamed or {})
-        self.suggested = suggest_message(self.changes)
+        self.proposed = message  # proposed for exactly these cards (a bulk edit), else suggested per card
+        self.suggested = message or suggest_message(self.changes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="commit-box"):
@@ -158,7 +173,9 @@ class CommitDialog(ModalScreen[str | None]):
     def _selection_changed(self, event: SelectionList.SelectedChanged) -> None:
         """Suggest a message for the chosen cards, unless the user wrote their own."""
         chosen = set(self.selected_paths)
-        suggestion = suggest_message([c for c in self.changes if c.path in chosen])
+        everything = chosen == {c.path for c in self.changes}
+        suggestion = self.proposed if self.proposed and everything else None
+        suggestion = suggestion or suggest_message([c for c in self.changes if c.path in chosen])
         area = self.query_one("#commit-message", TextArea)
         if area.text.strip() in ("", self.suggested.strip()):
             area.load_text(suggestion)

@@ -45,6 +45,7 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.safe import SafeInput
 from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
+from .bulk_preview import start_bulk
 from .card_screen import CardScreen
 from .meeting import MeetingScreen
 
@@ -78,6 +79,7 @@ class BrowserScreen(Screen[None]):
         Binding("o", "app.overview", lazy("overview.key"), id="overview"),
         Binding("b", "app.review", lazy("review.key_open"), id="review", show=False),
         Binding("w", "app.changes", lazy("changes.key"), id="changes", show=False),
+        Binding("B", "bulk_edit", lazy("bulk.key_edit"), id="bulk-edit", show=False),
         Binding("t", "toggle_tree", lazy("keys.tree"), id="toggle-tree"),
         Binding("g", "toggle_grouping", lazy("status.key_group"), id="tree-grouping", show=False),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="toggle-empty", show=False),
@@ -122,6 +124,7 @@ class BrowserScreen(Screen[None]):
         self._held: list[tuple[str, dict[str, Any]]] = []  # notices kept while a dialog is on top
         self.views: list[View] = []  # the saved views (views.toml), in the tree and the palette
         self.current_view: View | None = None  # the view whose query is in the search box
+        self._counts = (0, 0)  # cards listed, partial matches (for the hint line)
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -388,7 +391,11 @@ class BrowserScreen(Screen[None]):
 
     def _update_hint(self, count: int, partial: int = 0) -> None:
         hint = self.query_one("#hint", Static)
+        self._counts = (count, partial)
         parts = [t("list.count_one") if count == 1 else t("list.count", count=count)]
+        picked = len(self.query_one(CardList).picked)
+        if picked:
+            parts.append(t("bulk.marked", count=picked))
         if partial:
             parts.append(t("search.partial_count", count=partial))
         if self.node_filter != NodeFilter():
@@ -698,6 +705,29 @@ class BrowserScreen(Screen[None]):
             return
         self.actions.delete(self.current_card_id(), self.snapshot)
 
+    # -- bulk edits (marked cards) -------------------------------------------------------------
+    @on(CardList.PicksChanged)
+    def _picks_changed(self, event: CardList.PicksChanged) -> None:
+        self._update_hint(*self._counts)
+        if event.everything is not None:
+            words = t("bulk.marked_all", count=event.count) if event.everything else t("bulk.unmarked_all")
+            self.tell(words, timeout=2)
+
+    def action_bulk_edit(self) -> None:
+        """``B``: a bulk edit of the marked cards (or of the card under the cursor)."""
+        lst = self.query_one(CardList)
+        cards = self.library.cards
+        ids = [r.card_id for r in lst.rows if r.card_id in lst.picked and r.card_id in cards]
+        ids += sorted(i for i in lst.picked if i in cards and i not in ids)  # marked, not listed now
+        current = self.current_card_id()
+        if not ids and current in cards:
+            ids = [current]
+        if not ids:
+            self.tell(t("bulk.nothing"), severity="warning")
+            return
+        scope = self.selection_query() if set(ids) == set(self.listed_card_ids()) else ""
+        start_bulk(self.app, self.library, [cards[i] for i in ids], scope or "", lambda: lst.set_picked(set()))
+
     def action_export(self) -> None:
         self.actions.export(self.listed_card_ids(), query=self.selection_query())
 
@@ -713,6 +743,9 @@ class BrowserScreen(Screen[None]):
         change, self._pending = self._pending, None
         if change is None or not self.loaded:
             return
+        if change.removed:
+            lst = self.query_one(CardList)
+            lst.set_picked({i for i in lst.picked if i in self.library.cards})
         if change.changed or change.removed or change.files:
             self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
             self.size_tree()

@@ -15,7 +15,8 @@ from ..widgets.card_view import CardView
 
 
 def _keys(binding: Binding) -> str:
-    return ", ".join(k.replace("slash", "/").replace("question_mark", "?") for k in binding.key.split(","))
+    names = {"slash": "/", "question_mark": "?", "asterisk": "*"}
+    return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 
 def help_text(groups: list[tuple[str, list[Binding]]]) -> Text:

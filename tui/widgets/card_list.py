@@ -27,6 +27,7 @@ from .highlight import segments as marked
 NUMBER_MAX = 8  # the number column grows with the numbers listed, up to this
 STATUS_MAX = 14  # the status column ("Ter bespreking"), only when a listed card has a status
 SUBTITLE_MIN = 12  # the theme (or snippet) after the title only when this much room is left
+PICK_MARK = "■ "  # before the row of a card marked for a bulk edit
 
 
 def kind_mark(kind: str) -> str:
@@ -70,6 +71,8 @@ class CardList(ScrollView, can_focus=True):
         Binding("home", "jump(0)", lazy("keys.first"), show=False, id="list-first"),
         Binding("end", "jump(-1)", lazy("keys.last"), show=False, id="list-last"),
         Binding("enter", "select", lazy("keys.open"), id="list-open"),
+        Binding("space", "toggle_pick", lazy("bulk.key_mark"), id="list-mark"),
+        Binding("asterisk", "pick_all", lazy("bulk.key_mark_all"), show=False, id="list-mark-all"),
     ]
     COMPONENT_CLASSES = {
         "card-list--cursor",
@@ -99,6 +102,14 @@ class CardList(ScrollView, can_focus=True):
             super().__init__()
             self.card_id = card_id
 
+    class PicksChanged(Message):
+        """Cards were marked or unmarked (space, ``*``) for a bulk edit; ``everything``: by ``*``."""
+
+        def __init__(self, count: int, everything: bool | None = None) -> None:
+            super().__init__()
+            self.count = count
+            self.everything = everything
+
     class Selected(Message):
         """A card was chosen (enter or double click)."""
 
@@ -112,6 +123,7 @@ class CardList(ScrollView, can_focus=True):
         self._last_highlight: str | None = None
         self._widths = (0, 0, 0, 0)  # badge, mark, number and status columns: as wide as the rows need
         self.marks: frozenset[str] = frozenset()  # words the search matched, marked in the rows
+        self.picked: set[str] = set()  # cards marked for a bulk edit (space, *), shown with PICK_MARK
 
     def set_rows(self, rows: list[Row], keep: str | None = None, marks: frozenset[str] = frozenset()) -> None:
         """Replace the rows; keep the cursor on card ``keep`` if it is still listed; mark the words ``marks``."""
@@ -169,6 +181,35 @@ class CardList(ScrollView, can_focus=True):
         if self.current:
             self.post_message(self.Selected(self.current.card_id))
 
+    # -- marking cards for a bulk edit ---------------------------------------------------------------
+    def _pickable(self) -> list[str]:
+        return [r.card_id for r in self.rows if not r.problem]
+
+    def action_toggle_pick(self) -> None:
+        """space: mark or unmark the card under the cursor, then on to the next row."""
+        row = self.current
+        if row is None or row.problem:
+            return
+        self.picked.symmetric_difference_update({row.card_id})
+        self.refresh()
+        self.post_message(self.PicksChanged(len(self.picked)))
+        self.action_cursor(1)
+
+    def action_pick_all(self) -> None:
+        """``*``: mark every card listed; when they all are marked already, unmark all."""
+        listed = self._pickable()
+        everything = bool(listed) and not set(listed) <= self.picked
+        self.picked = set(listed) if everything else set()
+        self.refresh()
+        self.post_message(self.PicksChanged(len(self.picked), everything))
+
+    def set_picked(self, card_ids: set[str]) -> None:
+        """Mark exactly ``card_ids`` (e.g. none after a bulk edit, or without cards that are gone)."""
+        if card_ids != self.picked:
+            self.picked = set(card_ids)
+            self.refresh()
+            self.post_message(self.PicksChanged(len(self.picked)))
+
     def on_click(self, event: events.Click) -> None:
         index = event.y + self.scroll_offset.y
         if 0 <= index < len(self.rows):
@@ -212,6 +253,9 @@ class CardList(ScrollView, can_focus=True):
         """
         badge_w, mark_w, number_w, status_w = self._widths
         head: list[Segment] = []
+        if self.picked:  # a column for the bulk marks only while cards are marked
+            picked = row.card_id in self.picked
+            head.append(Segment(PICK_MARK if picked else " " * cell_len(PICK_MARK), base + mark if picked else base))
         if badge_w:
             head.append(Segment(f"{row.badges:<{badge_w}} ", base + badge))
         else:

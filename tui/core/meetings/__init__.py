@@ -1,0 +1,1 @@
+"""Meetings: card status, agendas (saved views), decisions and bulk edits."""

@@ -224,6 +224,96 @@ class CardActions:
             return
         self.app.call_from_thread(self.notify, t("export.done", path=str(target)), timeout=12, markup=False)
 
+    # -- decisions (issue #16) -------------------------------------------------------------------
+    def decide(self, card_id: str) -> None:
+        """Record a decision about the card: ask in a dialog, save in a worker, say so in a toast.
+
+        The card view updates through the library's change notice. Meeting mode calls this too.
+        """
+        card = self._card(card_id)
+        if card is not None:
+            self.app.run_worker(partial(self._prepare_decision, card), thread=True, group="decide", exit_on_error=False)
+
+    def _prepare_decision(self, card: Card) -> None:
+        """Worker: refuse a card with an unsaved editor draft; find the meeting name and typed text kept."""
+        from datetime import date
+
+        from tui.core.drafts import DraftStore
+        from tui.core.meetings.decisions import DecisionDrafts, DecisionError, default_meeting
+
+        root = self.workspace.root
+        if DraftStore(root).get(card.id) is not None:
+            refusal = DecisionError("draft_open", title=card.title, id=card.id)
+            self.app.call_from_thread(self._decision_refused, refusal)
+            return
+        today = date.today().isoformat()
+        kept = DecisionDrafts(root).get(card.id)
+        fields = kept or {"datum": today, "vergadering": default_meeting(root, today)}
+        region = self.workspace.vocab.regions.get(card.region)
+        orgs = tuple(region.organisations) if region is not None else ()
+        self.app.call_from_thread(self._ask_decision, card, fields, orgs, kept is not None)
+
+    def _ask_decision(self, card: Card, fields: dict[str, str], orgs: tuple[str, ...], restored: bool) -> None:
+        from tui.core.meetings.decisions import Decision, DecisionDrafts
+
+        from .dialogs.decision import DecisionDialog
+
+        drafts = DecisionDrafts(self.workspace.root)
+
+        def typed(values: dict[str, str]) -> None:
+            self.app.run_worker(
+                partial(self._journal_decision, drafts, card, values), thread=True, group="decision-draft"
+            )
+
+        def answered(decision: Decision | None) -> None:
+            if decision is None:
+                self.app.run_worker(partial(drafts.discard, card.id), thread=True, group="decision-draft")
+                return
+            self.app.run_worker(
+                partial(self._save_decision, drafts, card.id, decision),
+                thread=True,
+                exclusive=True,
+                group="save",
+                exit_on_error=False,
+            )
+
+        dialog = DecisionDialog(card.title, fields, organisations=orgs, restored=restored, on_typed=typed)
+        self.push_screen(dialog, answered)
+
+    def _journal_decision(self, drafts: Any, card: Card, values: dict[str, str]) -> None:
+        """Worker: keep the typed decision; a failure is told once, the dialog stays open."""
+        try:
+            drafts.write(card, values)
+        except (OSError, WriteError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=t("decisions.not_kept"), severity="warning")
+
+    def _save_decision(self, drafts: Any, card_id: str, decision: Any) -> None:
+        """Worker: append the decision to the card as it is now; the typed text stays kept on failure."""
+        from tui.core.meetings.decisions import DecisionError, add_decision
+
+        card = self.library.cards.get(card_id)
+        if card is None:
+            self.app.call_from_thread(self.notify, t("edit.no_card"), severity="warning")
+            return
+        try:
+            saved = add_decision(self.library, card, decision)
+        except DecisionError as exc:
+            self.app.call_from_thread(self._decision_refused, exc)
+            return
+        except (OSError, WriteError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title=t("decisions.failed"), severity="error", markup=False
+            )
+            return
+        drafts.discard(card_id)
+        self.app.call_from_thread(self.notify, t("decisions.saved", title=saved.title), timeout=6, markup=False)
+        self.app.call_from_thread(self.post_message, RepoChanged())
+
+    def _decision_refused(self, error: Exception) -> None:
+        from .i18n import phrase_error
+
+        self.notify(phrase_error(error), title=t("decisions.failed"), severity="warning", markup=False)
+
     # -- drafts left by a crash (kept as one block) -----------------------------------------------
     def offer_drafts(self) -> None:
         """After a crash or kill: offer every unsaved draft back, one at a time."""

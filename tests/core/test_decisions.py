@@ -41,7 +41,10 @@ def test_every_kind_has_the_optional_decisions_list(kind: str) -> None:
     assert [c.key for c in f.children if c.required] == ["datum", "vergadering", "besluit"]
     assert (f.label_nl, f.label_en) == ("Besluiten", "Decisions")
     labels = {c.key: (c.label_nl, c.label_en) for c in f.children}
-    assert labels["actiehouder"] == ("Actiehouder", "Action holder") and labels["vergadering"] == ("Vergadering", "Meeting")
+    assert labels["actiehouder"] == ("Actiehouder", "Action holder") and labels["vergadering"] == (
+        "Vergadering",
+        "Meeting",
+    )
 
 
 def test_exported_schema_files_are_up_to_date(tmp_path: Path) -> None:
@@ -116,7 +119,9 @@ def test_add_decision_is_a_pure_append_in_git_diff(tmp_path: Path, stem: str) ->
     ws = Workspace(repo)
     card = ws.store.load_all().cards[0]
     before = card.path.read_bytes()
-    first = Decision("2026-12-02", "Stuurgroep december 2026", "Aanpak goedgekeurd;\ntijdslijn aanvullen.", "Gemeente Venlo")
+    first = Decision(
+        "2026-12-02", "Stuurgroep december 2026", "Aanpak goedgekeurd;\ntijdslijn aanvullen.", "Gemeente Venlo"
+    )
     saved = add_decision(ws.store, card, first)
     after = saved.path.read_bytes()
     assert after.startswith(before), "the old bytes must stay exactly as they were"

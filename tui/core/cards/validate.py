@@ -220,11 +220,11 @@ def _decision_dates(data: Mapping[str, Any], kind: Kind) -> list[Problem]:
                 path = ("besluiten", i, key)
                 out.append(_problem(ERROR, path, "decisions.date_invalid", _labels(kind, path), value=value))
         datum, deadline = item.get("datum"), item.get("deadline")
-        if isinstance(datum, str) and isinstance(deadline, str) and is_iso_date(datum) and is_iso_date(deadline):
-            if deadline < datum:
-                path = ("besluiten", i, "deadline")
-                labels = _labels(kind, path)
-                out.append(_problem(ERROR, path, "decisions.deadline_before", labels, datum=datum, deadline=deadline))
+        dated = isinstance(datum, str) and isinstance(deadline, str) and is_iso_date(datum) and is_iso_date(deadline)
+        if dated and str(deadline) < str(datum):
+            path = ("besluiten", i, "deadline")
+            labels = _labels(kind, path)
+            out.append(_problem(ERROR, path, "decisions.deadline_before", labels, datum=datum, deadline=deadline))
     return out
 
 

@@ -162,3 +162,29 @@ def add_decision(target: CardStore | Library, card: Card, decision: Decision) ->
     if library is not None:
         library.update(saved)
     return saved
+
+
+class DecisionDrafts:
+    """Typed but unsaved decisions, one per card, kept by the editor's draft mechanism
+    (``tui.core.drafts``: atomic JSON files in ``.git/kaartenbak/``) in a folder of their own, so
+    the editor's recovery never mistakes one for a card draft. The dialog offers it back the next
+    time a decision is added to that card."""
+
+    def __init__(self, root: Path) -> None:
+        from tui.core.drafts import DraftStore, drafts_dir
+
+        self.store = DraftStore(root)
+        self.store.folder = drafts_dir(root).parent / "decision-drafts"
+
+    def write(self, card: Card, fields: Mapping[str, str]) -> Path:
+        """Journal the dialog's fields (raises WriteError like any save)."""
+        return self.store.write(card.id, card.path, card.blob, {k: str(v) for k, v in fields.items()})
+
+    def get(self, card_id: str) -> dict[str, str] | None:
+        """The typed fields of the card's unsaved decision, if any."""
+        draft = self.store.get(card_id)
+        return {str(k): str(v) for k, v in draft.data.items()} if draft is not None else None
+
+    def discard(self, card_id: str) -> None:
+        """Forget it (after saving the decision, or when the user threw the text away)."""
+        self.store.discard(card_id)

@@ -97,6 +97,19 @@ def _decision_sections(f: Field | None, key: str, items: list[Any], depth: int) 
     return out
 
 
+def decision_summary(item: Mapping[str, Any]) -> str:
+    """One decision on one line: ``2026-12-02 · Stuurgroep: text (actiehouder: X; deadline: Y)``."""
+
+    def text(key: str) -> str:
+        value = item.get(key)
+        return " ".join(str(value).split()) if value not in (None, "") else ""
+
+    head = " · ".join(x for x in (text("datum"), text("vergadering")) if x)
+    out = f"{head}: {text('besluit')}" if head else text("besluit")
+    extra = [phrase(f"decisions.render_{k}", {"value": text(k)}) for k in ("actiehouder", "deadline") if text(k)]
+    return f"{out} ({'; '.join(extra)})" if extra else out
+
+
 def plain_value(value: Any, *, inline: bool = False) -> str:
     """Any field value as plain text: ``ja``/``nee``, numbers without trailing zeros, tables as
     ``key: value`` and lists as bullets (one per line), or all on one line when ``inline``."""

@@ -15,6 +15,7 @@ with a ``code`` (``core.changes.<code>`` in ``tui/locale``) and ``params``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -30,6 +31,8 @@ from tui.core.cards.card import Card
 from tui.core.cards.parse import parse_bytes
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.cards.validate import label_for
+from tui.core.git.fielddiff import ADDED as F_ADDED
+from tui.core.git.fielddiff import REMOVED as F_REMOVED
 from tui.core.git.fielddiff import FieldDiff, Segment, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.history import BadRevision, resolve
@@ -40,6 +43,38 @@ ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
 _ZERO = re.compile(r"0+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIELD, _RECORD = "\x1f", "\x1e"
+
+
+DECISIONS = "besluiten"  # decisions per card: reported one by one, "besluit toegevoegd: …"
+
+
+def _decision_items(data: Any) -> list[Any]:
+    items = data.get(DECISIONS) if isinstance(data, dict) else None
+    return [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+
+
+def decision_changes(fields: tuple[FieldChange, ...], old: Any, new: Any, label: str) -> tuple[FieldChange, ...]:
+    """``fields`` with the raw list diff of ``besluiten`` replaced by one change per decision added
+    (``added``, the decision in ``new``) or removed (``removed``, in ``old``), matched by content,
+    so a decision added between others, or after a merge sorted them, is still one decision added."""
+    if not any(f.path and f.path[0] == DECISIONS for f in fields):
+        return fields
+    before, after = _decision_items(old), _decision_items(new)
+    rest = [json.dumps(x, sort_keys=True, default=str) for x in before]
+    added: list[FieldChange] = []
+    for i, item in enumerate(after):
+        k = json.dumps(item, sort_keys=True, default=str)
+        if k in rest:
+            rest.remove(k)
+        else:
+            added.append(FieldChange((DECISIONS, i), DECISIONS, label, F_ADDED, None, item))
+    gone = [
+        FieldChange((DECISIONS, before.index(json.loads(k))), DECISIONS, label, F_REMOVED, json.loads(k)) for k in rest
+    ]
+    others = [f for f in fields if not (f.path and f.path[0] == DECISIONS)]
+    first = next(i for i, f in enumerate(fields) if f.path and f.path[0] == DECISIONS)
+    at = sum(1 for f in fields[:first] if not (f.path and f.path[0] == DECISIONS))
+    return (*others[:at], *gone, *added, *others[at:])
 
 
 class ChangesError(GitError):
@@ -508,6 +543,7 @@ class ChangeStream:
                 )
                 for d in diff_cards(old, new, kind)
             )
+            fields = decision_changes(fields, old, new, label_for(kind, (DECISIONS,), self.lang))
         path = (new_path if new_raw is not None else old_path) or ""
         seen: dict[str, CommitInfo] = {}
         for info in self._commits_of(list(dict.fromkeys(x for x in (entry.new_path, entry.old_path) if x))):

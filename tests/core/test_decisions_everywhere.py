@@ -66,3 +66,90 @@ def test_changes_reports_a_new_decision_in_words_in_every_format(tmp_path: Path)
         cs2 = changes(r, None, None, lang="nl")
     [only] = cs2.cards[0].fields
     assert only.new["besluit"] == "Eerder besluit, later genoteerd."
+
+
+def _ws_with_decisions(tmp_path: Path) -> Workspace:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1", "wbw-t1-1.4", "nml-b22.1"])
+    _decide(repo)
+    _decide(repo, Decision("2027-01-10", "Stuurgroep januari 2027", "=Tijdslijn\naanvullen.", deadline="2027-03-01"))
+    git(repo, "commit", "-qam", "besluiten")
+    return Workspace(repo)
+
+
+def test_exports_show_decisions_and_round_trip(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    from tui.core.export.export import export_cards
+    from tui.core.importing.mapping import candidate_fields, propose
+    from tui.core.importing.plan import UNCHANGED, plan_import
+    from tui.core.importing.sheet import read_sheet
+
+    ws = _ws_with_decisions(tmp_path)
+    cards = sorted(ws.store.load_all().cards, key=lambda c: c.id)
+    md = export_cards(cards, ws.schema, "md", vocab=ws.vocab).decode()
+    assert "**Besluiten**" in md and "2026-12-02 · Stuurgroep december 2026" in md and "Actiehouder: GGD" in md
+    html = export_cards(cards, ws.schema, "html", vocab=ws.vocab).decode()
+    assert "<dt>Besluiten</dt>" in html and "2027-01-10 · Stuurgroep januari 2027" in html
+    assert "Deadline: 2027-03-01" in html
+    raw = export_cards(cards, ws.schema, "csv", vocab=ws.vocab).decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    col = table[0].index("Besluiten")
+    row = next(r for r in table[1:] if r[0] == "WBW/T1/1.1")
+    assert row[col].split("\n") == [
+        "2026-12-02 · Stuurgroep december 2026: Aanpak goedgekeurd; tijdslijn aanvullen. (Actiehouder: GGD)",
+        "2027-01-10 · Stuurgroep januari 2027: =Tijdslijn aanvullen. (Deadline: 2027-03-01)",
+    ]
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"alles.{fmt}"
+        path.write_bytes(export_cards(cards, ws.schema, fmt, vocab=ws.vocab))  # type: ignore[arg-type]
+        if fmt == "xlsx":
+            sheet = openpyxl.load_workbook(path).active
+            assert sheet is not None
+            header = [c.value for c in sheet[1]]
+            assert "Besluiten" in header
+        sheet = read_sheet(path)
+        proposed = propose(sheet.header, candidate_fields(ws.schema, []))
+        plan = plan_import(ws, sheet, proposed, None, ws.store.load_all().cards, ws.vocab)
+        assert [(c.card_id, c.changed) for c in plan.cards if c.status != UNCHANGED] == []
+        assert plan.issues == []
+
+
+def test_national_db_has_one_row_per_decision_and_the_open_actions_query(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tui.core.national.build import build
+    from tui.core.national.metadata import metadata
+
+    ws = _ws_with_decisions(tmp_path)
+    sha = git(ws.root, "rev-parse", "HEAD").strip()
+    db = tmp_path / "l.db"
+    build(db, [ws.root])
+    with sqlite3.connect(db) as conn:
+        got = conn.execute(
+            "SELECT card_id, region, date, meeting, decision, action_holder, deadline, field, path, commit_hash"
+            " FROM decisions ORDER BY field"
+        ).fetchall()
+        assert got == [
+            ("WBW/T1/1.1", "WBW", "2026-12-02", "Stuurgroep december 2026", DECISION.besluit, "GGD", None,
+             "besluiten.0", CARD, sha),
+            ("WBW/T1/1.1", "WBW", "2027-01-10", "Stuurgroep januari 2027", "=Tijdslijn\naanvullen.", None,
+             "2027-03-01", "besluiten.1", CARD, sha),
+        ]  # fmt: skip
+        assert git(ws.root, "show", f"{sha}:{CARD}").count("[[besluiten]]") == 2  # traceable to the commit
+        query = metadata()["databases"]["kaartenbak"]["queries"]["open_acties_per_regio"]
+        open_actions = conn.execute(query["sql"], {"regio": "WBW"}).fetchall()
+        assert [(r[0], r[1], r[4]) for r in open_actions] == [("WBW", "2027-03-01", "WBW/T1/1.1")]
+        assert conn.execute(query["sql"], {"regio": "NML"}).fetchall() == []
+    # a decision removed and another added: the table follows the current cards
+    card = ws.store.load_all().cards
+    target = next(c for c in card if c.id == "WBW/T1/1.1")
+    data = target.to_dict()
+    data["besluiten"] = data["besluiten"][:1]
+    ws.store.save(target, data)
+    git(ws.root, "commit", "-qam", "een besluit minder")
+    build(db, [ws.root])
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM decisions").fetchone() == (1,)

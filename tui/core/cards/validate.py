@@ -224,7 +224,9 @@ def _decision_dates(data: Mapping[str, Any], kind: Kind) -> list[Problem]:
         if dated and str(deadline) < str(datum):
             path = ("besluiten", i, "deadline")
             labels = _labels(kind, path)
-            out.append(_problem(ERROR, path, "decisions.deadline_before", labels, datum=datum, deadline=deadline))
+            out.append(
+                _problem(ERROR, path, "decisions.deadline_before", labels, datum=str(datum), deadline=str(deadline))
+            )
     return out
 
 

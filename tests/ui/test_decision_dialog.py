@@ -51,6 +51,7 @@ async def test_d_opens_the_dialog_saving_appends_and_the_view_shows_it(tmp_path:
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
         assert "Besluit: vul dit in." in str(dialog.query_one("#decision-problem").render())
+        assert app.focused is dialog.query_one("#decision-besluit")
         for ch in "Aanpak goedgekeurd":
             await pilot.press("space" if ch == " " else ch)
         dialog.query_one("#decision-deadline").value = "2000-01-01"

@@ -41,11 +41,12 @@ class DecisionDialog(ModalScreen[Decision | None]):
     ]
 
     DEFAULT_CSS = """
-    DecisionDialog > .dialog { width: 90; height: auto; max-height: 90%; }
-    DecisionDialog VerticalScroll { height: auto; max-height: 40; }
+    DecisionDialog > .dialog { width: 90; height: auto; max-height: 95%; }
+    DecisionDialog VerticalScroll { height: auto; max-height: 70vh; }
     DecisionDialog Label { margin-top: 1; }
-    DecisionDialog #decision-besluit { height: 7; }
-    DecisionDialog #decision-problem { color: $error; margin-top: 1; height: auto; }
+    DecisionDialog #decision-besluit { height: 6; }
+    DecisionDialog #decision-problem { color: $error; height: auto; display: none; }
+    DecisionDialog #decision-problem.-shown { display: block; }
     """
 
     def __init__(
@@ -71,6 +72,7 @@ class DecisionDialog(ModalScreen[Decision | None]):
             yield Static(Text(t("decisions.title", title=visible(self.card_title)), style="bold"), markup=False)
             if self.restored:
                 yield Static(Text(t("decisions.restored"), style="italic"), markup=False, id="decision-restored")
+            yield Static("", id="decision-problem", markup=False)
             with VerticalScroll():
                 yield Label(t("decisions.field_datum"))
                 yield SafeInput(self.start["datum"], id="decision-datum", placeholder="JJJJ-MM-DD")
@@ -90,7 +92,6 @@ class DecisionDialog(ModalScreen[Decision | None]):
                 yield SafeInput(
                     self.start["deadline"], id="decision-deadline", placeholder=t("decisions.deadline_hint")
                 )
-            yield Static("", id="decision-problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(t("decisions.save"), id="decision-ok", variant="primary")
                 yield Button(t("dialog.cancel"), id="decision-cancel-button")
@@ -114,20 +115,20 @@ class DecisionDialog(ModalScreen[Decision | None]):
         """Whether anything differs from what the dialog opened with (or a restored draft is shown)."""
         return self.restored or self.values() != {k: v.strip() for k, v in self.start.items()}
 
-    def problem_text(self) -> str:
-        """The first thing wrong with the fields, in words, or ''."""
+    def problem(self) -> tuple[str, str] | None:
+        """The first thing wrong with the fields: (field key, words), or None."""
         found = problems(self.values())
         if not found:
-            return ""
+            return None
         key, code = found[0]
-        return t(f"decisions.problem_{code}", field=t(f"decisions.field_{key}"))
+        return key, t(f"decisions.problem_{code}", field=t(f"decisions.name_{key}"))
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _changed(self) -> None:
         if not self._ready:
             return
-        self.query_one("#decision-problem", Static).update("")
+        self.query_one("#decision-problem", Static).remove_class("-shown")
         if self.on_typed is None:
             return
         if self._timer is not None:
@@ -144,9 +145,13 @@ class DecisionDialog(ModalScreen[Decision | None]):
 
     # -- answers -------------------------------------------------------------------------------
     def action_save(self) -> None:
-        problem = self.problem_text()
-        if problem:
-            self.query_one("#decision-problem", Static).update(Text(problem))
+        problem = self.problem()
+        if problem is not None:
+            key, words = problem
+            shown = self.query_one("#decision-problem", Static)
+            shown.update(Text("✗ " + words, style="bold"))
+            shown.add_class("-shown")
+            self.query_one(f"#decision-{key}").focus()
             return
         v = self.values()
         self._stop_timer()

@@ -132,3 +132,43 @@ async def test_a_card_with_an_editor_draft_is_refused_and_the_draft_kept(tmp_pat
         assert not isinstance(app.screen, DecisionDialog)
     kept = DraftStore(repo).get(CARD)
     assert kept is not None and kept.data["doelstelling"] == "half getypt"
+
+
+def test_the_changes_screen_says_decision_added_in_words(tmp_path: Path) -> None:
+    from tui.core.git.gitrepo import GitRepo
+    from tui.core.meetings.decisions import Decision, add_decision
+    from tui.core.review.changes import changes
+    from tui.core.review.snapshots import create_snapshot
+    from tui.core.workspace import Workspace
+    from tui.screens.changes import field_text
+
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    with GitRepo.open(repo) as r:
+        create_snapshot(r, "Stuurgroep november 2026")
+    card = Workspace(repo).store.load_all().cards[0]
+    add_decision(Workspace(repo).store, card, Decision("2026-12-02", "Stuurgroep december 2026", "Akkoord."))
+    with GitRepo.open(repo) as r:
+        [field] = changes(r, None, None, lang="nl").cards[0].fields
+    shown = field_text(field).plain
+    assert "besluit toegevoegd: 2026-12-02 · Stuurgroep december 2026" in shown and "{" not in shown
+
+
+async def test_saving_from_the_card_screen_updates_its_view(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["nml-h2"])  # a CRLF card
+    before = (repo / "cards/nml/nml-h2.toml").read_bytes()
+    app = app_for(repo)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        card_id = next(iter(app.library.cards))
+        screen = CardScreen(app.library, app.browser.actions, card_id)
+        app.push_screen(screen)
+        await settle(app, pilot)
+        dialog = await _open(app, pilot)
+        dialog.query_one("#decision-vergadering").value = "Werkgroep <b>[bold]x[/]"
+        dialog.query_one("#decision-besluit").text = "Opschalen naar de stuurgroep."
+        await pilot.press("ctrl+s")
+        view = screen.query_one(CardView)
+        await wait_for(pilot, lambda: "Opschalen naar de stuurgroep." in view.last_text, what="the card screen updated")
+        assert "Werkgroep <b>[bold]x[/]" in view.last_text  # card text literal, never markup
+    after = (repo / "cards/nml/nml-h2.toml").read_bytes()
+    assert after.startswith(before) and after[len(before) :].count(b"\n") == after[len(before) :].count(b"\r\n")

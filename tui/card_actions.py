@@ -8,6 +8,8 @@ rest. Results reach the screens through the library's change notices, never dire
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +34,18 @@ if TYPE_CHECKING:
     from tui.core.workspace import Workspace
 
 EXPORT_FORMATS: dict[str, Format] = {"html": "html", "md": "md", "csv": "csv", "xlsx": "xlsx"}
+
+
+class _Journal:
+    """The typed-decision journal of one open dialog: writes stop once the dialog has answered."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
 
 
 class CardActions:
@@ -259,13 +273,15 @@ class CardActions:
         from .dialogs.decision import DecisionDialog
 
         drafts = DecisionDrafts(self.workspace.root)
+        state = _Journal()
 
         def typed(values: dict[str, str]) -> None:
             self.app.run_worker(
-                partial(self._journal_decision, drafts, card, values), thread=True, group="decision-draft"
+                partial(self._journal_decision, drafts, card, values, state), thread=True, group="decision-draft"
             )
 
         def answered(decision: Decision | None) -> None:
+            state.close()  # a journal write still on its way is dropped, never written after the discard
             if decision is None:
                 self.app.run_worker(partial(drafts.discard, card.id), thread=True, group="decision-draft")
                 return
@@ -280,10 +296,12 @@ class CardActions:
         dialog = DecisionDialog(card.title, fields, organisations=orgs, restored=restored, on_typed=typed)
         self.push_screen(dialog, answered)
 
-    def _journal_decision(self, drafts: Any, card: Card, values: dict[str, str]) -> None:
-        """Worker: keep the typed decision; a failure is told once, the dialog stays open."""
+    def _journal_decision(self, drafts: Any, card: Card, values: dict[str, str], state: _Journal) -> None:
+        """Worker: keep the typed decision; a failure is told, the dialog stays open."""
         try:
-            drafts.write(card, values)
+            with state.lock:
+                if not state.closed:
+                    drafts.write(card, values)
         except (OSError, WriteError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title=t("decisions.not_kept"), severity="warning")
 
@@ -297,13 +315,15 @@ class CardActions:
             return
         try:
             saved = add_decision(self.library, card, decision)
-        except DecisionError as exc:
-            self.app.call_from_thread(self._decision_refused, exc)
-            return
-        except (OSError, WriteError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title=t("decisions.failed"), severity="error", markup=False
-            )
+        except (DecisionError, OSError, WriteError) as exc:
+            with contextlib.suppress(OSError, WriteError):
+                drafts.write(card, decision.to_table())  # what was typed comes back with the next D
+            if isinstance(exc, DecisionError):
+                self.app.call_from_thread(self._decision_refused, exc)
+            else:
+                self.app.call_from_thread(
+                    self.notify, str(exc), title=t("decisions.failed"), severity="error", markup=False
+                )
             return
         drafts.discard(card_id)
         self.app.call_from_thread(self.notify, t("decisions.saved", title=saved.title), timeout=6, markup=False)

@@ -172,3 +172,21 @@ async def test_saving_from_the_card_screen_updates_its_view(tmp_path: Path) -> N
         assert "Werkgroep <b>[bold]x[/]" in view.last_text  # card text literal, never markup
     after = (repo / "cards/nml/nml-h2.toml").read_bytes()
     assert after.startswith(before) and after[len(before) :].count(b"\n") == after[len(before) :].count(b"\r\n")
+
+
+async def test_a_card_changed_on_disk_is_refused_and_the_typed_decision_kept(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    app = app_for(repo)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_loaded(app, pilot)
+        app.browser.goto(CARD)
+        await settle(app, pilot)
+        dialog = await _open(app, pilot)
+        dialog.query_one("#decision-besluit").text = "Niet verloren laten gaan."
+        changed = (repo / FILE).read_bytes() + b"# iemand anders\n"
+        (repo / FILE).write_bytes(changed)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("is gewijzigd sinds" in m for m in heard(app)), what="the refusal")
+        await settle(app, pilot)
+        assert (DecisionDrafts(repo).get(CARD) or {}).get("besluit") == "Niet verloren laten gaan."
+    assert (repo / FILE).read_bytes() == changed

@@ -24,6 +24,7 @@ FILE = "cards/wbw/wbw-t1-1.1.toml"
 @pytest.fixture(autouse=True)
 def instant_journal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DecisionDialog, "JOURNAL_DELAY", INSTANT)
+    monkeypatch.setattr(DecisionDialog, "JOURNAL_MAX_WAIT", INSTANT)
 
 
 async def _open(app, pilot) -> DecisionDialog:  # type: ignore[no-untyped-def]

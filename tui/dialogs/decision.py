@@ -3,12 +3,13 @@
 The dialog only asks: it checks the fields with the core's rule
 (``tui.core.meetings.decisions.problems``) and answers a ``Decision`` or None; saving is the
 caller's (``CardActions.decide``). What is typed is journaled a moment after each change through
-``on_typed`` (the editor's draft mechanism, written off the UI thread by the caller), so a kill
-loses at most the last second; escape with typed text asks before throwing it away.
+``on_typed`` (the editor's draft mechanism and its ``DraftSchedule``, written off the UI thread by
+the caller), so a kill loses at most the last couple of seconds; escape with typed text asks before throwing it away.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -22,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.core.cards.text import visible
+from tui.core.drafts import DraftSchedule
 from tui.core.meetings.decisions import Decision, problems
 
 from ..i18n import lazy, t
@@ -34,6 +36,7 @@ class DecisionDialog(ModalScreen[Decision | None]):
     """The five fields of a decision; ctrl+s saves, escape cancels (asking first when text was typed)."""
 
     JOURNAL_DELAY: ClassVar[float] = 0.5  # seconds after the last keystroke before the typed text is journaled
+    JOURNAL_MAX_WAIT: ClassVar[float] = 2.0  # ... but never later than this after the first unjournaled one
 
     BINDINGS = [
         Binding("escape", "cancel", lazy("keys.close"), id="decision-cancel"),
@@ -66,6 +69,7 @@ class DecisionDialog(ModalScreen[Decision | None]):
         self.on_typed = on_typed
         self._timer: Any = None
         self._ready = False
+        self._schedule = DraftSchedule(self.JOURNAL_DELAY, self.JOURNAL_MAX_WAIT)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -133,13 +137,16 @@ class DecisionDialog(ModalScreen[Decision | None]):
             return
         if self._timer is not None:
             self._timer.stop()
-        if self.JOURNAL_DELAY > 0:
-            self._timer = self.set_timer(self.JOURNAL_DELAY, self._journal)
+        delay = self._schedule.changed(time.monotonic())  # steady typing still reaches the disk
+        if delay > 0:
+            self._timer = self.set_timer(delay, self._journal)
         else:
+            self._timer = None
             self.call_later(self._journal)
 
     def _journal(self) -> None:
         self._timer = None
+        self._schedule.written()
         if self.on_typed is not None and self.is_attached:
             self.on_typed(self.values())
 

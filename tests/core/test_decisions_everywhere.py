@@ -153,3 +153,23 @@ def test_national_db_has_one_row_per_decision_and_the_open_actions_query(tmp_pat
     build(db, [ws.root])
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM decisions").fetchone() == (1,)
+
+
+def test_decision_changes_match_by_content_and_leave_odd_shapes_alone() -> None:
+    from datetime import date
+
+    from tui.core.review.changes import FieldChange, decision_changes
+
+    a = {"datum": "2026-12-02", "vergadering": "S", "besluit": "A"}
+    b = {"datum": date(2026, 11, 1), "vergadering": "W", "besluit": "B"}  # a TOML date, written by hand
+    c = {"datum": "2027-01-01", "vergadering": "S", "besluit": "C"}
+    raw = (FieldChange(("besluiten", 0), "besluiten.0", "Besluiten", "changed"),)
+    title = FieldChange(("title",), "title", "Titel", "changed", "x", "y")
+    got = decision_changes((title, *raw), {"besluiten": [a, b]}, {"besluiten": [b, c]}, "Besluiten")
+    assert got[0] is title
+    assert [(f.change, f.path, (f.old or f.new)["besluit"]) for f in got[1:]] == [
+        ("removed", ("besluiten", 0), "A"),
+        ("added", ("besluiten", 1), "C"),
+    ]
+    assert decision_changes(raw, {"besluiten": "tekst"}, {"besluiten": [a]}, "Besluiten") == raw
+    assert decision_changes(raw, {}, {"besluiten": [a, "x"]}, "Besluiten") == raw

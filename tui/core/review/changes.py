@@ -48,29 +48,36 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 DECISIONS = "besluiten"  # decisions per card: reported one by one, "besluit toegevoegd: …"
 
 
-def _decision_items(data: Any) -> list[Any]:
-    items = data.get(DECISIONS) if isinstance(data, dict) else None
-    return [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+def _decision_items(data: Any) -> list[dict[str, Any]] | None:
+    """The decisions of a card's data ([] when it has none), or None when they are not a list of tables."""
+    items = data.get(DECISIONS, []) if isinstance(data, dict) else []
+    if isinstance(items, list) and all(isinstance(x, dict) for x in items):
+        return items
+    return None
 
 
 def decision_changes(fields: tuple[FieldChange, ...], old: Any, new: Any, label: str) -> tuple[FieldChange, ...]:
     """``fields`` with the raw list diff of ``besluiten`` replaced by one change per decision added
     (``added``, the decision in ``new``) or removed (``removed``, in ``old``), matched by content,
-    so a decision added between others, or after a merge sorted them, is still one decision added."""
-    if not any(f.path and f.path[0] == DECISIONS for f in fields):
-        return fields
+    so a decision added between others, or after a merge sorted them, is still one decision added.
+    Decisions that are not a list of tables keep their raw diff."""
     before, after = _decision_items(old), _decision_items(new)
-    rest = [json.dumps(x, sort_keys=True, default=str) for x in before]
+    if before is None or after is None or not any(f.path and f.path[0] == DECISIONS for f in fields):
+        return fields
+
+    def key(item: dict[str, Any]) -> str:
+        return json.dumps(item, sort_keys=True, default=str)
+
+    rest = {i: key(x) for i, x in enumerate(before)}
     added: list[FieldChange] = []
     for i, item in enumerate(after):
-        k = json.dumps(item, sort_keys=True, default=str)
-        if k in rest:
-            rest.remove(k)
+        k = key(item)
+        match = next((j for j, other in rest.items() if other == k), None)
+        if match is not None:
+            del rest[match]
         else:
             added.append(FieldChange((DECISIONS, i), DECISIONS, label, F_ADDED, None, item))
-    gone = [
-        FieldChange((DECISIONS, before.index(json.loads(k))), DECISIONS, label, F_REMOVED, json.loads(k)) for k in rest
-    ]
+    gone = [FieldChange((DECISIONS, j), DECISIONS, label, F_REMOVED, before[j]) for j in rest]
     others = [f for f in fields if not (f.path and f.path[0] == DECISIONS)]
     first = next(i for i, f in enumerate(fields) if f.path and f.path[0] == DECISIONS)
     at = sum(1 for f in fields[:first] if not (f.path and f.path[0] == DECISIONS))

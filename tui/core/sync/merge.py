@@ -171,7 +171,7 @@ class _Merge:
 
         def datum(item: Any) -> str:
             value = item.get("datum") if isinstance(item, dict) else None
-            return value if isinstance(value, str) else ""
+            return "" if value is None or isinstance(value, (dict, list)) else str(value)  # a TOML date too
 
         return sorted(merged, key=datum)
 

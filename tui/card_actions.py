@@ -272,18 +272,25 @@ class CardActions:
 
         from .dialogs.decision import DecisionDialog
 
+        if any(isinstance(s, DecisionDialog) for s in self.screen_stack):
+            return  # D pressed twice before the dialog appeared: one dialog
         drafts = DecisionDrafts(self.workspace.root)
         state = _Journal()
 
         def typed(values: dict[str, str]) -> None:
             self.app.run_worker(
-                partial(self._journal_decision, drafts, card, values, state), thread=True, group="decision-draft"
+                partial(self._journal_decision, drafts, card, values, state),
+                thread=True,
+                group="decision-draft",
+                exit_on_error=False,
             )
 
         def answered(decision: Decision | None) -> None:
             state.close()  # a journal write still on its way is dropped, never written after the discard
             if decision is None:
-                self.app.run_worker(partial(drafts.discard, card.id), thread=True, group="decision-draft")
+                self.app.run_worker(
+                    partial(drafts.discard, card.id), thread=True, group="decision-draft", exit_on_error=False
+                )
                 return
             self.app.run_worker(
                 partial(self._save_decision, drafts, card.id, decision),

@@ -195,3 +195,18 @@ def test_default_meeting_is_the_latest_snapshot_or_the_date(tmp_path: Path) -> N
     assert default_meeting(tmp_path, "2026-12-02") == "Vergadering 2026-12-02"  # no git at all
     create_snapshot(GitRepo.open(repo), "Stuurgroep december 2026")
     assert default_meeting(repo, "2026-12-02") == "Stuurgroep december 2026"
+
+
+def test_add_decision_refuses_a_hand_made_besluiten_that_is_no_list_of_tables(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", cards=["wbw-t1-1.1"])
+    ws = Workspace(repo)
+    card = ws.store.load_all().cards[0]
+    for odd in ('besluiten = "ja"\n', 'besluiten = ["ja"]\n'):
+        text = card.path.read_text(encoding="utf-8").replace('id = "WBW/T1/1.1"\n', f'id = "WBW/T1/1.1"\n{odd}')
+        card.path.write_text(text, encoding="utf-8")
+        odd_card = ws.store.load_all().cards[0]
+        with pytest.raises(DecisionError) as refused:
+            add_decision(ws.store, odd_card, Decision(**GOOD))
+        assert refused.value.code == "decisions.not_a_list"
+        assert card.path.read_text(encoding="utf-8") == text
+        git(repo, "checkout", "--", ".")

@@ -119,7 +119,8 @@ def default_meeting(root: Path, datum: str) -> str:
         from tui.core.git.gitrepo import GitRepo
         from tui.core.review.snapshots import latest_snapshot
 
-        snap = latest_snapshot(GitRepo.open(root))
+        with GitRepo.open(root) as repo:
+            snap = latest_snapshot(repo)
     except Exception:  # no git, no tags, git missing: the plain default
         snap = None
     return snap.name if snap is not None else f"Vergadering {datum}"
@@ -150,10 +151,10 @@ def add_decision(target: CardStore | Library, card: Card, decision: Decision) ->
     if DraftStore(store.root).get(card.id) is not None:
         raise DecisionError("draft_open", title=card.title, id=card.id)
     data = card.to_dict()
-    current = data.get(FIELD)
-    items = [dict(x) for x in current] if isinstance(current, list) else []
-    if current is not None and not isinstance(current, list):
+    current = data.get(FIELD, [])
+    if not isinstance(current, list) or not all(isinstance(x, Mapping) for x in current):
         raise DecisionError("not_a_list", path=str(card.path))
+    items = [dict(x) for x in current]
     data[FIELD] = [*items, table]
     try:
         saved = store.save(card, data)

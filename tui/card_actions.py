@@ -8,6 +8,8 @@ rest. Results reach the screens through the library's change notices, never dire
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +34,18 @@ if TYPE_CHECKING:
     from tui.core.workspace import Workspace
 
 EXPORT_FORMATS: dict[str, Format] = {"html": "html", "md": "md", "csv": "csv", "xlsx": "xlsx"}
+
+
+class _Journal:
+    """The typed-decision journal of one open dialog: writes stop once the dialog has answered."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
 
 
 class CardActions:
@@ -223,6 +237,109 @@ class CardActions:
             self.app.call_from_thread(self.notify, str(exc), title=t("export.failed"), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, t("export.done", path=str(target)), timeout=12, markup=False)
+
+    # -- decisions (issue #16) -------------------------------------------------------------------
+    def decide(self, card_id: str) -> None:
+        """Record a decision about the card: ask in a dialog, save in a worker, say so in a toast.
+
+        The card view updates through the library's change notice. Meeting mode calls this too.
+        """
+        card = self._card(card_id)
+        if card is not None:
+            self.app.run_worker(partial(self._prepare_decision, card), thread=True, group="decide", exit_on_error=False)
+
+    def _prepare_decision(self, card: Card) -> None:
+        """Worker: refuse a card with an unsaved editor draft; find the meeting name and typed text kept."""
+        from datetime import date
+
+        from tui.core.drafts import DraftStore
+        from tui.core.meetings.decisions import DecisionDrafts, DecisionError, default_meeting
+
+        root = self.workspace.root
+        if DraftStore(root).get(card.id) is not None:
+            refusal = DecisionError("draft_open", title=card.title, id=card.id)
+            self.app.call_from_thread(self._decision_refused, refusal)
+            return
+        today = date.today().isoformat()
+        kept = DecisionDrafts(root).get(card.id)
+        fields = kept or {"datum": today, "vergadering": default_meeting(root, today)}
+        region = self.workspace.vocab.regions.get(card.region)
+        orgs = tuple(region.organisations) if region is not None else ()
+        self.app.call_from_thread(self._ask_decision, card, fields, orgs, kept is not None)
+
+    def _ask_decision(self, card: Card, fields: dict[str, str], orgs: tuple[str, ...], restored: bool) -> None:
+        from tui.core.meetings.decisions import Decision, DecisionDrafts
+
+        from .dialogs.decision import DecisionDialog
+
+        if any(isinstance(s, DecisionDialog) for s in self.screen_stack):
+            return  # D pressed twice before the dialog appeared: one dialog
+        drafts = DecisionDrafts(self.workspace.root)
+        state = _Journal()
+
+        def typed(values: dict[str, str]) -> None:
+            self.app.run_worker(
+                partial(self._journal_decision, drafts, card, values, state),
+                thread=True,
+                group="decision-draft",
+                exit_on_error=False,
+            )
+
+        def answered(decision: Decision | None) -> None:
+            state.close()  # a journal write still on its way is dropped, never written after the discard
+            if decision is None:
+                self.app.run_worker(
+                    partial(drafts.discard, card.id), thread=True, group="decision-draft", exit_on_error=False
+                )
+                return
+            self.app.run_worker(
+                partial(self._save_decision, drafts, card.id, decision),
+                thread=True,
+                exclusive=True,
+                group="save",
+                exit_on_error=False,
+            )
+
+        dialog = DecisionDialog(card.title, fields, organisations=orgs, restored=restored, on_typed=typed)
+        self.push_screen(dialog, answered)
+
+    def _journal_decision(self, drafts: Any, card: Card, values: dict[str, str], state: _Journal) -> None:
+        """Worker: keep the typed decision; a failure is told, the dialog stays open."""
+        try:
+            with state.lock:
+                if not state.closed:
+                    drafts.write(card, values)
+        except (OSError, WriteError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title=t("decisions.not_kept"), severity="warning")
+
+    def _save_decision(self, drafts: Any, card_id: str, decision: Any) -> None:
+        """Worker: append the decision to the card as it is now; the typed text stays kept on failure."""
+        from tui.core.meetings.decisions import DecisionError, add_decision
+
+        card = self.library.cards.get(card_id)
+        if card is None:
+            self.app.call_from_thread(self.notify, t("edit.no_card"), severity="warning")
+            return
+        try:
+            saved = add_decision(self.library, card, decision)
+        except (DecisionError, OSError, WriteError) as exc:
+            with contextlib.suppress(OSError, WriteError):
+                drafts.write(card, decision.to_table())  # what was typed comes back with the next D
+            if isinstance(exc, DecisionError):
+                self.app.call_from_thread(self._decision_refused, exc)
+            else:
+                self.app.call_from_thread(
+                    self.notify, str(exc), title=t("decisions.failed"), severity="error", markup=False
+                )
+            return
+        drafts.discard(card_id)
+        self.app.call_from_thread(self.notify, t("decisions.saved", title=saved.title), timeout=6, markup=False)
+        self.app.call_from_thread(self.post_message, RepoChanged())
+
+    def _decision_refused(self, error: Exception) -> None:
+        from .i18n import phrase_error
+
+        self.notify(phrase_error(error), title=t("decisions.failed"), severity="warning", markup=False)
 
     # -- drafts left by a crash (kept as one block) -----------------------------------------------
     def offer_drafts(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tests.conftest import make_repo
 from tests.ui.conftest import app_for, click, heard, settle, wait_for, wait_loaded
@@ -14,6 +14,9 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.save_view import SaveViewDialog
 from tui.screens.editor import EditorScreen
 from tui.screens.meeting import MeetingScreen
+from tui.widgets.card_view import CardView
+from tui.core.meetings.decisions import card_decisions
+from tui.dialogs.decision import DecisionDialog
 from tui.widgets.card_list import CardList
 from tui.widgets.theme_tree import ThemeTree, ViewNode
 
@@ -153,7 +156,17 @@ async def test_meeting_walks_the_view_and_comes_back(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert meeting.card_id == "NML/E1.1" and "2 van 3" in screen_text(app)
         await wait_for(pilot, lambda: "pijler preventie (herzien)" in screen_text(app), what="the card re-read")
-        await pilot.press("D")  # the decisions work wires CardActions.decide; until then it says so
+        await pilot.press("D")  # a decision on the card under discussion
+        await wait_for(pilot, lambda: isinstance(app.screen, DecisionDialog), what="the decision dialog")
+        dialog = app.screen
+        assert isinstance(dialog, DecisionDialog)
+        dialog.query_one("#decision-besluit", TextArea).text = "Akkoord met de aanpak."
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: card_decisions(app.library.cards["NML/E1.1"]), what="the decision saved")
+        await wait_for(pilot, lambda: app.screen is meeting, what="back in the meeting")
+        assert meeting.card_id == "NML/E1.1" and "2 van 3" in screen_text(app)
+        view = meeting.query_one(CardView)
+        await wait_for(pilot, lambda: "Akkoord met de aanpak." in view.last_text, what="the decision shown")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.browser, what="back in the browser")
         await settle(app, pilot)

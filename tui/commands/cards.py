@@ -20,6 +20,7 @@ CARD_ACTIONS = [
     ("duplicate_card", "palette.duplicate"),
     ("delete_card", "palette.delete"),
     ("export", "palette.export"),
+    ("decide", "decisions.palette"),
 ]
 # actions of the app
 APP_ACTIONS = [

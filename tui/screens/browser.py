@@ -86,6 +86,7 @@ class BrowserScreen(Screen[None]):
         Binding("r", "cycle_sort", lazy("keys.sort"), id="sort", show=False),
         Binding("V", "save_view", lazy("views.key_save"), id="save-view", show=False),
         Binding("m", "meeting", lazy("meeting.key"), id="meeting"),
+        Binding("D", "decide", lazy("decisions.key"), id="decide", show=False),
         Binding("alt+left,left_square_bracket", "back", lazy("keys.back_card"), id="card-back-visit", show=False),
         Binding(
             "alt+right,right_square_bracket", "forward", lazy("keys.forward_card"), id="card-forward-visit", show=False
@@ -693,6 +694,13 @@ class BrowserScreen(Screen[None]):
 
     def action_new_card(self) -> None:
         self.actions.new(self.current_card_id())
+
+    def action_decide(self) -> None:
+        card_id = self.current_card_id()
+        if card_id:
+            self.actions.decide(card_id)
+        else:
+            self.tell(t("edit.no_card"), severity="warning")
 
     def action_duplicate_card(self) -> None:
         self.actions.duplicate(self.current_card_id())

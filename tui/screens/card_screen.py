@@ -43,6 +43,7 @@ class CardScreen(Screen[None]):
         Binding("h", "app.history", lazy("keys.history"), id="card-history"),
         Binding("b", "app.blame", lazy("keys.blame"), id="card-blame"),
         Binding("v", "toggle_empty", lazy("keys.empty"), id="card-toggle-empty"),
+        Binding("D", "decide", lazy("decisions.key"), id="card-decide"),
         Binding("alt+left,left_square_bracket", "back", lazy("keys.back_card"), id="card-visit-back", show=False),
         Binding(
             "alt+right,right_square_bracket", "forward", lazy("keys.forward_card"), id="card-visit-forward", show=False
@@ -163,6 +164,9 @@ class CardScreen(Screen[None]):
     # -- card actions ------------------------------------------------------------------------
     def action_edit_card(self) -> None:
         self.actions.edit(self.card_id)
+
+    def action_decide(self) -> None:
+        self.actions.decide(self.card_id)
 
     def action_new_card(self) -> None:
         self.actions.new(self.card_id)

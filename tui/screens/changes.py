@@ -29,6 +29,7 @@ from tui.core.cards.vocab import Vocabulary
 from tui.core.library import Library
 from tui.core.cards.status import label_of
 from tui.core.review.changes import CardChange, FieldChange, open_changes
+from tui.core.review.changes_report import decision_word
 from tui.core.review.snapshots import Snapshot, create_snapshot, list_snapshots
 
 from ..i18n import explained, language, lazy, phrase_error, t
@@ -60,7 +61,10 @@ def field_text(f: FieldChange) -> Text:
     out = Text()
     out.append(visible(f.label), style="bold")
     out.append(f"  {visible(f.key)}\n", style="dim")
-    if f.change == F_ADDED:
+    decided = decision_word(f)  # a decision added or removed: "besluit toegevoegd: …"
+    if decided is not None:
+        out.append(visible(decided), style="green" if f.change == F_ADDED else "red strike")
+    elif f.change == F_ADDED:
         out.append(visible(plain_value(f.new, inline=True)), style="green underline")
     elif f.change == F_REMOVED:
         out.append(visible(plain_value(f.old, inline=True)), style="red strike")

@@ -157,12 +157,10 @@ class MeetingScreen(Screen[str | None]):
         self.actions.edit(self.current_card_id())
 
     def action_decide(self) -> None:
-        """``D``: record a decision on the card shown (the decisions work adds ``CardActions.decide``)."""
-        decide = getattr(self.actions, "decide", None)
-        if decide is None:
-            self.notify(t("meeting.no_decide"), timeout=3, markup=False)
-            return
-        decide(self.current_card_id())
+        """``D``: record a decision on the card shown (the dialog and the save are ``CardActions.decide``)."""
+        card_id = self.current_card_id()
+        if card_id:
+            self.actions.decide(card_id)
 
     def action_export(self) -> None:
         self.actions.export(self.listed_card_ids())

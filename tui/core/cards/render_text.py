@@ -10,6 +10,8 @@ from tui.core.cards.fte import fte_summary
 from tui.core.cards.schema import Field, Kind
 from tui.core.language import phrase
 
+DECISIONS = "besluiten"  # decisions per card (tui.core.meetings.decisions): shown per meeting, not as a table
+
 
 @dataclass(frozen=True)
 class Section:
@@ -58,6 +60,8 @@ def _field_sections(f: Field | None, key: str, value: Any, depth: int) -> list[S
         if len(out) == 1:
             return [Section(key, label, (), depth)]
         return out
+    if isinstance(value, list) and key == DECISIONS and value and all(isinstance(v, Mapping) for v in value):
+        return [Section(key, label, (), depth), *_decision_sections(f, key, value, depth + 1)]
     if isinstance(value, list):
         if value and all(isinstance(v, Mapping) for v in value):
             out = [Section(key, label, (), depth)]
@@ -71,6 +75,39 @@ def _field_sections(f: Field | None, key: str, value: Any, depth: int) -> list[S
             return out
         return [Section(key, label, tuple(f"• {v}" for v in value), depth)]
     return [Section(key, label, tuple(_scalar(value)), depth)]
+
+
+def _decision_sections(f: Field | None, key: str, items: list[Any], depth: int) -> list[Section]:
+    """Each decision as "datum · vergadering", then its text and, when given, action holder and deadline."""
+    children = {c.key: c for c in (f.children if f else ())}
+
+    def lab(k: str) -> str:
+        return children[k].label if k in children else k
+
+    out = []
+    for i, item in enumerate(items, 1):
+        head = " · ".join(" ".join(_scalar(item[k])) for k in ("datum", "vergadering") if item.get(k) is not None)
+        lines = list(_scalar(item.get("besluit")))
+        for k in ("actiehouder", "deadline"):
+            if item.get(k) not in (None, ""):
+                lines.append(f"{lab(k)}: {' '.join(_scalar(item[k]))}")
+        known = {"datum", "vergadering", "besluit", "actiehouder", "deadline"}
+        lines.extend(f"{k}: {' '.join(_scalar(v))}" for k, v in item.items() if k not in known)
+        out.append(Section(f"{key}.{i}", head or f"{i}.", tuple(lines), depth))
+    return out
+
+
+def decision_summary(item: Mapping[str, Any]) -> str:
+    """One decision on one line: ``2026-12-02 · Stuurgroep: text (actiehouder: X; deadline: Y)``."""
+
+    def text(key: str) -> str:
+        value = item.get(key)
+        return " ".join(str(value).split()) if value not in (None, "") else ""
+
+    head = " · ".join(x for x in (text("datum"), text("vergadering")) if x)
+    out = f"{head}: {text('besluit')}" if head else text("besluit")
+    extra = [phrase(f"decisions.render_{k}", {"value": text(k)}) for k in ("actiehouder", "deadline") if text(k)]
+    return f"{out} ({'; '.join(extra)})" if extra else out
 
 
 def plain_value(value: Any, *, inline: bool = False) -> str:

@@ -8,7 +8,9 @@ unknown card) are Kaartenbak's own and never block saving.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,6 +28,7 @@ from tui.core.language import phrase, pick
 ERROR = "error"
 WARNING = "warning"
 Param = str | int | float
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # a date's shape; the schema checks it
 _TYPES = ("string", "array", "object", "integer", "number", "boolean")
 
 
@@ -163,6 +166,8 @@ def _from_schema(err: ValidationError, kind: Kind) -> list[Problem]:
         return [_problem(ERROR, path, "min_length", labels)]
     if v == "maxItems":
         return [_problem(ERROR, path, "max_items", labels, max=int(val))]
+    if v == "pattern" and err.schema.get("x-format") == "date":
+        return [_problem(ERROR, path, "decisions.date_invalid", labels, value=str(err.instance))]
     if v == "pattern":
         return [_problem(ERROR, path, "pattern", labels)]
     if v in ("minimum", "maximum"):
@@ -191,6 +196,7 @@ def validate_data(data: Mapping[str, Any], schema: Schema, vocab: Vocabulary | N
     for err in sorted(_validator(kind).iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
         problems.extend(_from_schema(err, kind))
     problems.extend(_status_problems(data, kind, vocab))
+    problems.extend(_decision_dates(data, kind))
     problems.extend(_warnings(data, kind, vocab))
     order = {k: i for i, k in enumerate(kind.keys)}
     return sorted(problems, key=lambda p: (p.level != ERROR, order.get(p.field, len(order))))
@@ -235,6 +241,41 @@ def _status_problems(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | No
                 status_en=status.label_en or status.label_nl,
             )
         )
+    return out
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a real date written ``YYYY-MM-DD`` (``2026-02-30`` is not)."""
+    if not _ISO_SHAPE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _decision_dates(data: Mapping[str, Any], kind: Kind) -> list[Problem]:
+    """Dates of decisions (``[[besluiten]]``) that look right but are no real date, and deadlines before
+    the date. Missing keys, wrong shapes and bad patterns come from the JSON Schema."""
+    out: list[Problem] = []
+    items = data.get("besluiten")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, Mapping):
+            continue
+        for key in ("datum", "deadline"):
+            value = item.get(key)
+            if isinstance(value, str) and _ISO_SHAPE.match(value) and not is_iso_date(value):
+                path = ("besluiten", i, key)
+                out.append(_problem(ERROR, path, "decisions.date_invalid", _labels(kind, path), value=value))
+        datum, deadline = item.get("datum"), item.get("deadline")
+        dated = isinstance(datum, str) and isinstance(deadline, str) and is_iso_date(datum) and is_iso_date(deadline)
+        if dated and str(deadline) < str(datum):
+            path = ("besluiten", i, "deadline")
+            labels = _labels(kind, path)
+            out.append(
+                _problem(ERROR, path, "decisions.deadline_before", labels, datum=str(datum), deadline=str(deadline))
+            )
     return out
 
 

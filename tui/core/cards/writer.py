@@ -9,6 +9,7 @@ replaced when only one of their keys changed. The result is cross-checked with `
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from typing import Any
 from collections.abc import Sequence
@@ -103,13 +104,74 @@ def line_endings(text: str) -> str:
     return "crlf" if crlf else "lf"
 
 
+def appended_items(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+    """``(key, items)`` when ``new`` is ``old`` plus tables appended to one array of tables, else None.
+
+    Only flat tables (no nested tables) count: they can be written as plain ``[[key]]`` blocks.
+    """
+    if old.keys() - new.keys():
+        return None
+    grown = [k for k in new if k not in old or not same(old[k], new[k])]
+    if len(grown) != 1:
+        return None
+    k = grown[0]
+    before, after = old.get(k, []), new[k]
+    if not isinstance(before, list) or not isinstance(after, list) or len(after) <= len(before):
+        return None
+    if not all(isinstance(x, dict) for x in after) or not same(before, after[: len(before)]):
+        return None
+    added = after[len(before) :]
+    if any(tomlfmt.is_table_value(v) for item in added for v in item.values()):
+        return None
+    return k, added
+
+
+APPEND_AT_END = frozenset({"besluiten"})  # append-only lists that live at the end of the card file
+_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]*?)[ \t]*\]")
+
+
+def _last_header(text: str) -> str | None:
+    """The top-level key of the file's last ``[table]`` or ``[[table]]`` header, if any."""
+    found = None
+    for line in text.splitlines():
+        m = _HEADER.match(line)
+        if m:
+            found = m.group(1).split(".")[0].strip().strip('"')
+    return found
+
+
+def appended_text(old_text: str, key: str, items: Sequence[dict[str, Any]], expected: dict[str, Any]) -> str:
+    """``old_text`` with ``[[key]]`` tables added after its last line: every old byte stays put.
+
+    The file's line endings are kept (CRLF stays CRLF; a mixed file gets the ending of its last
+    line). A file without a final newline gets one first (the only changed line then).
+    """
+    endings = line_endings(old_text)
+    eol = "\r\n" if endings == "crlf" or (endings == "mixed" and old_text.endswith("\r\n")) else "\n"
+    block = "\n".join(tomlfmt._table_block(tomlfmt.key(key), list(items), set())) + "\n"
+    base = old_text if not old_text or old_text.endswith("\n") else old_text + eol
+    if not base.strip():
+        block = block.lstrip("\n")
+    out = base + block.replace("\n", eol)
+    check(out.replace("\r\n", "\n"), expected)
+    return out
+
+
 def updated_text(old_text: str, old: dict[str, Any], new: dict[str, Any], order: Sequence[str]) -> str:
     """The old card text with only the changed keys rewritten.
 
     ``old_text`` has no BOM. Line endings stay as they were: a CRLF file stays CRLF, and in a
     file that mixes CRLF and LF every untouched line keeps its own ending (tomlkit keeps the
-    text of untouched items as it was; only the rewritten keys' lines end in LF).
+    text of untouched items as it was; only the rewritten keys' lines end in LF). Tables added
+    at the end of an array of tables (decisions, ``[[besluiten]]``) are appended after the last
+    line, so the diff is added lines only.
     """
+    grown = appended_items(old, new)
+    if grown is not None and (grown[0] not in old or grown[0] in APPEND_AT_END or _last_header(old_text) == grown[0]):
+        try:
+            return appended_text(old_text, grown[0], grown[1], new)
+        except WriteCheckError:
+            pass  # e.g. the key was an inline array: rewrite it the usual way below
     endings = line_endings(old_text)
     doc = tomlkit.parse(old_text)
     _apply(doc, (), old, new, list(order))

@@ -7,7 +7,8 @@
 - Lists are joined with `` | `` on one line: Excel shows an in-cell line break only when "wrap
   text" is on and does not grow the row height, so a joined list is the readable choice in
   the default view. Multi-line text keeps its line breaks (LF inside a quoted cell, which Excel
-  and LibreOffice read as an in-cell break), and tables become ``Label: value`` lines.
+  and LibreOffice read as an in-cell break), and tables become ``Label: value`` lines; decisions
+  (``besluiten``) one a line, ``datum · vergadering: besluit (Actiehouder: …; Deadline: …)``.
 - An FTE field gives its readable summary plus two numeric columns, low and high (equal for a
   single number), so summing them in Excel gives the same range as the FTE totals per theme.
 - Formula injection: cells are trimmed, then a text cell starting with ``=``, ``+``, ``-``, ``@``,
@@ -30,6 +31,7 @@ from tui.core.language import phrase
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "
+DECISION_KEYS = ("datum", "vergadering", "besluit", "actiehouder", "deadline")
 
 
 def neutralise(cell: str) -> str:
@@ -92,8 +94,34 @@ def _one_field_kind(f: Field) -> Kind:
     return Kind(name="", title_nl="", description_nl="", regions=(), fields=(f,), json_schema={})
 
 
+def decisions_text(f: Field, items: list[Any]) -> str:
+    """Decisions (``besluiten``), one a line: ``2026-12-02 · Stuurgroep: text (Actiehouder: X; Deadline: Y)``."""
+
+    def word(item: Mapping[str, Any], key: str) -> str:
+        value = item.get(key)
+        return " ".join(str(value).split()) if value not in (None, "") else ""
+
+    lines = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        head = " · ".join(x for x in (word(item, "datum"), word(item, "vergadering")) if x)
+        line = f"{head}: {word(item, 'besluit')}" if head else word(item, "besluit")
+        extra = []
+        for key in ("actiehouder", "deadline"):
+            child = f.child(key)
+            if word(item, key):
+                extra.append(f"{child.label if child else key}: {word(item, key)}")
+        extra += [f"{k}: {word(item, k)}" for k in item if k not in DECISION_KEYS and word(item, k)]
+        lines.append(f"{line} ({'; '.join(extra)})" if extra else line)
+    return "\n".join(lines)
+
+
 def table_text(f: Field, value: Any) -> str:
-    """A table as ``Label: value`` lines; rows of a list of tables as ``1. Label: value; ...``."""
+    """A table as ``Label: value`` lines; rows of a list of tables as ``1. Label: value; ...``;
+    decisions one a line (``decisions_text``)."""
+    if f.key == "besluiten" and isinstance(value, list):
+        return decisions_text(f, value)
     lines = []
     for s in card_sections({f.key: value}, _one_field_kind(f))[1:]:
         indent = "  " * max(s.depth - 1, 0)

@@ -23,6 +23,7 @@ from tui.core.git.status import (
     FileStatus,
     changed_files,
     shared_files,
+    shared_order,
 )
 from tui.core.cards.text import visible
 from tui.core.cards.validate import label_for
@@ -117,7 +118,7 @@ def changed_cards(repo: GitRepo, workspace: Workspace) -> list[CardChange]:
     changes = []
     everything = changed_files(repo, "cards", *SHARED_FILES)  # one git status for both
     files = [fs for fs in everything if fs.path.startswith("cards/")]
-    shared = [fs for fs in everything if not fs.path.startswith("cards/")]
+    shared = shared_order([fs for fs in everything if not fs.path.startswith("cards/")])
     before = [fs for fs in files if head is not None and fs.state not in (NEW, UNTRACKED)]
     raws = dict(zip(before, blobs_at(repo, [(head or "", fs.orig_path or fs.path) for fs in before]), strict=True))
     for fs in files:

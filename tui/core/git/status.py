@@ -95,7 +95,17 @@ def changed_files(repo: GitRepo, *folders: str) -> list[FileStatus]:
 
 def shared_files(repo: GitRepo) -> list[FileStatus]:
     """The shared files beside the cards (``SHARED_FILES``) that differ from HEAD."""
-    return changed_files(repo, *SHARED_FILES)
+    return shared_order(changed_files(repo, *SHARED_FILES))
+
+
+def shared_order(files: list[FileStatus]) -> list[FileStatus]:
+    """Shared files in the order of ``SHARED_FILES`` (views.toml, then reviews/), as the commit dialog lists them."""
+
+    def rank(fs: FileStatus) -> tuple[int, str]:
+        top = fs.path.split("/", 1)[0]
+        return (SHARED_FILES.index(top) if top in SHARED_FILES else len(SHARED_FILES), fs.path)
+
+    return sorted(files, key=rank)
 
 
 def upstream_distance(repo: GitRepo) -> tuple[str | None, int, int]:

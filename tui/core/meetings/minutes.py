@@ -12,9 +12,8 @@ are rendered by the change report's own pieces (``tui.core.review.changes_report
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from tui.core.export.export_md import md_escape
 from tui.core.git.fielddiff import format_diff
 from tui.core.git.gitrepo import GitRepo
 from tui.core.language import current, phrase
+from tui.core.meetings.decisions import Decision, card_decisions
 from tui.core.meetings.views import View, cards_for
 from tui.core.review import changes_report as report
 from tui.core.review.changes import CardChange, Point, changes
@@ -39,51 +39,6 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECISIONS = "besluiten"
 
 
-# -- decisions --------------------------------------------------------------------------------
-# STOP-GAP for the lead: ``tui.core.meetings.decisions`` (decisions helper) owns ``Decision`` and
-# ``card_decisions``. Until that branch is merged this small reader stands in; once it is there,
-# ``card_decisions`` below uses it (see ``_reader``) and ``_StopGapDecision``/``_stop_gap`` can go.
-
-
-@dataclass(frozen=True)
-class _StopGapDecision:
-    datum: str
-    vergadering: str
-    besluit: str
-    actiehouder: str | None = None
-    deadline: str | None = None
-
-
-def _stop_gap(card: Card) -> list[Any]:
-    items = card.data.get("besluiten")
-    found: list[Any] = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        datum, meeting, text = (item.get(k) for k in ("datum", "vergadering", "besluit"))
-        if not (isinstance(datum, str) and isinstance(meeting, str) and isinstance(text, str)):
-            continue
-        extra = [
-            item.get(k) if isinstance(item.get(k), str) and item.get(k) else None for k in ("actiehouder", "deadline")
-        ]
-        found.append(_StopGapDecision(datum, meeting, text, *extra))
-    return found
-
-
-def _reader() -> Callable[[Card], list[Any]]:
-    try:
-        module = importlib.import_module("tui.core.meetings.decisions")
-    except ImportError:
-        return _stop_gap
-    reader: Callable[[Card], list[Any]] = getattr(module, "card_decisions", _stop_gap)
-    return reader
-
-
-def card_decisions(card: Card) -> list[Any]:
-    """The card's decisions (``Decision`` of the decisions helper; the stop-gap reader before the merge)."""
-    return _reader()(card)
-
-
 # -- gathering -------------------------------------------------------------------------------
 
 
@@ -92,7 +47,7 @@ class AgendaItem:
     """One card of the agenda: its decisions in the period and what changed in its fields."""
 
     card: Card
-    decisions: tuple[Any, ...]
+    decisions: tuple[Decision, ...]
     change: CardChange | None = None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import json
 import sqlite3
 import tempfile
 import time
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.paths import schema_dir
@@ -251,6 +253,9 @@ def build(
             for statement in _statements(DDL):
                 if statement.startswith("CREATE TRIGGER"):
                     conn.execute(statement)
+        if _has_table(conn, "decisions"):
+            for root in roots:
+                write_decisions(conn, str(root))
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
@@ -311,6 +316,63 @@ def _has_reviews_or_decisions(conn: sqlite3.Connection, root: Path) -> bool:
         "SELECT 1 FROM cards WHERE repo = ? AND json_extract(data, '$.besluiten') IS NOT NULL LIMIT 1", (str(root),)
     ).fetchone()
     return row is not None
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def write_decisions(conn: sqlite3.Connection, repo: str) -> int:
+    """The current decisions (``besluiten``) of one repository's cards, one row each; returns how many.
+
+    Each row names its card, file and place in the card (``besluiten.2``) and the last commit that
+    changed the card's decisions, so ``git -C REPO show COMMIT:PATH`` shows it.
+    """
+    conn.execute("DELETE FROM decisions WHERE repo = ?", (repo,))
+    rows = []
+    for card_key, card_id, region, path, head, changed_in, data in conn.execute(
+        "SELECT _id, id, region, path, head_commit, changed_in, data FROM cards"
+        " WHERE repo = ? AND json_extract(data, '$.besluiten') IS NOT NULL ORDER BY id",
+        (repo,),
+    ).fetchall():
+        items = json.loads(data).get("besluiten")
+        if not isinstance(items, list):
+            continue
+        found = conn.execute(
+            "SELECT changed_in FROM field_values WHERE card = ? AND field = 'besluiten'", (card_key,)
+        ).fetchone()
+        commit = (found[0] if found else None) or changed_in
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+
+            def text(key: str, item: dict[str, Any] = item) -> str | None:
+                value = item.get(key)
+                return None if value in (None, "") else str(value)
+
+            rows.append(
+                (
+                    repo,
+                    path,
+                    card_id,
+                    region,
+                    text("datum"),
+                    text("besluit"),
+                    text("vergadering"),
+                    text("actiehouder"),
+                    text("deadline"),
+                    f"besluiten.{i}",
+                    commit,
+                    head,
+                    json.dumps(item, ensure_ascii=False, default=str),
+                )
+            )
+    conn.executemany(
+        "INSERT INTO decisions (repo, path, card_id, region, date, decision, meeting, action_holder, deadline, field,"
+        " commit_hash, head_commit, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)
 
 
 def _schema(root: Path) -> Schema | None:

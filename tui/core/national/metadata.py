@@ -74,6 +74,22 @@ QUERIES: dict[str, dict[str, Any]] = {
             " FROM card_versions_detail WHERE card_id = :kaart ORDER BY repo, path, version"
         ),
     },
+    "open_acties_per_regio": {
+        "title": "Open acties per regio",
+        "description": (
+            "Besluiten met een deadline, per regio, de vroegste deadline eerst: wie wat moet doen en wanneer, "
+            "met kaart, vergadering en de commit die het besluit vastlegde (git -C REPO show COMMIT:PATH). "
+            "Kies een regio, of laat het vak leeg voor alle regio's."
+        ),
+        "sql": (
+            "SELECT decisions.region, decisions.deadline, decisions.action_holder AS actiehouder,"
+            " decisions.decision AS besluit, decisions.card_id, cards.title, decisions.meeting AS vergadering,"
+            " decisions.date AS datum, decisions.repo, decisions.path, decisions.commit_hash"
+            " FROM decisions LEFT JOIN cards ON cards.repo = decisions.repo AND cards.path = decisions.path"
+            " WHERE decisions.deadline IS NOT NULL AND (:regio = '' OR decisions.region = :regio)"
+            " ORDER BY decisions.region, decisions.deadline, decisions.card_id"
+        ),
+    },
 }
 
 TABLES: dict[str, dict[str, Any]] = {
@@ -113,6 +129,15 @@ TABLES: dict[str, dict[str, Any]] = {
             "veranderden, _changed_fields hun namen."
         ),
         "facets": ["region", "deleted"],
+    },
+    "decisions": {
+        "title": "Besluiten",
+        "description": (
+            "Eén rij per besluit ([[besluiten]]) van elke kaart zoals vastgelegd in HEAD: datum, vergadering, "
+            "besluit, actiehouder en deadline; field zegt waar in de kaart, commit_hash welke commit het vastlegde."
+        ),
+        "facets": ["region", "meeting", "action_holder"],
+        "sort": "date",
     },
     "commits": {"title": "Commits", "description": "Elke commit die kaarten veranderde.", "facets": ["repo", "author"]},
     "sources": {

@@ -9,14 +9,14 @@ a full-text index (``cards_fts``, FTS5 over title and prose, kept by triggers) a
 Every figure can be traced back: each row carries ``repo`` (the repository's folder), ``path``
 (the card file in it) and a commit hash, so ``git -C REPO show COMMIT:PATH`` shows the source.
 
-Reviews and decisions come later: ``FUTURE_DDL`` holds their tables. ``build`` creates them (empty)
-as soon as a repository has a ``reviews/`` folder or a card has a ``besluiten`` field, so queries
-and Datasette pages can be written against them before they are filled.
+Reviews come later: ``FUTURE_DDL`` holds their table and the decisions table. ``build`` creates
+them as soon as a repository has a ``reviews/`` folder or a card has a ``besluiten`` field;
+``decisions`` is filled with the current decisions of every card (one row per decision).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1  # PRAGMA user_version; a database of another version is rebuilt from scratch
+SCHEMA_VERSION = 2  # PRAGMA user_version; a database of another version is rebuilt from scratch
 APPLICATION_ID = 0x4B42_4E4C  # "KBNL": PRAGMA application_id marks a file as ours
 
 DDL = """
@@ -148,11 +148,17 @@ CREATE TABLE IF NOT EXISTS decisions (
     path TEXT NOT NULL,             -- the card file holding the besluiten field
     card_id TEXT,
     region TEXT,
-    date TEXT,
-    decision TEXT,
-    commit_hash TEXT,
+    date TEXT,                      -- datum: the date of the meeting, YYYY-MM-DD
+    decision TEXT,                  -- besluit
+    meeting TEXT,                   -- vergadering
+    action_holder TEXT,             -- actiehouder, when given
+    deadline TEXT,                  -- deadline, when given (YYYY-MM-DD)
+    field TEXT,                     -- where in the card: besluiten.0, besluiten.1, ...
+    commit_hash TEXT,               -- the last commit that changed the card's decisions: git show COMMIT:PATH
+    head_commit TEXT,               -- the commit whose tree this row was read from
     data TEXT                       -- the decision as JSON
 );
+CREATE INDEX IF NOT EXISTS decisions_region ON decisions (region, deadline);
 """
 
 OUR_TABLES = ("sources", "commits", "cards", "field_values", "card_versions", "cards_fts", "reviews", "decisions")

@@ -15,6 +15,7 @@ with a ``code`` (``core.changes.<code>`` in ``tui/locale``) and ``params``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -30,6 +31,8 @@ from tui.core.cards.card import Card
 from tui.core.cards.parse import parse_bytes
 from tui.core.cards.schema import Schema, SchemaError
 from tui.core.cards.validate import label_for
+from tui.core.git.fielddiff import ADDED as F_ADDED
+from tui.core.git.fielddiff import REMOVED as F_REMOVED
 from tui.core.git.fielddiff import FieldDiff, Segment, diff_cards, kind_for
 from tui.core.git.gitrepo import GitError, GitRepo
 from tui.core.git.history import BadRevision, resolve
@@ -41,6 +44,45 @@ ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
 _ZERO = re.compile(r"0+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FIELD, _RECORD = "\x1f", "\x1e"
+
+
+DECISIONS = "besluiten"  # decisions per card: reported one by one, "besluit toegevoegd: …"
+
+
+def _decision_items(data: Any) -> list[dict[str, Any]] | None:
+    """The decisions of a card's data ([] when it has none), or None when they are not a list of tables."""
+    items = data.get(DECISIONS, []) if isinstance(data, dict) else []
+    if isinstance(items, list) and all(isinstance(x, dict) for x in items):
+        return items
+    return None
+
+
+def decision_changes(fields: tuple[FieldChange, ...], old: Any, new: Any, label: str) -> tuple[FieldChange, ...]:
+    """``fields`` with the raw list diff of ``besluiten`` replaced by one change per decision added
+    (``added``, the decision in ``new``) or removed (``removed``, in ``old``), matched by content,
+    so a decision added between others, or after a merge sorted them, is still one decision added.
+    Decisions that are not a list of tables keep their raw diff."""
+    before, after = _decision_items(old), _decision_items(new)
+    if before is None or after is None or not any(f.path and f.path[0] == DECISIONS for f in fields):
+        return fields
+
+    def key(item: dict[str, Any]) -> str:
+        return json.dumps(item, sort_keys=True, default=str)
+
+    rest = {i: key(x) for i, x in enumerate(before)}
+    added: list[FieldChange] = []
+    for i, item in enumerate(after):
+        k = key(item)
+        match = next((j for j, other in rest.items() if other == k), None)
+        if match is not None:
+            del rest[match]
+        else:
+            added.append(FieldChange((DECISIONS, i), DECISIONS, label, F_ADDED, None, item))
+    gone = [FieldChange((DECISIONS, j), DECISIONS, label, F_REMOVED, before[j]) for j in rest]
+    others = [f for f in fields if not (f.path and f.path[0] == DECISIONS)]
+    first = next(i for i, f in enumerate(fields) if f.path and f.path[0] == DECISIONS)
+    at = sum(1 for f in fields[:first] if not (f.path and f.path[0] == DECISIONS))
+    return (*others[:at], *gone, *added, *others[at:])
 
 
 class ChangesError(GitError):
@@ -510,6 +552,7 @@ class ChangeStream:
                 )
                 for d in diff_cards(old, new, kind)
             )
+            fields = decision_changes(fields, old, new, label_for(kind, (DECISIONS,), self.lang))
         path = (new_path if new_raw is not None else old_path) or ""
         seen: dict[str, CommitInfo] = {}
         for info in self._commits_of(list(dict.fromkeys(x for x in (entry.new_path, entry.old_path) if x))):

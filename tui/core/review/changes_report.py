@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from tui.core.cards.render_text import plain_value
+from tui.core.cards.render_text import decision_summary, plain_value
 from tui.core.cards.text import visible
 from tui.core.export.export_html import CSP, h
 from tui.core.export.export_md import md_escape
@@ -22,7 +22,17 @@ from tui.core.git.fielddiff import ADDED as F_ADDED
 from tui.core.git.fielddiff import REMOVED as F_REMOVED
 from tui.core.git.fielddiff import Segment, format_diff
 from tui.core.language import current, phrase
-from tui.core.review.changes import ADDED, CHANGED, REMOVED, RENAMED, CardChange, ChangeSet, FieldChange, Point
+from tui.core.review.changes import (
+    ADDED,
+    CHANGED,
+    DECISIONS,
+    REMOVED,
+    RENAMED,
+    CardChange,
+    ChangeSet,
+    FieldChange,
+    Point,
+)
 
 FORMATS = ("text", "md", "html", "json")
 STATUSES = (ADDED, CHANGED, RENAMED, REMOVED)
@@ -143,6 +153,17 @@ def _equal(segments: Sequence[Segment], i: int, seg: Segment) -> str:
     return _shorten(seg.text, i == 0, i == len(segments) - 1)
 
 
+def decision_word(f: FieldChange) -> str | None:
+    """``besluit toegevoegd: 2026-12-02 · Stuurgroep: …`` for a decision added or removed, else None."""
+    if f.key != DECISIONS or len(f.path) != 2:
+        return None
+    if f.change == F_ADDED and isinstance(f.new, Mapping):
+        return phrase("decisions.added", {"text": decision_summary(f.new)})
+    if f.change == F_REMOVED and isinstance(f.old, Mapping):
+        return phrase("decisions.removed", {"text": decision_summary(f.old)})
+    return None
+
+
 def _value(value: Any) -> str:
     return plain_value(value, inline=True)
 
@@ -167,9 +188,14 @@ def report_text(cs: ChangeSet, color: bool = False) -> str:
                 lines.append(visible(f"    {c.short} {_when(c.date)} {c.author}: {c.subject}"))
             if card.transition is not None:
                 lines.append(visible(f"  {transition_line(card)}"))
-            if fields := _shown_fields(card):
-                diff = format_diff([f.as_fielddiff() for f in fields], color=color)
+            shown = _shown_fields(card)
+            decided = [(f, w) for f in shown if (w := decision_word(f)) is not None]
+            rest = [f for f in shown if decision_word(f) is None]
+            if rest:
+                diff = format_diff([f.as_fielddiff() for f in rest], color=color)
                 lines += ["  " + line for line in diff.split("\n")]
+            for f, word in decided:
+                lines.append(visible(f"  {'+' if f.change == F_ADDED else '-'} {word}"))
     return "\n".join(lines) + "\n"
 
 
@@ -181,6 +207,9 @@ def _md_inline(text: str) -> str:
 
 
 def _md_field(f: FieldChange) -> list[str]:
+    word = decision_word(f)
+    if word is not None:
+        return [f"- {md_escape(word, line_start=False)}"]
     head = f"- **{md_escape(f.label, line_start=False)}** (`{f.key.replace('`', '')}`)"
     if f.change == F_ADDED:
         return [f"{head}: {_w('field_added')}", f"  - **{_md_inline(_value(f.new))}**"]
@@ -261,6 +290,9 @@ def _field_json(f: FieldChange) -> dict[str, Any]:
         "added_items": list(f.added_items),
         "removed_items": list(f.removed_items),
         "segments": [{"op": s.op, "text": s.text} for s in f.segments],
+        **(
+            {"decision": f.new if f.change == F_ADDED else f.old, "summary": word} if (word := decision_word(f)) else {}
+        ),
     }
 
 
@@ -312,6 +344,10 @@ def report_json(cs: ChangeSet) -> str:
 
 
 def _html_field(f: FieldChange) -> str:
+    word = decision_word(f)
+    if word is not None:
+        tag = "ins" if f.change == F_ADDED else "del"
+        return f'<span class="decision"><{tag}>{h(word)}</{tag}></span>'
     if f.change == F_ADDED:
         return f"<ins>{h(_value(f.new))}</ins>"
     if f.change == F_REMOVED:

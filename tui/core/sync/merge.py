@@ -31,6 +31,7 @@ from tui.core.cards.schema import Kind
 from tui.core.cards.validate import label_for
 
 CONFLICT_KEY = "conflict"
+DECISIONS_KEY = "besluiten"  # decisions per card: merged as a union of items (tui.core.meetings.decisions)
 WHOLE_CARD_LABEL = "Hele kaart"
 _SIDES = ("base", "ours", "theirs")
 _BARE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -103,6 +104,8 @@ class _Merge:
         if isinstance(ours, list) and isinstance(theirs, list) and isinstance(b, (list, type(None))):
             items = [*(b or []), *ours, *theirs]
             if all(isinstance(x, dict) for x in items):
+                if path == (DECISIONS_KEY,):
+                    return self.decisions(path, b or [], ours, theirs)
                 return self.tables(path, b or [], ours, theirs)
             if not any(isinstance(x, (dict, list)) for x in items):
                 return _scalar_list(b or [], ours, theirs)
@@ -156,6 +159,21 @@ class _Merge:
             else:
                 out.append(ov if os_ == "mod" else tv)
         return out
+
+    def decisions(self, path: FieldPath, base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
+        """Decisions (``[[besluiten]]``) are an append-only list: what either side added is kept (the
+        same decision added on both sides once), ordered by date and otherwise as found. An item
+        edited differently on both sides is the usual field conflict."""
+        mark = len(self.conflicts)
+        merged = self.tables(path, base, ours, theirs)
+        if len(self.conflicts) > mark:
+            return merged
+
+        def datum(item: Any) -> str:
+            value = item.get("datum") if isinstance(item, dict) else None
+            return "" if value is None or isinstance(value, (dict, list)) else str(value)  # a TOML date too
+
+        return sorted(merged, key=datum)
 
 
 def _align(base: list[Any], side: list[Any]) -> tuple[list[tuple[str, Any]], dict[int, list[Any]]]:

@@ -4,6 +4,9 @@ Stored outside ``cards/`` in the user's cache folder, one file per repository, w
 ``marshal`` (plain data only, nothing executable). An entry is used only while the file's size,
 mtime, ctime and inode are unchanged; a stale, corrupt or foreign-version cache is ignored and
 rebuilt. Deleting the cache is always safe.
+
+The search index is kept beside it (``.index``, see ``SearchIndex.snapshot``): a start whose
+cards did not change restores it instead of building it; a changed card is re-indexed alone.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import hashlib
 import marshal
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Iterable
 
 from tui.core.cards.atomic import write_atomic
 from tui.core.cards.card import Card, LoadError
 from tui.core.cards.parse import load_file
+
+if TYPE_CHECKING:
+    from tui.core.search.search import SearchIndex
 
 VERSION = 2
 Progress = Callable[[int, int], None]
@@ -29,6 +35,32 @@ def cache_file(root: Path) -> Path:
 
     digest = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(user_cache_dir("kaartenbak")) / f"cards-{digest}.marshal"
+
+
+def index_file(root: Path) -> Path:
+    """Where the persisted search index of the repository at ``root`` lives (beside its card cache)."""
+    return cache_file(root).with_suffix(".index")
+
+
+def read_index(path: Path) -> Any:
+    """The plain data of a persisted search index, or None when missing or unreadable.
+
+    Whether the data is usable (version, shape) is ``SearchIndex.restore``'s to judge.
+    """
+    try:
+        return marshal.loads(path.read_bytes())
+    except Exception:  # missing, truncated, garbage: built afresh
+        return None
+
+
+def save_index(path: Path, index: SearchIndex) -> None:
+    """Keep ``index`` for the next start (a failure only costs speed next time)."""
+    try:
+        data = marshal.dumps(index.snapshot())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except Exception:
+        pass
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:

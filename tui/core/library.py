@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.cache import cache_file, load_cards
+from tui.core.cache import cache_file, index_file, load_cards, read_index, save_index
 from tui.core.cards.atomic import TEMP_SUFFIX
 from tui.core.cards.card import Card, LoadError, blob_id
 from tui.core.cards.parse import MAX_BYTES, parse_bytes
@@ -133,9 +133,13 @@ class DiskScan:
 class Library:
     """Cards by id, their validation problems, file problems, and the search index."""
 
-    def __init__(self, workspace: Workspace, *, use_cache: bool = True) -> None:
+    def __init__(
+        self, workspace: Workspace, *, use_cache: bool = True, on_index: Callable[[str, int], None] | None = None
+    ) -> None:
         self.workspace = workspace
         self.use_cache = use_cache
+        # told how the search index came to be: ("built", cards) or ("restored", cards re-indexed)
+        self.on_index = on_index
         self.cards: dict[str, Card] = {}
         self.errors: list[LoadError] = []
         self.duplicates: list[DuplicateId] = []
@@ -238,11 +242,28 @@ class Library:
         """The search index; built once, and a search during the build waits for it."""
         with self._index_lock:
             if self._index is None:
-                from tui.core.search.search import SearchIndex
-
-                self._index = SearchIndex(list(self.cards.values()), self.workspace.schema)
+                self._index = self._make_index()
             self._drain(self._index)
             return self._index
+
+    def _make_index(self) -> SearchIndex:
+        """The index from its file beside the card cache (brought up to date), else built; kept for next time."""
+        from tui.core.search.search import SearchIndex
+
+        cards = list(self.cards.values())
+        file = index_file(self.workspace.root) if self.use_cache else None
+        restored = SearchIndex.restore(read_index(file), cards, self.workspace.schema) if file else None
+        if restored is not None:
+            index, changed = restored
+            if self.on_index is not None:
+                self.on_index("restored", changed)
+        else:
+            index, changed = SearchIndex(cards, self.workspace.schema), len(cards)
+            if self.on_index is not None:
+                self.on_index("built", changed)
+        if file is not None and changed:
+            save_index(file, index)
+        return index
 
     def _drain(self, index: SearchIndex) -> None:
         """Apply index changes queued while the index was being built (caller holds the index lock)."""

@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.cache import cache_file, index_file, load_cards, read_index, save_index
+from tui.core.cache import cache_file, index_file, load_checked, read_index, save_index
 from tui.core.cards.atomic import TEMP_SUFFIX
 from tui.core.cards.card import Card, LoadError, blob_id
 from tui.core.cards.parse import MAX_BYTES, parse_bytes
@@ -134,7 +134,12 @@ class Library:
     """Cards by id, their validation problems, file problems, and the search index."""
 
     def __init__(
-        self, workspace: Workspace, *, use_cache: bool = True, on_index: Callable[[str, int], None] | None = None
+        self,
+        workspace: Workspace,
+        *,
+        use_cache: bool = True,
+        on_index: Callable[[str, int], None] | None = None,
+        parallel: bool | None = None,
     ) -> None:
         self.workspace = workspace
         self.use_cache = use_cache
@@ -151,6 +156,8 @@ class Library:
         self._index_lock = threading.Lock()
         self._pending_lock = threading.Lock()
         self._pending: list[Callable[[SearchIndex], None]] = []
+        self.parallel = parallel  # worker processes parse and check the files (None: when there are many)
+        self._checked: dict[str, tuple] = {}  # blob id -> own problems found while reading (plain)
         self.validated = False
         self.loaded = False  # phase 1 (read) is done: the disk can be compared with the library
 
@@ -199,7 +206,9 @@ class Library:
             with contextlib.suppress(OSError):
                 stamps[str(p)] = Stamp.of(os.stat(p))
         cache = cache_file(self.workspace.root) if self.use_cache else None
-        cards, errors = load_cards(paths, cache, progress)
+        folder = self.workspace.schema.folder
+        cards, errors, own = load_checked(paths, cache, progress, schema_folder=folder, parallel=self.parallel)
+        self._checked = own  # cards the worker processes checked while parsing: validate() takes them
         files: dict[str, _File] = {}
         for c in cards:
             key = str(c.path)
@@ -222,6 +231,8 @@ class Library:
         ws = self.workspace
         file = cache_file(ws.root).with_suffix(".problems") if self.use_cache else None
         cache = ProblemCache(file, ws.schema, ws.vocab)
+        cache.entries.update(self._checked)
+        self._checked = {}
         cards = list(self.cards.values())
         by_path = validate_cards(cards, ws.schema, ws.vocab, per_card=cache.problems)
         cache.save()

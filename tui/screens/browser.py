@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
 TREE_SHARE = 0.25  # …up to this share of the terminal; < and > narrow or widen it from there
 TREE_STEP = 4
 NOTICE_TIMEOUT = 8  # seconds a notice stays (long ones covered dialogs and the conflict screen)
+LIST_FIRST_WAIT = 1.0  # seconds the loader waits for the first listing to be painted before indexing
 
 
 class BrowserScreen(Screen[None]):
@@ -112,6 +114,7 @@ class BrowserScreen(Screen[None]):
         self.visits = Visits()
         self.tree_extra = 0  # columns added (or taken) with > and <
         self._held: list[tuple[str, dict[str, Any]]] = []  # notices kept while a dialog is on top
+        self._listed = threading.Event()  # the cards' first listing has been painted
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -145,7 +148,10 @@ class BrowserScreen(Screen[None]):
             self.post_message(LoadProgress(done, total))
 
         self.library.read(progress)
+        self._listed.clear()
         self.post_message(LibraryLoaded())
+        # the list's first frame before the index: both would share one interpreter lock
+        self._listed.wait(LIST_FIRST_WAIT)
         self.library.build_index()  # search first: someone may already be typing
         self.library.validate()
         self.app.call_from_thread(self._validated)
@@ -163,6 +169,7 @@ class BrowserScreen(Screen[None]):
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         self.loaded = True
+        self.call_after_refresh(self._listed.set)
         self.query_one("#progress", ProgressBar).display = False
         self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
         self.size_tree()
@@ -293,7 +300,11 @@ class BrowserScreen(Screen[None]):
             rows, partial = self._result_rows(set(ids))
         else:
             rows = self._problem_rows()
-            ids.sort(key=self._sort_key)
+            if self.sort == "title":  # the usual order, and 10,000 keys at start-up: no tuple per card
+                titles = {cid: cards[cid].title.casefold() for cid in ids}
+                ids.sort(key=titles.__getitem__)
+            else:
+                ids.sort(key=self._sort_key)
             rows += [
                 Row(
                     cid,

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 RACY_NS = 2_000_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stamp:
     """What ``stat`` says about a file; equal stamps mean unchanged unless the stamp is racy."""
 
@@ -106,7 +106,7 @@ class LibraryChange:
 Listener = Callable[[LibraryChange], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class _File:
     """One file under ``cards/`` as the library knows it."""
 
@@ -225,6 +225,7 @@ class Library:
             self._index = None
         with self._pending_lock:
             self._pending = []
+        give_back_memory()
 
     def validate(self) -> None:
         """Phase 2: every card's problems (own problems cached by content and schema version)."""
@@ -274,6 +275,7 @@ class Library:
                 self.on_index("built", changed)
         if file is not None and changed:
             save_index(file, index)
+        give_back_memory()
         return index
 
     def _drain(self, index: SearchIndex) -> None:
@@ -442,6 +444,28 @@ class Library:
     def invalid_count(self) -> int:
         """Cards with validation errors plus files that cannot be listed as a card."""
         return sum(1 for cid in self.cards if self.has_errors(cid)) + len(self.errors) + len(self.duplicates)
+
+
+_TRIM: list[Callable[[int], int] | None] = []
+
+
+def give_back_memory() -> None:
+    """Hand the heap's free pages back to the system after a bulk load (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Loading 10,000 cards leaves many freed temporaries between the objects that stay; without
+    this the process keeps that memory (tens of MB at 10,000 cards, the bench's memory figure).
+    """
+    if not _TRIM:
+        try:
+            import ctypes
+
+            _TRIM.append(getattr(ctypes.CDLL(None), "malloc_trim", None))
+        except Exception:
+            _TRIM.append(None)
+    trim = _TRIM[0]
+    if trim is not None:
+        with contextlib.suppress(Exception):
+            trim(0)
 
 
 def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:

@@ -110,53 +110,53 @@ def load_checked(
     paths = list(paths)
     entries = read_cache(cache_path) if cache_path else {}
     fresh: dict[str, Any] = {}
-    loaded: list[Card | LoadError | None] = [None] * len(paths)
-    stamps: list[tuple[int, int, int, int] | None] = [None] * len(paths)
-    misses: list[int] = []
+    loaded: list[Card | LoadError | None] = []
+    misses: dict[int, tuple[int, int, int, int] | None] = {}  # slot -> the file's stamp
     total = len(paths)
     done = 0
 
-    def tick(n: int = 1) -> None:
+    def tick() -> None:
         nonlocal done
-        before, done = done, done + n
-        if progress and (done // 200 != before // 200 or done == total):
+        done += 1
+        if progress and (done % 200 == 0 or done == total):
             progress(done, total)
 
-    for i, path in enumerate(paths):
+    build = Card.build_cached
+    for i, path in enumerate(paths):  # the warm path: kept as light as the plain loop it replaced
         key = str(path)
         try:
-            stamp = _stamp(path.stat())
+            stamp: tuple[int, int, int, int] | None = _stamp(path.stat())
         except OSError:
             stamp = None
-        stamps[i] = stamp
         hit = entries.get(key)
         if stamp is not None and isinstance(hit, tuple) and len(hit) == 5 and tuple(hit[0]) == stamp:
             _, data, blob, bom, crlf = hit
-            loaded[i] = Card.build_cached(path, data, blob, bom=bom, crlf=crlf, mtime_ns=stamp[1])
+            loaded.append(build(path, data, blob, bom=bom, crlf=crlf, mtime_ns=stamp[1]))
             fresh[key] = hit
-            tick()
+            done += 1
+            if progress and (done % 200 == 0 or done == total):
+                progress(done, total)
         else:
-            misses.append(i)
+            loaded.append(None)
+            misses[i] = stamp
     own: dict[str, Own] = {}
     if misses and parallel is not False and (parallel or len(misses) >= PARALLEL_MIN) and (os.cpu_count() or 1) > 1:
-        for i, card in _parse_in_processes([paths[i] for i in misses], misses, schema_folder, own):
+        slots = list(misses)
+        for i, card in _parse_in_processes([paths[i] for i in slots], slots, schema_folder, own):
             loaded[i] = card
             tick()
-    for i in misses:
-        if loaded[i] is None:  # sequential, or what the processes could not do (errors are phrased here)
-            loaded[i] = load_file(paths[i])
+    for i, stamp in misses.items():
+        got = loaded[i]
+        if got is None:  # sequential, or what the processes could not do (errors are phrased here)
+            got = loaded[i] = load_file(paths[i])
             tick()
-    cards: list[Card] = []
-    errors: list[LoadError] = []
-    for i, got in enumerate(loaded):
-        if isinstance(got, LoadError):
-            errors.append(got)
-            continue
-        assert got is not None
-        cards.append(got)
-        stamp = stamps[i]
-        if stamp is not None and str(got.path) not in fresh:
+        if isinstance(got, Card) and stamp is not None:
             fresh[str(got.path)] = (stamp, dict(got.data), got.blob, got.bom, got.crlf)
+    if misses:
+        cards = [c for c in loaded if isinstance(c, Card)]
+        errors = [e for e in loaded if isinstance(e, LoadError)]
+    else:
+        cards, errors = loaded, []  # type: ignore[assignment]  # all cards: no copy
     if cache_path is not None and fresh != entries:
         try:
             cache_path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,21 +28,12 @@ from tui.core.workspace import Workspace
 from .card_actions import CardActions
 from .commands.cards import CardCommands
 from .commands.views import ViewCommands
-from .dialogs.commit import CommitDialog, start_commit
 from .dialogs.error import ErrorDialog
 from .i18n import lazy, set_language, t
 from .messages import GotoCard, RepoChanged
-from .screens.blame import BlameScreen
 from .screens.browser import BrowserScreen
-from .screens.changes import ChangesScreen, SnapshotDialog
-from .screens.conflict import ConflictScreen
-from .screens.help import HelpScreen
-from .screens.history import HistoryScreen
-from .screens.overview import OverviewScreen
-from .screens.review import ReviewScreen
 from .screens.welcome import WelcomeScreen, remember_welcomed, should_welcome
 from .seam import KeepsDraft, ShowsCard
-from .sync_flow import open_conflicts, start_sync
 from .ui_language import LocalizedApp
 from .widgets.card_list import CardList
 from .widgets.theme_tree import ThemeTree
@@ -141,6 +132,8 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
         groups.append((t("help.browser"), _bindings(self.browser.BINDINGS)))
         groups.append((t("help.list"), _bindings(CardList.BINDINGS)))
         groups.append((t("help.tree"), _bindings(ThemeTree.BINDINGS)))
+        from .screens.help import HelpScreen  # the screens are imported when first opened: a quicker start
+
         self.push_screen(HelpScreen(groups))
 
     def action_overview(self) -> None:
@@ -148,6 +141,8 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
         if not self.browser.loaded:
             self.notify(t("overview.loading"), severity="warning", timeout=4)
             return
+        from .screens.overview import OverviewScreen
+
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen(self.library))
 
@@ -156,16 +151,22 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
         if not self.browser.loaded:
             self.notify(t("review.loading"), severity="warning", timeout=4)
             return
+        from .screens.review import ReviewScreen
+
         if not isinstance(self.screen, ReviewScreen):
             self.push_screen(ReviewScreen(self.library, self.cards))
 
     def action_changes(self) -> None:
         """What changed since a snapshot or a date (the Wijzigingen screen)."""
+        from .screens.changes import ChangesScreen
+
         if not isinstance(self.screen, ChangesScreen):
             self.push_screen(ChangesScreen(self.library, self.cards))
 
     def action_make_snapshot(self) -> None:
         """Ask a name and make a snapshot of the committed state."""
+        from .screens.changes import SnapshotDialog
+
         if not isinstance(self.screen, SnapshotDialog):
             self.push_screen(SnapshotDialog(self.library.workspace.root))
 
@@ -194,21 +195,32 @@ class KaartenbakApp(TerminalSafety, LocalizedApp):
     def action_history(self) -> None:
         card_id = self._card_for_git()
         if card_id is not None:
+            from .screens.history import HistoryScreen
+
             self.push_screen(HistoryScreen(self.library, card_id))
 
     def action_blame(self) -> None:
         card_id = self._card_for_git()
         if card_id is not None:
+            from .screens.blame import BlameScreen
+
             self.push_screen(BlameScreen(self.library, card_id))
 
     def action_commit(self) -> None:
+        from .dialogs.commit import CommitDialog, start_commit
+
         if not isinstance(self.screen, CommitDialog):
             start_commit(self, self.library)
 
     def action_sync(self) -> None:
+        from .sync_flow import start_sync
+
         start_sync(self, self.library)
 
     def action_resolve_conflicts(self) -> None:
+        from .screens.conflict import ConflictScreen
+        from .sync_flow import open_conflicts
+
         if not isinstance(self.screen, ConflictScreen):
             open_conflicts(self, self.library, self.current_card_id())
 

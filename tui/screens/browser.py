@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
 TREE_SHARE = 0.25  # …up to this share of the terminal; < and > narrow or widen it from there
 TREE_STEP = 4
 NOTICE_TIMEOUT = 8  # seconds a notice stays (long ones covered dialogs and the conflict screen)
+LIST_FIRST_WAIT = 1.0  # seconds the loader waits for the first listing to be painted before indexing
 
 
 class BrowserScreen(Screen[None]):
@@ -126,6 +128,7 @@ class BrowserScreen(Screen[None]):
         self.views: list[View] = []  # the saved views (views.toml), in the tree and the palette
         self.current_view: View | None = None  # the view whose query is in the search box
         self._counts = (0, 0)  # cards listed, partial matches (for the hint line)
+        self._listed = threading.Event()  # the cards' first listing has been painted
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -159,7 +162,10 @@ class BrowserScreen(Screen[None]):
             self.post_message(LoadProgress(done, total))
 
         self.library.read(progress)
+        self._listed.clear()
         self.post_message(LibraryLoaded())
+        # the list's first frame before the index: both would share one interpreter lock
+        self._listed.wait(LIST_FIRST_WAIT)
         self.library.build_index()  # search first: someone may already be typing
         self.library.validate()
         self.app.call_from_thread(self._validated)
@@ -177,6 +183,7 @@ class BrowserScreen(Screen[None]):
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         self.loaded = True
+        self.call_after_refresh(self._listed.set)
         self.query_one("#progress", ProgressBar).display = False
         self.query_one(ThemeTree).fill(self.library.cards.values(), self.library.workspace.vocab)
         self.size_tree()
@@ -306,7 +313,11 @@ class BrowserScreen(Screen[None]):
             rows, partial = self._result_rows(set(ids))
         else:
             rows = self._problem_rows()
-            ids.sort(key=self._sort_key)
+            if self.sort == "title":  # the usual order, and 10,000 keys at start-up: no tuple per card
+                titles = {cid: cards[cid].title.casefold() for cid in ids}
+                ids.sort(key=titles.__getitem__)
+            else:
+                ids.sort(key=self._sort_key)
             rows += [
                 Row(
                     cid,

@@ -307,6 +307,8 @@ def _warnings(data: Mapping[str, Any], kind: Kind, vocab: Vocabulary | None) -> 
                     labels = _labels(kind, ("themas",))
                     out.append(_problem(WARNING, ("themas",), "themas_unknown", labels, theme=t, region=reg.name))
     for path, text in _strings(data):
+        if text.isascii():  # every hidden character is outside ASCII: most texts need no look
+            continue
         codes = suspicious_chars(text)
         if codes:
             out.append(_problem(WARNING, path, "hidden_chars", _labels(kind, path), codes=", ".join(codes)))

@@ -356,12 +356,27 @@ class Facets:
                     ids.add(cid)
 
     def remove(self, card: Card) -> None:
-        for name, values in self._values(card).items():
-            for v in values:
+        self.remove_values(card.id, self._values(card))
+
+    def snapshot(self) -> tuple[dict[str, dict[str, set[str]]], dict[str, dict[str, str]]]:
+        """The facets as plain data (for the persisted search index)."""
+        return self._by, self._shown
+
+    def restore(self, by: dict[str, dict[str, set[str]]], shown: dict[str, dict[str, str]]) -> None:
+        """Take the facets ``snapshot`` gave (the kind words come from the schema, as always)."""
+        self._by = {name: dict(by.get(name, {})) for name in FILTERS}
+        self._shown = {name: dict(shown.get(name, {})) for name in FILTERS}
+
+    def remove_values(self, cid: str, values: dict[str, list[str]]) -> None:
+        """Forget card ``cid`` under the filter values it had (``_values`` of that card)."""
+        for name, vs in values.items():
+            if name not in self._by:
+                continue
+            for v in vs:
                 key = v if name in ("soort", "status") else fold_quick(v)
                 ids = self._by[name].get(key)
                 if ids is not None:
-                    ids.discard(card.id)
+                    ids.discard(cid)
                     if not ids:
                         del self._by[name][key]
                         self._shown[name].pop(key, None)

@@ -20,6 +20,7 @@ import re
 import sys
 from array import array
 from itertools import chain, islice, repeat
+from pathlib import Path
 from typing import Any
 from collections.abc import Collection, Iterable
 
@@ -59,6 +60,7 @@ TYPO_MARGIN = 8.0  # ... and a misspelt word only the words nearly as close as i
 
 
 _TEXTS = 2048  # field texts kept for snippets (the cards of the last few keystrokes)
+INDEX_VERSION = 1  # of ``snapshot()``: raise it whenever words, weights or postings are made differently
 
 
 class _Entry:
@@ -87,6 +89,9 @@ class _Entry:
 
     def weight(self, mask: int) -> float:
         return max(w for i, w in enumerate(self.weights) if mask >> i & 1)
+
+
+_GONE = Card(Path(), {}, "")  # stands in for a card of a restored index that is no longer there
 
 
 def _mask_array(n_fields: int, values: Iterable[int]) -> Any:
@@ -217,13 +222,97 @@ class SearchIndex:
         for card in cards:
             self._add(card, bulk=True, tokens=tokens)
         del tokens
+        self._finish()
+
+    def _finish(self) -> None:
+        """The structures derived from the postings and entries (after a bulk build or a restore)."""
         self._df = {t: sum(map(len, p.values())) for t, p in self._post.items()}
         self._avg_words = max(1, sum(self._df.values()) // max(1, len(self._entries)))
         self._vocab = sorted(self._post)
         self._rvocab = sorted(t[::-1] for t in self._post)
         self._ordered = sorted(self._order.values())
+        self._buckets = {}
         for t in self._vocab:
             self._buckets.setdefault((t[0], len(t)), []).append(t)
+        self._ranks = None
+        self._matches.clear()
+        self._texts.clear()
+        self._joined = None
+
+    # -- persisting ----------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The index as plain data (``marshal``-able): per card its blob and words, the postings, the facets.
+
+        ``restore`` makes an index from it that answers every query as this one does.
+        """
+        entries = {
+            cid: (
+                e.card.blob,
+                e.fields,
+                e.weights,
+                e.words,
+                e.masks.typecode if isinstance(e.masks, array) else "",
+                e.masks.tobytes() if isinstance(e.masks, array) else tuple(e.masks),
+                self._order[cid][0],
+            )
+            for cid, e in self._entries.items()
+        }
+        by, shown = self._facets.snapshot()
+        return {"version": INDEX_VERSION, "entries": entries, "post": self._post, "by": by, "shown": shown}
+
+    @classmethod
+    def restore(cls, raw: Any, cards: Iterable[Card], schema: Schema) -> tuple[SearchIndex, int] | None:
+        """An index from ``snapshot()`` data, brought up to date with ``cards``; None when ``raw`` is unusable.
+
+        A card whose blob id differs from the snapshot's (or that is new) is indexed afresh, a card
+        no longer present is forgotten: the second value says how many cards were (re)indexed or
+        dropped. Anything malformed gives None (the caller builds the index from scratch).
+        """
+        try:
+            if not isinstance(raw, dict) or raw.get("version") != INDEX_VERSION:
+                return None
+            entries, post = raw["entries"], raw["post"]
+            by, shown = raw["by"], raw["shown"]
+            if not (isinstance(entries, dict) and isinstance(post, dict)):
+                return None
+            if not (isinstance(by, dict) and isinstance(shown, dict)):
+                return None
+            current = {c.id: c for c in cards}
+            moved = sum(1 for cid, c in current.items() if entries.get(cid, ("",))[0] != c.blob)
+            if moved * 3 > max(len(current), 30):  # mostly new: building afresh is quicker
+                return None
+            self = cls([], schema)
+            shapes = self._shapes
+            stale: list[str] = []
+            for cid, stored in entries.items():
+                blob, fields, weights, words, code, masks, folded = stored
+                card = current.get(cid)
+                masks = array(code, masks) if code else tuple(masks)
+                if len(masks) != len(words) or len(fields) != len(weights):
+                    return None
+                fields = shapes.setdefault(fields, fields)
+                weights = shapes.setdefault(weights, weights)
+                self._entries[cid] = _Entry(card if card is not None else _GONE, fields, weights, words, masks)
+                self._order[cid] = (folded, cid)
+                self._ids[fold_quick(cid)] = cid
+                if card is None or card.blob != blob:
+                    stale.append(cid)
+            self._post = post
+            self._facets.restore(by, shown)
+            self._finish()
+            for cid in stale:
+                self._forget(cid, facets=False)
+            fresh = [c for c in current.values() if c.id not in self._entries]
+            for card in fresh:
+                self._add(card, bulk=False)
+            if stale:  # the facets of a changed or vanished card: rebuilt from the cards as they are
+                self._facets = Facets(schema)
+                for card in current.values():
+                    self._facets.add(card)
+            return self, len(set(stale).union(c.id for c in fresh))
+        except Exception:  # a malformed snapshot: built afresh
+            return None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -281,6 +370,9 @@ class SearchIndex:
 
     def remove(self, card_id: str) -> None:
         """Forget the card ``card_id`` (nothing happens when it is not indexed)."""
+        self._forget(card_id, facets=True)
+
+    def _forget(self, card_id: str, facets: bool) -> None:
         entry = self._entries.pop(card_id, None)
         if entry is None:
             return
@@ -303,7 +395,8 @@ class SearchIndex:
         del self._ordered[bisect.bisect_left(self._ordered, self._order.pop(card_id))]
         self._ranks = None
         self._ids.pop(fold_quick(card_id), None)
-        self._facets.remove(entry.card)
+        if facets:
+            self._facets.remove(entry.card)
 
     # -- matching ------------------------------------------------------------------------------
 

@@ -169,3 +169,20 @@ def test_a_view_changed_on_both_sides_is_left_to_git_and_then_explained(
     assert run(repo, "views") == 2
     err = capsys.readouterr().err
     assert "conflictmarkeringen" in err and "regel" in err and "Traceback" not in err
+
+
+def test_minutes_say_a_status_change_as_a_transition(
+    met: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = met / "cards/nml/nml-e1.1.toml"
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title = "))
+    path.write_text(text.replace(title, f'{title}\nstatus = "ter_bespreking"', 1), encoding="utf-8")
+    git(met, "commit", "-qam", "ter bespreking")
+    assert run(met, "minutes", "Gezond vooruit") == 0
+    out = capsys.readouterr().out
+    assert "Status: (geen status) → ter_bespreking" in out
+    assert "3 kaarten op de agenda, 1 besluit, 2 met gewijzigde velden." in out
+    target = tmp_path / "notulen.html"
+    assert run(met, "minutes", "Gezond vooruit", "-o", str(target)) == 0
+    assert '<p class="transition">Status: (geen status) → ter_bespreking</p>' in target.read_text(encoding="utf-8")

@@ -69,7 +69,7 @@ class Minutes:
 
     @property
     def changed_count(self) -> int:
-        return sum(1 for i in self.items if _fields(i))
+        return sum(1 for i in self.items if _fields(i) or _transition(i))
 
 
 def _on_or_after(datum: str, day: date | None) -> bool:
@@ -143,7 +143,13 @@ def _fields(item: AgendaItem) -> list[Any]:
     """The field changes of the card, without its decisions (they have their own part)."""
     if item.change is None:
         return []
-    return [f for f in item.change.fields if not (f.path and f.path[0] == DECISIONS)]
+    shown = report._shown_fields(item.change)  # the status is said by the transition line
+    return [f for f in shown if not (f.path and f.path[0] == DECISIONS)]
+
+
+def _transition(item: AgendaItem) -> str:
+    """ "Status: concept → vastgesteld" when the meeting moved the card on ('' otherwise)."""
+    return report.transition_line(item.change) if item.change is not None else ""
 
 
 # -- text, Markdown, HTML --------------------------------------------------------------------
@@ -160,10 +166,12 @@ def minutes_text(m: Minutes) -> str:
         if m.since is not None:
             lines.append("  " + visible(_w("changes_head")))
             fields = _fields(item)
+            if moved := _transition(item):
+                lines.append("    " + visible(moved))
             if fields:
                 diff = format_diff([f.as_fielddiff() for f in fields], color=False)
                 lines += ["    " + line for line in diff.split("\n")]
-            else:
+            elif not moved:
                 lines.append("    " + visible(_w("unchanged")))
     return "\n".join(lines) + "\n"
 
@@ -184,9 +192,11 @@ def minutes_markdown(m: Minutes) -> str:
         if m.since is not None:
             lines += ["", f"**{_w('changes_head')}**", ""]
             fields = _fields(item)
+            if moved := _transition(item):
+                lines += [f"- **{md_escape(moved, line_start=False)}**", ""]
             for f in fields:
                 lines += report._md_field(f)
-            if not fields:
+            if not fields and not moved:
                 lines.append(md_escape(_w("unchanged")))
     return "\n".join(lines) + "\n"
 
@@ -220,13 +230,15 @@ def minutes_html(m: Minutes) -> str:
         if m.since is not None:
             out.append(f"<h3>{h(_w('changes_head'))}</h3>")
             fields = _fields(item)
+            if moved := _transition(item):
+                out.append(f'<p class="transition">{h(moved)}</p>')
             if fields:
                 out.append("<dl>")
                 for f in fields:
                     out.append(f"<dt>{h(f.label)} <code>{h(f.key)}</code></dt>")
                     out.append(f"<dd>{report._html_field(f)}</dd>")
                 out.append("</dl>")
-            else:
+            elif not moved:
                 out.append(f'<p class="meta">{h(_w("unchanged"))}</p>')
         out.append("</article>")
     out += ["</body>", "</html>"]

@@ -106,3 +106,25 @@ def test_english_words(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert "'nope' is not allowed; choose from: project, programme" in out
     assert "0 cards will change, 6 skipped." not in out and "cards will change" in out
+
+
+@pytest.mark.parametrize(("answer", "written"), [("n", False), ("", False), ("j", True)])
+def test_in_a_terminal_bulk_asks_before_writing(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, answer: str, written: bool
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or answer)
+    code, out, _ = run(capsys, root, "append", "betrokken_organisaties", "Gemeente Venlo", "thema:mentale")
+    assert asked == ["2 kaarten wijzigen? [j/N] "]
+    assert (git(root, "status", "--porcelain") != "") is written
+    assert ("Niets geschreven." in out) is not written and code == (0 if written else 1)
+
+
+def test_yes_writes_without_asking(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked despite --yes"))
+    code, out, _ = run(capsys, root, "append", "betrokken_organisaties", "Gemeente Venlo", "thema:mentale", "-y")
+    assert code == 0 and "2 kaarten geschreven." in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 
 from tui.core.cards.text import visible
 from tui.core.git.commit import commit
@@ -25,7 +26,7 @@ from .output import err, open_workspace, out
 EXIT_DONE, EXIT_NOTHING, EXIT_BAD_INPUT = 0, 1, 2
 
 _COMMON_HELP = (
-    "ZOEKTERM is de zoekvraag van de app (woorden en filters: thema:, regio:, soort:, org:, programma:)."
+    "ZOEKTERM is de zoekvraag van de app (woorden en filters: thema:, regio:, soort:, org:, programma:, status:)."
     " Eerst komt het voorbeeld: per kaart wat er in het veld verandert, het aantal, en de kaarten die worden"
     " overgeslagen met de reden. Met --dry-run blijft het daarbij. Kaarten met een niet-bewaarde versie"
     " (concept) of die open staan in een editor worden niet gewijzigd. Exit 0 geschreven, 1 niets te wijzigen"
@@ -66,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.add_argument("query", nargs="+", metavar="ZOEKTERM", help="welke kaarten, bijvoorbeeld: thema:3 regio:wbw")
         q.add_argument("--dry-run", action="store_true", help="toon alleen het voorbeeld; schrijf niets")
         q.add_argument("--commit", action="store_true", help="bewaar de gewijzigde kaarten meteen in één commit")
+        q.add_argument(
+            "-y", "--yes", action="store_true", help="schrijf zonder te vragen (in een terminal vraagt bulk eerst)"
+        )
         q.add_argument("-m", "--message", metavar="TEKST", help="beschrijving van de commit (standaard voorgesteld)")
         q.add_argument("--repo", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         q.set_defaults(handler=cmd_bulk)
@@ -98,6 +102,19 @@ def print_preview(plan: BulkPlan) -> None:
     out(t("bulk.cli.summary", count=plan.count, skipped=t("bulk.cli.skipped", count=len(plan.skipped))))
 
 
+def _confirmed(count: int) -> bool:
+    """In a terminal, ask before writing: a search finds typos too, so the preview may hold more cards
+    than meant. Scripts (no terminal on stdin) are not asked; ``--yes`` skips the question."""
+    if not sys.stdin.isatty():
+        return True
+    try:
+        answer = input(t("bulk.cli.confirm", count=count))
+    except (EOFError, KeyboardInterrupt):
+        out("")
+        return False
+    return answer.strip().casefold() in ("j", "ja", "y", "yes")
+
+
 def cmd_bulk(args: argparse.Namespace) -> int:
     edit = BulkEdit(
         args.bulk_op,
@@ -127,6 +144,9 @@ def cmd_bulk(args: argparse.Namespace) -> int:
         return EXIT_DONE if plan.changes else EXIT_NOTHING
     if not plan.changes:
         out(t("bulk.cli.nothing"))
+        return EXIT_NOTHING
+    if not args.yes and not _confirmed(len(plan.changes)):
+        out(t("bulk.cli.not_confirmed"))
         return EXIT_NOTHING
     result = apply_bulk(ws, plan)
     out(t("bulk.cli.written", count=len(result.saved)))

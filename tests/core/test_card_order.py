@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 from tui.core.cards.card import Card
-from tui.core.cards.order import card_sort_key, natural_key
+from tui.core.cards.order import card_sort_key, natural_key, natural_text
 from tui.core.workspace import Workspace
 
 
@@ -36,3 +36,8 @@ def test_the_shipped_cards_sort_without_error_in_every_order() -> None:
     cards = Workspace(ROOT).store.load_all().cards
     for sort in ("title", "number", "changed", "unknown"):
         assert len(sorted(cards, key=lambda c: card_sort_key(c, sort))) == len(cards)
+
+
+def test_the_string_key_orders_as_the_tuple_key() -> None:
+    titles = ["Project 10: wijk", "Project 2: wijk", "project 1: wijk", "Project 1b", "B2.10", "B2.9", "Zorg", "ábc"]
+    assert sorted(titles, key=natural_text) == sorted(titles, key=natural_key)

@@ -93,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cards_word(n: int) -> str:
-    return t("views.cli.cards_one" if n == 1 else "views.cli.cards_many", count=n)
+    return t("views.cli.cards", count=n)
 
 
 def cmd_views(args: argparse.Namespace) -> int:

@@ -74,7 +74,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def _cards(n: int) -> str:
-    return t("snapshot.cards_one" if n == 1 else "snapshot.cards_other", count=n)
+    return t("snapshot.cards", count=n)
 
 
 def cmd_snapshots(args: argparse.Namespace) -> int:

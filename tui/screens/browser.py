@@ -20,7 +20,7 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.core.cards.card import Card, LoadError
-from tui.core.cards.order import SORTS, card_sort_key
+from tui.core.cards.order import SORTS, card_sort_key, natural_text
 from tui.core.cards.slug import slugify
 from tui.core.cards.text import visible
 from tui.core.drafts import DraftStore
@@ -314,7 +314,7 @@ class BrowserScreen(Screen[None]):
         else:
             rows = self._problem_rows()
             if self.sort == "title":  # the usual order, and 10,000 keys at start-up: no tuple per card
-                titles = {cid: cards[cid].title.casefold() for cid in ids}
+                titles = {cid: natural_text(cards[cid].title) for cid in ids}  # Project 2 before 10
                 ids.sort(key=titles.__getitem__)
             else:
                 ids.sort(key=self._sort_key)
@@ -404,7 +404,7 @@ class BrowserScreen(Screen[None]):
     def _update_hint(self, count: int, partial: int = 0) -> None:
         hint = self.query_one("#hint", Static)
         self._counts = (count, partial)
-        parts = [t("list.count_one") if count == 1 else t("list.count", count=count)]
+        parts = [t("list.count", count=count)]
         picked = len(self.query_one(CardList).picked)
         if picked:
             parts.append(t("bulk.marked", count=picked))
@@ -820,7 +820,7 @@ class BrowserScreen(Screen[None]):
             self.refresh_list()
         count = len(view_cards(view, self.library)) if self.loaded else 0
         name = visible(view.name)
-        words = t("views.chosen_one", name=name) if count == 1 else t("views.chosen", name=name, count=count)
+        words = t("views.chosen", name=name, count=count)
         self.tell(words, timeout=4)
 
     def action_save_view(self) -> None:

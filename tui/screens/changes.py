@@ -247,9 +247,7 @@ class ChangesScreen(Screen[None]):
         self.done = True
         self._rebuild()
         n = len(self.cards)
-        self._progress(
-            t("changes.done_none") if not n else t("changes.done_one" if n == 1 else "changes.done", count=n)
-        )
+        self._progress(t("changes.done_none") if not n else t("changes.done", count=n))
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -368,7 +366,7 @@ class SnapshotDialog(ModalScreen[Snapshot | None]):
             self.error = made
             self.query_one("#snapshot-error", Static).update(Text(made, style="bold"))
             return
-        cards = t("snapshot.cards_one" if made.cards == 1 else "snapshot.cards_other", count=made.cards)
+        cards = t("snapshot.cards", count=made.cards)
         self.app.notify(
             t("snapshot.made", name=visible(made.name), tag=made.tag, commit=made.commit[:7], cards=cards),
             markup=False,

@@ -20,10 +20,18 @@ def natural_key(text: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in _DIGITS.split(text) if p)
 
 
+def natural_text(text: str) -> str:
+    """``natural_key`` as one string (digit runs zero-padded): cheap enough for 10,000 titles per listing."""
+    folded = text.casefold()
+    if not any(ch.isdigit() for ch in folded):
+        return folded
+    return _DIGITS.sub(lambda m: m.group().zfill(12), folded)
+
+
 def card_sort_key(card: Card, sort: str) -> tuple[Any, ...]:
     """Where ``card`` goes in a list sorted by ``sort`` (one of ``SORTS``; unknown means title)."""
     if sort == "number":
         return (card.region, natural_key(card.number or card.id), natural_key(card.id))
     if sort == "changed":
-        return (-card.mtime_ns, natural_key(card.title), card.id)
-    return (natural_key(card.title), card.id)
+        return (-card.mtime_ns, natural_text(card.title), card.id)
+    return (natural_text(card.title), card.id)

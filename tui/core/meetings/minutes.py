@@ -119,9 +119,9 @@ def period_line(m: Minutes) -> str:
 
 
 def counts_line(m: Minutes) -> str:
-    cards = _w("cards_one" if len(m.items) == 1 else "cards_other", count=len(m.items))
+    cards = _w("cards", count=len(m.items))
     n = m.decision_count
-    decisions = _w("decisions_one" if n == 1 else "decisions_other", count=n)
+    decisions = _w("decisions", count=n)
     return _w("counts", cards=cards, decisions=decisions, changed=m.changed_count)
 
 

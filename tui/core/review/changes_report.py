@@ -74,7 +74,7 @@ def _w(code: str, **params: object) -> str:
 
 
 def _count(n: int, code: str) -> str:
-    return _w(f"{code}_one" if n == 1 else f"{code}_other", count=n)
+    return _w(code, count=n)
 
 
 def _when(value: datetime | None) -> str:

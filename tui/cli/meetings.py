@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 from pathlib import Path
 
-from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.git.gitrepo import GitRepo
 from tui.core.meetings.minutes import FORMATS, minutes, render
 from tui.core.meetings.views import SORTS, View, ViewsError, cards_for, delete_view, find_view, load_views, save_view
 from tui.core.search.query import args_query, parse_query
 from tui.i18n import t
 
-from .output import Handler, err, guarded, open_workspace, out, workspace_cards
+from .output import Handler, deliver, err, guarded, open_workspace, out, workspace_cards
 from .review_changes import SUFFIXES, _check_target
 from .search import unknown_hint
 
@@ -148,15 +146,9 @@ def cmd_minutes(args: argparse.Namespace) -> int:
         result = minutes(repo, workspace_cards(ws), ws.schema, view, args.since)
     if result.since is None:
         err(t("views.cli.no_snapshot"))
-    text = render(result, fmt)
-    if target is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except WriteError as exc:
-        err(f"kaartenbak minutes: {exc}")
+    if not deliver("minutes", target, render(result, fmt)):
         return 2
+    if target is None:
+        return 0
     err(t("views.cli.written", path=str(target), format=fmt, cards=_cards_word(len(result.items))))
     return 0

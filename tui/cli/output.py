@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.cache import cache_file, load_cards
+from tui.core.cards.atomic import WriteError, write_atomic
 from tui.core.cards.card import Card
 from tui.core.cards.lookup import Found, find_card
 from tui.core.cards.text import visible
@@ -66,3 +67,18 @@ def guarded(handler: Handler) -> Handler:
             return 2
 
     return run
+
+
+def deliver(command: str, target: Path | None, text: str) -> bool:
+    """A report to standard output, or atomically to ``target``; False (the error said) when the file
+    cannot be written."""
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except WriteError as exc:
+        err(f"kaartenbak {command}: {exc}")
+        return False
+    return True

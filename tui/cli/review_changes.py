@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.core.cards.atomic import WriteError, write_atomic
+from tui.core.cards.atomic import WriteError
 from tui.core.git.gitrepo import GitRepo
 from tui.core.review.changes import changes
 from tui.core.review.changes_report import FORMATS, render
@@ -15,7 +15,7 @@ from tui.core.review.forge_ci import CiExists, write_workflow
 from tui.core.review.snapshots import create_snapshot, list_snapshots
 from tui.i18n import t
 
-from .output import err, guarded, open_workspace, out
+from .output import deliver, err, guarded, open_workspace, out
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
@@ -121,16 +121,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
     color = args.color == "always" or (
         args.color == "auto" and target is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
-    text = render(result, fmt, color=color and fmt == "text")
-    if target is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except WriteError as exc:
-        err(f"kaartenbak changes: {exc}")
+    if not deliver("changes", target, render(result, fmt, color=color and fmt == "text")):
         return 2
+    if target is None:
+        return 0
     err(t("changes.written", path=str(target), format=fmt, cards=len(result.cards)))
     return 0
 

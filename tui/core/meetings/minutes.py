@@ -21,11 +21,11 @@ from typing import Any
 from tui.core.cards.card import Card
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import visible
-from tui.core.export.export_html import CSP, h
+from tui.core.export.export_html import h
 from tui.core.export.export_md import md_escape
 from tui.core.git.fielddiff import format_diff
 from tui.core.git.gitrepo import GitRepo
-from tui.core.language import current, phrase
+from tui.core.language import phrase
 from tui.core.meetings.decisions import Decision, card_decisions
 from tui.core.meetings.views import View, cards_for
 from tui.core.review import changes_report as report
@@ -203,15 +203,7 @@ def minutes_markdown(m: Minutes) -> str:
 
 def minutes_html(m: Minutes) -> str:
     out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{h(current())}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{h(title(m))}</title>",
-        f"<style>{report.CSS}</style>",
-        "</head>",
+        *report.html_head(title(m)),
         "<body>",
         f"<h1>{h(title(m))}</h1>",
     ]

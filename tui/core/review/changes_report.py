@@ -411,19 +411,26 @@ def _theme_table(groups: Mapping[str, list[CardChange]]) -> list[str]:
     return rows
 
 
-def report_html(cs: ChangeSet) -> str:
-    """One self-contained page: title, period, counts per theme, then each card with its field diffs."""
-    groups = cs.by_theme()
-    out = [
+def html_head(page_title: str) -> list[str]:
+    """The start of a self-contained report page (no scripts, no remote content) up to ``</head>``."""
+    return [
         "<!DOCTYPE html>",
         f'<html lang="{h(current())}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{h(title(cs))}</title>",
+        f"<title>{h(page_title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
+    ]
+
+
+def report_html(cs: ChangeSet) -> str:
+    """One self-contained page: title, period, counts per theme, then each card with its field diffs."""
+    groups = cs.by_theme()
+    out = [
+        *html_head(title(cs)),
         "<body>",
         f"<h1>{h(title(cs))}</h1>",
         f'<p class="meta">{h(period_line(cs))}</p>',

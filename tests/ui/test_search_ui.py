@@ -126,7 +126,7 @@ async def test_matches_are_marked_in_the_list_and_the_card_view_and_n_steps(full
         await wait_for(pilot, lambda: lst.rows and lst.rows[0].card_id == "WBW/T1/1.1", what="the card")
         await wait_for(pilot, lambda: view.matches and view.match == 0, what="the first match")
         await settle(app, pilot)
-        assert view.scroll_y > 0  # scrolled down to it
+        await wait_for(pilot, lambda: view.scroll_y > 0, what="the view scrolled down to the match")
         assert "Eendracht" in str(view.matches[0].render())
         view.focus()
         before = view.match

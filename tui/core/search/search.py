@@ -19,7 +19,7 @@ import heapq
 import re
 import sys
 from array import array
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 from collections.abc import Collection, Iterable
@@ -30,7 +30,6 @@ from tui.core.cards.card import Card
 from tui.core.search.query import (
     FILTER_NAMES,
     FILTERS,
-    WORD,
     Facets,
     Query,
     field_text,
@@ -41,17 +40,16 @@ from tui.core.search.query import (
     quote_value,
     snippet,
     split_last,
-    strings,
     window,
 )
 from tui.core.cards.schema import Schema
 from tui.core.cards.text import fold
 from tui.core.search.result import PARTIAL_LIMIT, Hit, SearchResult
+from tui.core.search.words import Tokens, inflection, spellings, stem, tokenize
 
 __all__ = ["Hit", "Query", "SearchIndex", "SearchResult", "parse_query"]
 
 MAX_WEIGHT = 4.0  # title weight 3 plus a bonus of up to 1 for short titles
-FIELD_WEIGHTS = {"alt_titles": 2.0, "id": 2.0, "number": 1.5, "theme": 1.5, "programme": 1.5, "source": 0.5}
 PREFIX_TERMS = 40  # a short prefix ("ge") expands to its most common words only
 WORD_TERMS = 400  # a word of four letters or more: (nearly) every compound holding it counts
 FUZZY_TERMS = 15
@@ -100,102 +98,6 @@ def _mask_array(n_fields: int, values: Iterable[int]) -> Any:
     return array(code, values) if code else tuple(values)
 
 
-def _plain(value: Any) -> str:
-    """All strings of a field, one per line: the same words as ``field_text`` without its joining."""
-    return value if isinstance(value, str) else "\n".join(strings(value))
-
-
-class _Tokens(dict[str, tuple[str, ...]]):
-    """Whitespace-separated token as written -> its folded words (interned), filled on first sight.
-
-    Folding never joins or splits across whitespace, so the words of a text are the words of
-    its distinct tokens: a card is indexed with ``str.split`` and lookups, not per-character work.
-    """
-
-    def __missing__(self, token: str) -> tuple[str, ...]:
-        found = self[token] = tuple(map(sys.intern, WORD.findall(fold_chars(token))))
-        return found
-
-
-def _weight(key: str, title_bonus: float) -> float:
-    return 3.0 + title_bonus if key == "title" else FIELD_WEIGHTS.get(key, 1.0)
-
-
-def _tokenize(card: Card, tokens: _Tokens) -> tuple[list[str], list[float], dict[str, int], dict[float, set[str]]]:
-    """One card's fields with words, their weights, each word's field bitmask, and words by best field weight."""
-    title_bonus = round(1.0 / (len(WORD.findall(card.title)) or 1), 2)  # short titles: a hit says more
-    fields: list[str] = []
-    weights: list[float] = []
-    found: list[set[str]] = []
-    lookup = tokens.__getitem__
-    for key, value in card.data.items():
-        words = set(chain.from_iterable(map(lookup, set(_plain(value).split()))))
-        if words:
-            fields.append(key)
-            weights.append(_weight(key, title_bonus))
-            found.append(words)
-    terms: dict[str, int] = {}
-    seen: set[str] = set()
-    groups: dict[float, set[str]] = {}
-    # heaviest field first: the field where a word is first seen gives its best weight
-    for i in sorted(range(len(fields)), key=weights.__getitem__, reverse=True):
-        bit = 1 << i
-        words = found[i]
-        if seen:
-            for t in words & seen:
-                terms[t] |= bit
-            words -= seen
-        if words:
-            seen |= words
-            terms.update(dict.fromkeys(words, bit))
-            group = groups.get(weights[i])
-            if group is None:
-                groups[weights[i]] = words
-            else:
-                group |= words
-    return fields, weights, terms, groups
-
-
-_ENDINGS = ("ingen", "ing", "ers", "en", "er", "s", "e")  # Dutch plural and verb endings, longest first
-
-
-def _stem(word: str) -> str:
-    """``word`` without one Dutch ending when at least six letters remain ("mantelzorgers" -> "mantelzorg")."""
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 6:
-            return word[: -len(ending)]
-    return word
-
-
-_VOWELS = "aeou"
-_CONSONANT = re.compile(r"[^\Waeiouy\d_]")
-
-
-def _spellings(stem: str) -> tuple[str, ...]:
-    """A stem and its spelling in a closed syllable: Dutch doubles the vowel ("verpleg-ing", "verpleeg-kundige")."""
-    if (
-        len(stem) >= 3
-        and _CONSONANT.fullmatch(stem[-1])
-        and stem[-2] in _VOWELS
-        and stem[-3] not in "aeiou"
-        and stem[-2] != stem[-3]
-    ):
-        return stem, stem[:-1] + stem[-2] + stem[-1]
-    return (stem,)
-
-
-def _inflection(word: str, other: str) -> bool:
-    """Whether two words differ only in their last letter or two ("palliatieve", "palliatief")."""
-    if word == other:
-        return False
-    n = 0
-    for a, b in zip(word, other, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n >= 5 and n >= min(len(word), len(other)) - 1
-
-
 class SearchIndex:
     """An in-memory search index over cards, updated card by card as they are edited."""
 
@@ -218,7 +120,7 @@ class SearchIndex:
         self._texts: dict[tuple[str, str], tuple[str, str, list[int] | None]] = {}  # (id, field) -> snippet source
         self._avg_words = 1  # distinct words per card
         self._joined: str | None = None  # the vocabulary as one string (words holding a part), made on first use
-        tokens = _Tokens()  # only while building: most tokens recur between cards
+        tokens = Tokens()  # only while building: most tokens recur between cards
         for card in cards:
             self._add(card, bulk=True, tokens=tokens)
         del tokens
@@ -327,11 +229,11 @@ class SearchIndex:
     def _shared(self, value: tuple[Any, ...]) -> tuple[Any, ...]:
         return self._shapes.setdefault(value, value)
 
-    def _add(self, card: Card, bulk: bool, tokens: _Tokens | None = None) -> None:
+    def _add(self, card: Card, bulk: bool, tokens: Tokens | None = None) -> None:
         if card.id in self._entries:
             self.remove(card.id)
         cid = card.id
-        fields, weights, terms, groups = _tokenize(card, _Tokens() if tokens is None else tokens)
+        fields, weights, terms, groups = tokenize(card, Tokens() if tokens is None else tokens)
         post = self._post
         get = post.get
         for w, group in groups.items():
@@ -430,8 +332,8 @@ class SearchIndex:
         if len(word) >= 4 or (last and len(word) >= 2):
             for t in self._starting(self._vocab, word):
                 found[t] = 0.7 + 0.25 * len(word) / len(t)
-        stem = _stem(word)
-        for part in _spellings(stem) if len(stem) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
+        root = stem(word)
+        for part in spellings(root) if len(root) >= 6 else ():  # "mantelzorg(ers)" in "mantelzorgondersteuning"
             for t in self._containing(part):
                 found.setdefault(t, 0.55 + 0.25 * len(part) / len(t))
         if len(word) >= 4:
@@ -480,7 +382,7 @@ class SearchIndex:
                     )
         best = heapq.nlargest(FUZZY_TERMS, found, key=lambda f: f[1])
         if word in self._post:  # a real word: only its own inflections ("palliatief" for "palliatieve")
-            return [(t, s) for t, s in best if (t != word and s >= KNOWN_TYPO) or _inflection(word, t)]
+            return [(t, s) for t, s in best if (t != word and s >= KNOWN_TYPO) or inflection(word, t)]
         return [(t, s) for t, s in best if s >= best[0][1] - TYPO_MARGIN]
 
     def _word_scores(self, terms: dict[str, float], scale: float) -> dict[str, float]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.cards import tomlfmt, writer
@@ -130,9 +131,16 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         err(t("cli.merge.cannot_read", path=args.path, error=exc.strerror or exc))
         return 2
     if is_review_path(args.path):
-        return _merge_review(raws, ours, base, theirs, args.path)
+        rel = args.path  # a review file: per field, the latest verdict wins; never a conflict
+        return _merge_whole(
+            lambda: merge_review_bytes(raws[0], raws[1], raws[2], card_rel_of(rel)),
+            ours, base, theirs, t("cli.merge.review_fallback", path=rel),
+        )  # fmt: skip
     if args.path == VIEWS_FILE:
-        return _merge_views(raws, ours, base, theirs)
+        return _merge_whole(
+            lambda: merge_views_bytes(raws[0], raws[1], raws[2]),
+            ours, base, theirs, t("cli.merge.views_fallback", path=VIEWS_FILE),
+        )  # fmt: skip
     try:
         merged = merge_files(raws[0], raws[1], raws[2], Path(args.path), _schema())
     except Exception as exc:  # never leave git with a half-done merge: fall back to text merge
@@ -160,31 +168,15 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     return 0
 
 
-def _merge_review(raws: list[bytes], ours: Path, base: Path, theirs: Path, rel: str) -> int:
-    """A review file (``reviews/**/*.toml``): per field, the latest verdict wins; never a conflict."""
+def _merge_whole(merge: Callable[[], bytes | None], ours: Path, base: Path, theirs: Path, fallback: str) -> int:
+    """A shared file merged by its own rule (reviews per field, views per view); where the rule
+    gives up, git's text merge, said with ``fallback``."""
     try:
-        merged = merge_review_bytes(raws[0], raws[1], raws[2], card_rel_of(rel))
+        merged = merge()
     except Exception:  # never leave git with a half-done merge: fall back to text merge
         merged = None
     if merged is None:
-        err(f"kaartenbak: {rel}: kan de beoordelingen niet per veld samenvoegen; git's gewone tekstmerge gebruikt")
-        return text_merge(ours, base, theirs)
-    try:
-        write_atomic(ours, merged)
-    except WriteError as exc:
-        err(f"kaartenbak: {exc}")
-        return 2
-    return 0
-
-
-def _merge_views(raws: list[bytes], ours: Path, base: Path, theirs: Path) -> int:
-    """``views.toml``: per saved view (by name); a view changed differently on both sides: git's text merge."""
-    try:
-        merged = merge_views_bytes(raws[0], raws[1], raws[2])
-    except Exception:  # never leave git with a half-done merge: fall back to text merge
-        merged = None
-    if merged is None:
-        err(f"kaartenbak: {VIEWS_FILE}: kan de agenda's niet per agenda samenvoegen; git's gewone tekstmerge gebruikt")
+        err(fallback)
         return text_merge(ours, base, theirs)
     try:
         write_atomic(ours, merged)

@@ -256,3 +256,23 @@ async def test_the_trees_choice_is_saved_as_filters(tmp_path: Path) -> None:
         saved = load_views(app.library.workspace.root)
         assert [v.name for v in saved] == ["Mentale NML Gezond vooruit"]
         assert [c.id for c in view_cards(saved[0], app.library)] == ["NML/B01.1"]
+
+
+async def test_meeting_names_the_status_in_the_ui_language(tmp_path: Path) -> None:
+    repo = repo_with_view(tmp_path)
+    card = repo / "cards" / "nml" / "nml-b01.1.toml"
+    text = card.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title = "))
+    card.write_text(text.replace(title, f'{title}\nstatus = "ter_bespreking"', 1), encoding="utf-8")
+    app = app_for(repo)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await wait_for(pilot, lambda: app.browser.views, what="the views")
+        app.browser.open_view("gezond")
+        await settle(app, pilot)
+        app.browser.query_one(CardList).focus()
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen), what="meeting mode")
+        await settle(app, pilot)
+        assert "Status: Ter bespreking" in screen_text(app)
+        assert "Status: ter_bespreking" not in screen_text(app)

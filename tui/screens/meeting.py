@@ -109,6 +109,7 @@ class MeetingScreen(Screen[str | None]):
             self.library.problems.get(card_id, []),
             show_empty=self.show_empty,
             lookup=self.title_of,
+            vocab=self.library.workspace.vocab,  # the status by its name in the UI language
         )
         view.scroll_home(animate=False)
 

@@ -102,3 +102,31 @@ def test_few_files_are_read_in_this_process(repo: Path, monkeypatch: pytest.Monk
     lib = Library(Workspace(repo), use_cache=False)
     lib.load()
     assert len(lib.cards) == 8
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_pauses_the_cycle_collector_and_restores_it(many: Path, enabled: bool) -> None:
+    """During the bulk read the collector is off; afterwards it is as the caller had it."""
+    import gc
+
+    from tui.core import library as library_mod
+
+    seen: list[bool] = []
+    real = library_mod.load_checked
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        library_mod.load_checked = spy  # type: ignore[assignment]
+        lib = Library(Workspace(many), use_cache=False, parallel=False)
+        lib.read()
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+        assert lib.cards
+    finally:
+        library_mod.load_checked = real  # type: ignore[assignment]
+        (gc.enable if was else gc.disable)()

@@ -98,6 +98,7 @@ def load_checked(
     *,
     schema_folder: Path | None = None,
     parallel: bool | None = None,
+    stats: dict[str, os.stat_result] | None = None,
 ) -> tuple[list[Card], list[LoadError], dict[str, Own]]:
     """``load_cards``, and with ``schema_folder`` each parsed card's own problems (by blob id) in the same pass.
 
@@ -105,7 +106,8 @@ def load_checked(
     (``PARALLEL_MIN``) and ``parallel`` is not False, worker processes parse (and check) chunks of
     them on the other cores. The cards are the same, in the same order, either way; when
     processes cannot start the files are read here. Own problems come only from worker processes
-    (the caller checks the rest, e.g. through the problem cache).
+    (the caller checks the rest, e.g. through the problem cache). ``stats`` (by path) are the
+    caller's own ``stat`` of the files, so each file is looked at once.
     """
     paths = list(paths)
     entries = read_cache(cache_path) if cache_path else {}
@@ -124,8 +126,9 @@ def load_checked(
     build = Card.build_cached
     for i, path in enumerate(paths):  # the warm path: kept as light as the plain loop it replaced
         key = str(path)
+        known = stats.get(key) if stats is not None else None
         try:
-            stamp: tuple[int, int, int, int] | None = _stamp(path.stat())
+            stamp: tuple[int, int, int, int] | None = _stamp(known if known is not None else os.stat(key))
         except OSError:
             stamp = None
         hit = entries.get(key)

@@ -17,6 +17,7 @@ changes the library (a save, a delete, a sync, the disk poll) tells the subscrib
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 import time
@@ -201,13 +202,18 @@ class Library:
         """Phase 1: read every card (from the parse cache where fresh); enough to list them."""
         paths = self.workspace.store.discover()
         now = time.time_ns()
-        stamps: dict[str, Stamp] = {}
+        stats: dict[str, os.stat_result] = {}
         for p in paths:  # stat before reading: a change in between is found by the next poll
+            key = str(p)
             with contextlib.suppress(OSError):
-                stamps[str(p)] = Stamp.of(os.stat(p))
+                stats[key] = os.stat(key)
+        stamps = {key: Stamp.of(st) for key, st in stats.items()}
         cache = cache_file(self.workspace.root) if self.use_cache else None
         folder = self.workspace.schema.folder
-        cards, errors, own = load_checked(paths, cache, progress, schema_folder=folder, parallel=self.parallel)
+        with no_cycle_collection():  # 10,000 cards of new objects: the collector would walk them again and again
+            cards, errors, own = load_checked(
+                paths, cache, progress, schema_folder=folder, parallel=self.parallel, stats=stats
+            )
         self._checked = own  # cards the worker processes checked while parsing: validate() takes them
         files: dict[str, _File] = {}
         for c in cards:
@@ -447,6 +453,23 @@ class Library:
 
 
 _TRIM: list[Callable[[int], int] | None] = []
+
+
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector during a bulk load, then restore it as it was.
+
+    Loading creates hundreds of thousands of objects that all stay (card data holds no cycles,
+    so nothing leaks meanwhile); the collector would trace them repeatedly while they are made,
+    about a third of a warm start's read at 10,000 cards (bench "load").
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def give_back_memory() -> None:

@@ -30,6 +30,7 @@ TYPED = [
     "tui/core/library.py",
     "tui/core/overview.py",
     "tui/screens/browser.py",
+    "tui/screens/browser_rows.py",
     "tui/screens/card_screen.py",
     "tui/screens/overview.py",
     "tui/widgets/card_list.py",

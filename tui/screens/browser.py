@@ -18,25 +18,22 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
-from tui.core.cards.card import Card, LoadError
-from tui.core.cards.order import SORTS, card_sort_key, natural_text
-from tui.core.cards.slug import slugify
+from tui.core.cards.order import SORTS
 from tui.core.cards.text import visible
 from tui.core.drafts import DraftStore
 from tui.core.git.gitrepo import GitError
 from tui.core.git.snapshot import RepoSnapshot, take_snapshot
-from tui.core.library import FileProblem, Library, LibraryChange
-from tui.core.meetings.views import View, sort_cards
+from tui.core.library import Library, LibraryChange
+from tui.core.meetings.views import View
 from tui.core.review import signoff
 from tui.core.review.signoff import FieldReview
-from tui.core.cards.status import label_of, status_code
 from tui.core.search.query import NO_STATUS_WORDS, quote_value
 from tui.core.search.search import Hit, SearchResult
 from tui.core.visits import Visits
 
 from ..i18n import explained, lazy, t
 from ..messages import LibraryChanged, LibraryLoaded, LoadProgress, follow_library
-from ..widgets.card_list import CardList, Row, kind_mark
+from ..widgets.card_list import CardList, Row
 from ..widgets.card_view import CardLink, CardView
 from ..widgets.file_problems import PROBLEM_KEY, problem_text
 from ..widgets.key_footer import KeyFooter
@@ -45,13 +42,12 @@ from ..widgets.status_header import StatusHeader
 from ..widgets.theme_tree import NodeFilter, ThemeTree
 from .bulk_preview import start_bulk
 from .card_screen import CardScreen
-from .browser_agendas import BrowserAgendas
+from .browser_rows import PARTIAL_KEY, BrowserRows
 
 if TYPE_CHECKING:  # the controller imports the screens; screens need only its type
     from ..card_actions import CardActions
 
 SEARCH_LIMIT = 100  # hits that get a snippet per keystroke; the cards beyond are listed by title
-PARTIAL_KEY = "\x00partial"  # the divider row above the cards matching only part of the query
 TREE_MIN = 20  # the tree's width follows its labels, from this many columns…
 TREE_SHARE = 0.25  # …up to this share of the terminal; < and > narrow or widen it from there
 TREE_STEP = 4
@@ -59,7 +55,7 @@ NOTICE_TIMEOUT = 8  # seconds a notice stays (long ones covered dialogs and the 
 LIST_FIRST_WAIT = 1.0  # seconds the loader waits for the first listing to be painted before indexing
 
 
-class BrowserScreen(BrowserAgendas):
+class BrowserScreen(BrowserRows):
     """Browse, filter and search the cards; read the selected one."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -200,48 +196,6 @@ class BrowserScreen(BrowserAgendas):
         self.load_views()
         self.call_after_refresh(self.actions.offer_drafts)
 
-    # -- list ------------------------------------------------------------------------------
-    def _sort_key(self, card_id: str) -> tuple[Any, ...]:
-        return card_sort_key(self.library.cards[card_id], self.sort)
-
-    def _status(self, card: Card) -> str:
-        """The card's status by its name in the UI language ('' when it has none)."""
-        return label_of(self.library.workspace.vocab, card.region, status_code(card.data))
-
-    @staticmethod
-    def _number(card: Card) -> str:
-        """The document's number, or the last part of the id (NML/B22.1 → B22.1)."""
-        return card.number or card.id.rsplit("/", 1)[-1]
-
-    def badges(self, card_id: str) -> str:
-        """Status marks: ⚠ conflict to resolve, ✗ invalid or ! warnings, ✎ unsaved draft,
-        ● changed since the last commit, ↑ not yet shared."""
-        marks = ""
-        card = self.library.cards.get(card_id)
-        if card is not None and "conflict" in card.data:
-            marks += "⚠"
-        if self.library.has_errors(card_id):
-            marks += "✗"
-        elif self.library.has_warnings(card_id):
-            marks += "!"
-        if card_id in self.draft_ids:
-            marks += "✎"
-        snap = self.snapshot
-        card = self.library.cards.get(card_id)
-        if snap is not None and card is not None:
-            rel = self._rel(card)
-            if rel in snap.changed:
-                marks += "●"
-            elif rel in snap.unshared:
-                marks += "↑"
-        return marks + signoff.badge(self.review.get(card_id))
-
-    def _rel(self, card: Card | FileProblem) -> str:
-        try:
-            return card.path.relative_to(self.library.workspace.root).as_posix()
-        except ValueError:
-            return str(card.path)
-
     # -- git state -------------------------------------------------------------------------
     def refresh_git(self) -> None:
         """Take a new look at git (badges, header); while one look runs, one more follows it."""
@@ -309,91 +263,10 @@ class BrowserScreen(BrowserAgendas):
         if self.query_text.strip() and self.result is not None:
             rows, partial = self._result_rows(set(ids))
         else:
-            rows = self._problem_rows()
-            if self.sort == "title":  # the usual order, and 10,000 keys at start-up: no tuple per card
-                titles = {cid: natural_text(cards[cid].title) for cid in ids}  # Project 2 before 10
-                ids.sort(key=titles.__getitem__)
-            else:
-                ids.sort(key=self._sort_key)
-            rows += [
-                Row(
-                    cid,
-                    cards[cid].title,
-                    self._number(cards[cid]),
-                    cards[cid].theme if self.node_filter.theme is None else "",  # not the theme filtered on
-                    self.badges(cid),
-                    mark=kind_mark(cards[cid].kind),
-                    status=self._status(cards[cid]),
-                )
-                for cid in ids
-            ]
+            rows = self.sorted_rows(ids)
         lst.set_rows(rows, keep=keep, marks=self.marks())
         self._update_hint(sum(1 for r in rows if not r.problem) - partial, partial)
         self.show_current()
-
-    def marks(self) -> frozenset[str]:
-        """The card words the current search matched (marked in the list and the card view)."""
-        return self.result.terms if self.query_text.strip() and self.result is not None else frozenset()
-
-    def _result_rows(self, allowed: set[str]) -> tuple[list[Row], int]:
-        """Rows for the search result: every full match (best first), then the divider and the partial ones."""
-        result = self.result
-        assert result is not None
-        cards = self.library.cards
-
-        def row(cid: str) -> Row:
-            c = cards[cid]
-            hit = self.hits.get(cid)
-            snippet = f"{hit.label}: {hit.snippet}" if hit is not None and hit.field != "title" else ""
-            theme = "" if hit or self.node_filter.theme is not None else c.theme  # not the theme filtered on
-            return Row(
-                c.id,
-                c.title,
-                self._number(c),
-                theme,
-                self.badges(c.id),
-                snippet,
-                mark=kind_mark(c.kind),
-                status=self._status(c),
-            )
-
-        ids = result.ids
-        if self.current_view is not None:  # a saved view lists its cards in its own order (as the meeting walks them)
-            ids = [c.id for c in sort_cards((cards[cid] for cid in ids if cid in cards), self.current_view.sort)]
-        rows = [row(cid) for cid in ids if cid in allowed and cid in cards]
-        partial = [row(cid) for cid in result.partial_ids if cid in allowed and cid in cards]
-        if partial:
-            rows.append(Row(PARTIAL_KEY, t("search.partial_divider"), problem=True))
-        return rows + partial, len(partial)
-
-    def _problem_rows(self) -> list[Row]:
-        """A row per file problem that belongs under the chosen tree node (all, or its region)."""
-        f = self.node_filter
-        if f.theme is not None:
-            return []
-        cards_dir = self.library.workspace.store.cards_dir
-        rows = []
-        for p in self.library.file_problems:
-            if f.region is not None:
-                try:
-                    folder = p.path.relative_to(cards_dir).parts[0]
-                except (ValueError, IndexError):
-                    folder = ""
-                if folder != slugify(f.region):
-                    continue
-            if isinstance(p, LoadError):
-                note = t("files.row_conflict") if p.conflict else t("files.row_unreadable")
-            else:
-                note = t("files.row_duplicate", id=p.card_id)
-            rows.append(Row(PROBLEM_KEY + str(p.path), self._rel(p), "", "", "✗", note, problem=True))
-        return rows
-
-    def _problem_line(self, p: FileProblem) -> str:
-        if isinstance(p, LoadError):
-            note = t("files.row_conflict") if p.conflict else t("files.row_unreadable")
-            where = f" ({t('files.where', line=p.line, column=p.column or 1)})" if p.line else ""
-            return f"{self._rel(p)}: {note}{where}"
-        return f"{self._rel(p)}: {t('files.row_duplicate', id=p.card_id)}"
 
     def _show_file_problems(self) -> None:
         self.query_one(StatusHeader).show_problems(len(self.library.file_problems))
